@@ -1,0 +1,113 @@
+// Detection by content, never by file name or media type: the first bytes tell the container, and
+// for XML the root element and its namespace tell the syntax.
+import type { Element } from '@xmldom/xmldom';
+import { InvoiceError } from './errors.ts';
+import { CII_NAMESPACE, ZUGFERD1_NAMESPACE_STEM, ZUGFERD1_RC_NAMESPACE } from './extract/cii.ts';
+import { UBL_CREDIT_NOTE_NAMESPACE, UBL_INVOICE_NAMESPACE } from './extract/ubl.ts';
+import type { Syntax } from './model.ts';
+
+export type Container = 'pdf' | 'xml' | 'image';
+
+/**
+ * What a file is, in the words of the corpus labels: a hybrid PDF (Factur-X, ZUGFeRD 2, XRechnung
+ * inside a PDF), ZUGFeRD 1.0 (PDF or XML), bare CII or UBL XML, a plain PDF, an image.
+ */
+export type InvoiceKind = 'hybrid-pdf' | 'zugferd1' | 'cii' | 'ubl' | 'plain-pdf' | 'image';
+
+export interface Detection {
+  readonly kind: InvoiceKind;
+  readonly container: Container;
+  /** Set when the data comes from XML (a file or a PDF attachment). */
+  readonly syntax?: Syntax;
+  /** The embedded file the XML was read from, for a PDF. */
+  readonly attachment?: string;
+  readonly mediaType: string;
+}
+
+const IMAGE_SIGNATURES: ReadonlyArray<readonly [string, (b: Uint8Array) => boolean]> = [
+  ['image/png', (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47],
+  ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
+  ['image/tiff', (b) => (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a)],
+  ['image/webp', (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP'],
+];
+
+function ascii(bytes: Uint8Array, from: number, to: number): string {
+  return String.fromCharCode(...bytes.subarray(from, to));
+}
+
+/** The container and media type from the first bytes; throws for anything Facteur does not read. */
+export function sniffContainer(bytes: Uint8Array): { container: Container; mediaType: string } {
+  if (bytes.byteLength === 0) throw new InvoiceError('EMPTY_FILE', 'The file is empty');
+  // The PDF header may follow some junk; readers look for it in the first kilobyte.
+  if (ascii(bytes, 0, 1024).includes('%PDF-')) return { container: 'pdf', mediaType: 'application/pdf' };
+  for (const [mediaType, matches] of IMAGE_SIGNATURES) {
+    if (matches(bytes)) return { container: 'image', mediaType };
+  }
+  if (looksLikeXml(bytes)) return { container: 'xml', mediaType: 'application/xml' };
+  throw new InvoiceError('UNSUPPORTED_FORMAT', 'The file is neither a PDF, an XML document nor an image');
+}
+
+function looksLikeXml(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe)) return true;
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i += 1;
+  return bytes[i] === 0x3c; // '<'
+}
+
+const ORDER_X_ROOT = 'SCRDMCCBDACIOMessageStructure';
+
+export function isOrderX(root: Element): boolean {
+  return root.localName === ORDER_X_ROOT;
+}
+
+/** Well-known XML documents that are not invoices Facteur reads, with the reason given to the user. */
+const REFUSED_ROOTS: ReadonlyArray<{ readonly test: (ns: string, name: string) => boolean; readonly error: InvoiceError }> = [
+  {
+    test: (ns, name) => name === 'FatturaElettronica' || ns.includes('agenziaentrate.gov.it'),
+    error: new InvoiceError(
+      'UNSUPPORTED_FORMAT',
+      'FatturaPA (the Italian SDI format) is not read; Facteur reads Factur-X/ZUGFeRD, CII and UBL',
+    ),
+  },
+  {
+    test: (_, name) => name === ORDER_X_ROOT,
+    error: new InvoiceError('NOT_AN_INVOICE', 'This is an Order-X purchase order, not an invoice'),
+  },
+  {
+    test: (ns) => ns.startsWith('urn:oasis:names:specification:ubl:schema:xsd:'),
+    error: new InvoiceError('NOT_AN_INVOICE', 'This UBL document is not an Invoice or a CreditNote'),
+  },
+  {
+    test: (ns) => ns.startsWith('urn:un:unece:uncefact:data:standard:'),
+    error: new InvoiceError('NOT_AN_INVOICE', 'This UN/CEFACT document is not a Cross Industry Invoice'),
+  },
+];
+
+/** The syntax of an invoice XML document, from its root element; throws for any other XML. */
+export function classifyXml(root: Element): Syntax {
+  const namespace = root.namespaceURI ?? '';
+  const name = root.localName ?? root.nodeName;
+  if (name === 'CrossIndustryInvoice' && namespace === CII_NAMESPACE) return 'cii';
+  if (name === 'CrossIndustryDocument' && namespace.startsWith(ZUGFERD1_NAMESPACE_STEM)) return 'zugferd1';
+  // ZUGFeRD 1.0 release candidates (2013–2014) had their own root; their structure is 1.0's.
+  if (name === 'Invoice' && namespace === ZUGFERD1_RC_NAMESPACE) return 'zugferd1';
+  if (
+    (name === 'Invoice' && namespace === UBL_INVOICE_NAMESPACE) ||
+    (name === 'CreditNote' && namespace === UBL_CREDIT_NOTE_NAMESPACE)
+  ) {
+    return 'ubl';
+  }
+  const refused = REFUSED_ROOTS.find((r) => r.test(namespace, name));
+  if (refused) throw new InvoiceError(refused.error.code, refused.error.message);
+  throw new InvoiceError(
+    'NOT_AN_INVOICE',
+    `XML root <${name}>${namespace ? ` in namespace ${namespace}` : ''} is not a CII, ZUGFeRD 1.0 or UBL invoice`,
+  );
+}
+
+export function kindOf(container: Container, syntax: Syntax | undefined): InvoiceKind {
+  if (container === 'image') return 'image';
+  if (syntax === undefined) return 'plain-pdf';
+  if (syntax === 'zugferd1') return 'zugferd1';
+  return container === 'pdf' ? 'hybrid-pdf' : syntax;
+}

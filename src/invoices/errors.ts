@@ -1,0 +1,38 @@
+// Every way an input file can be unusable, with a stable code the queue stores in
+// `processing_queue.error_code` and the CLI prints. All of them are properties of the file itself,
+// so retrying cannot help: they are permanent.
+
+export const INVOICE_ERROR_CODES = [
+  'EMPTY_FILE',
+  'FILE_TOO_LARGE',
+  /** Neither PDF, XML nor a known image format. */
+  'UNSUPPORTED_FORMAT',
+  /** Well-formed XML of a known kind that is not an invoice Facteur reads (Order-X, FatturaPA, …). */
+  'NOT_AN_INVOICE',
+  'XML_DOCTYPE_FORBIDDEN',
+  'XML_MALFORMED',
+  'XML_TOO_DEEP',
+  'XML_ENCODING_UNSUPPORTED',
+  'CORRUPT_PDF',
+  'PDF_ENCRYPTED',
+  'PDF_TOO_MANY_PAGES',
+  /** A plain PDF or an image: the text-layer and OCR extractors are not part of this module yet. */
+  'VISUAL_PATH_UNAVAILABLE',
+] as const;
+
+export type InvoiceErrorCode = (typeof INVOICE_ERROR_CODES)[number];
+
+export class InvoiceError extends Error {
+  override readonly name = 'InvoiceError';
+  readonly code: InvoiceErrorCode;
+  readonly permanent = true as const;
+
+  constructor(code: InvoiceErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export function isInvoiceError(error: unknown): error is InvoiceError {
+  return error instanceof InvoiceError;
+}

@@ -1,0 +1,224 @@
+// One reader for every XML syntax: a syntax is a table from business terms to paths (its "syntax
+// binding", as EN 16931-3 calls it), and this module turns such a table into normalised records.
+import type { Element } from '@xmldom/xmldom';
+import { termType, type Finding, type Syntax, type TermId, type TermRecord } from '../model.ts';
+import { normaliseTerm } from './normalise.ts';
+import { compilePath, selectElements, selectValues, type CompiledPath } from './path.ts';
+
+export type TermPaths = Partial<Record<TermId, string>>;
+
+/** The roles of BG-20 and BG-21, which share one XML structure and differ by a charge indicator. */
+export type AllowanceChargeRole = 'amount' | 'baseAmount' | 'percentage' | 'vatCategory' | 'vatRate' | 'reason' | 'reasonCode';
+
+const ALLOWANCE_TERMS: Record<AllowanceChargeRole, TermId> = {
+  amount: 'BT-92',
+  baseAmount: 'BT-93',
+  percentage: 'BT-94',
+  vatCategory: 'BT-95',
+  vatRate: 'BT-96',
+  reason: 'BT-97',
+  reasonCode: 'BT-98',
+};
+
+const CHARGE_TERMS: Record<AllowanceChargeRole, TermId> = {
+  amount: 'BT-99',
+  baseAmount: 'BT-100',
+  percentage: 'BT-101',
+  vatCategory: 'BT-102',
+  vatRate: 'BT-103',
+  reason: 'BT-104',
+  reasonCode: 'BT-105',
+};
+
+/**
+ * Terms whose element may repeat once per currency: the value is the one whose `currencyID` is the
+ * currency named by another term (BT-110 in the invoice currency, BT-111 in the VAT accounting one).
+ */
+const CURRENCY_OF: Partial<Record<TermId, TermId>> = { 'BT-110': 'BT-5', 'BT-111': 'BT-6' };
+
+/** The roles of a party (BG-4 seller, BG-7 buyer), which every syntax writes with one structure. */
+export type PartyRole =
+  | 'name'
+  | 'tradingName'
+  | 'identifier'
+  | 'legalRegistration'
+  | 'vat'
+  | 'taxRegistration'
+  | 'electronicAddress'
+  | 'line1'
+  | 'line2'
+  | 'line3'
+  | 'city'
+  | 'postCode'
+  | 'subdivision'
+  | 'country';
+
+export const SELLER_TERMS: Partial<Record<PartyRole, TermId>> = {
+  name: 'BT-27',
+  tradingName: 'BT-28',
+  identifier: 'BT-29',
+  legalRegistration: 'BT-30',
+  vat: 'BT-31',
+  taxRegistration: 'BT-32',
+  electronicAddress: 'BT-34',
+  line1: 'BT-35',
+  line2: 'BT-36',
+  line3: 'BT-162',
+  city: 'BT-37',
+  postCode: 'BT-38',
+  subdivision: 'BT-39',
+  country: 'BT-40',
+};
+
+export const BUYER_TERMS: Partial<Record<PartyRole, TermId>> = {
+  name: 'BT-44',
+  tradingName: 'BT-45',
+  identifier: 'BT-46',
+  legalRegistration: 'BT-47',
+  vat: 'BT-48',
+  electronicAddress: 'BT-49',
+  line1: 'BT-50',
+  line2: 'BT-51',
+  line3: 'BT-163',
+  city: 'BT-52',
+  postCode: 'BT-53',
+  subdivision: 'BT-54',
+  country: 'BT-55',
+};
+
+/** The term paths of one party: each role's relative path, prefixed by the party's own path. */
+export function partyPaths(
+  party: string,
+  rolePaths: Record<PartyRole, string>,
+  terms: Partial<Record<PartyRole, TermId>>,
+): TermPaths {
+  const paths: TermPaths = {};
+  for (const [role, id] of Object.entries(terms) as Array<[PartyRole, TermId]>) {
+    paths[id] = rolePaths[role]
+      .split('|')
+      .map((alternative) => `${party}/${alternative.trim()}`)
+      .join(' | ');
+  }
+  return paths;
+}
+
+export interface SyntaxBinding {
+  readonly syntax: Syntax;
+  /** Paths from the root element. */
+  readonly header: TermPaths;
+  readonly allowanceCharge: {
+    readonly path: string;
+    /** Relative path to the `true` (charge) / `false` (allowance) indicator. */
+    readonly chargeIndicator: string;
+    readonly roles: Record<AllowanceChargeRole, string>;
+  };
+  readonly vatBreakdown: { readonly path: string; readonly terms: TermPaths };
+  readonly lines: { readonly path: string; readonly terms: TermPaths };
+}
+
+type CompiledTerms = ReadonlyArray<readonly [TermId, CompiledPath]>;
+
+export interface CompiledBinding {
+  readonly syntax: Syntax;
+  readonly header: CompiledTerms;
+  readonly allowanceCharge: {
+    readonly path: CompiledPath;
+    readonly chargeIndicator: CompiledPath;
+    readonly roles: ReadonlyArray<readonly [AllowanceChargeRole, CompiledPath]>;
+  };
+  readonly vatBreakdown: { readonly path: CompiledPath; readonly terms: CompiledTerms };
+  readonly lines: { readonly path: CompiledPath; readonly terms: CompiledTerms };
+}
+
+const compileTerms = (terms: TermPaths): CompiledTerms =>
+  Object.entries(terms).map(([id, path]) => [id as TermId, compilePath(path as string)] as const);
+
+export function compileBinding(binding: SyntaxBinding): CompiledBinding {
+  return {
+    syntax: binding.syntax,
+    header: compileTerms(binding.header),
+    allowanceCharge: {
+      path: compilePath(binding.allowanceCharge.path),
+      chargeIndicator: compilePath(binding.allowanceCharge.chargeIndicator),
+      roles: Object.entries(binding.allowanceCharge.roles).map(
+        ([role, path]) => [role as AllowanceChargeRole, compilePath(path)] as const,
+      ),
+    },
+    vatBreakdown: { path: compilePath(binding.vatBreakdown.path), terms: compileTerms(binding.vatBreakdown.terms) },
+    lines: { path: compilePath(binding.lines.path), terms: compileTerms(binding.lines.terms) },
+  };
+}
+
+export interface XmlInvoiceData {
+  fields: TermRecord;
+  allowances: TermRecord[];
+  charges: TermRecord[];
+  vatBreakdown: TermRecord[];
+  lines: TermRecord[];
+  findings: Finding[];
+}
+
+class RecordReader {
+  readonly findings: Finding[] = [];
+
+  read(context: Element, terms: CompiledTerms, currencies?: TermRecord): TermRecord {
+    const record: TermRecord = {};
+    for (const [id, path] of terms) {
+      const values = selectValues(context, path);
+      const currencyTerm = CURRENCY_OF[id];
+      const chosen = currencyTerm
+        ? (values.find((v) => v.element.getAttribute('currencyID') === currencies?.[currencyTerm]) ??
+          (currencies?.[currencyTerm] === undefined && id === 'BT-110' ? values[0] : undefined))
+        : values[0];
+      if (chosen) this.store(record, id, chosen.text, chosen.element.getAttribute('format'));
+    }
+    return record;
+  }
+
+  store(record: TermRecord, id: TermId, raw: string, dateFormat: string | null): void {
+    const type = termType(id);
+    if (type === undefined) return;
+    const result = normaliseTerm(id, type, raw, dateFormat);
+    if ('value' in result) {
+      if (result.value !== '') record[id] = result.value;
+    } else this.findings.push(result.finding);
+  }
+}
+
+export function readInvoiceXml(root: Element, binding: CompiledBinding): XmlInvoiceData {
+  const reader = new RecordReader();
+  // Terms chosen by currency are read once the currencies are known, then every term is put back
+  // in binding order so that the JSON reads like the invoice.
+  const plain = reader.read(root, binding.header.filter(([id]) => CURRENCY_OF[id] === undefined));
+  const byCurrency = reader.read(root, binding.header.filter(([id]) => CURRENCY_OF[id] !== undefined), plain);
+  const fields: TermRecord = {};
+  for (const [id] of binding.header) {
+    const value = plain[id] ?? byCurrency[id];
+    if (value !== undefined) fields[id] = value;
+  }
+
+  const allowances: TermRecord[] = [];
+  const charges: TermRecord[] = [];
+  for (const element of selectElements(root, binding.allowanceCharge.path)) {
+    const indicator = selectValues(element, binding.allowanceCharge.chargeIndicator)[0]?.text.trim();
+    const isCharge = indicator === 'true' || indicator === '1';
+    const ids = isCharge ? CHARGE_TERMS : ALLOWANCE_TERMS;
+    const record = reader.read(
+      element,
+      binding.allowanceCharge.roles.map(([role, path]) => [ids[role], path] as const),
+    );
+    (isCharge ? charges : allowances).push(record);
+  }
+
+  const readGroup = (group: CompiledBinding['lines']): TermRecord[] =>
+    selectElements(root, group.path).map((element) => reader.read(element, group.terms));
+
+  return {
+    fields,
+    allowances,
+    charges,
+    vatBreakdown: readGroup(binding.vatBreakdown),
+    lines: readGroup(binding.lines),
+    findings: reader.findings,
+  };
+}

@@ -1,0 +1,91 @@
+// Reading a PDF with pdfjs-dist: its page count, its embedded files, and the visible text used to
+// check that the page and the embedded XML tell the same story. Only the data structures are read;
+// nothing is rendered and no script in the PDF runs. (`isEvalSupported: false`, which older pdfjs
+// needed to stop it compiling PDF functions with `new Function`, is gone from pdfjs-dist 6: that
+// code path no longer exists, so there is nothing left to switch off.)
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { InvoiceError } from '../errors.ts';
+
+export interface PdfLimits {
+  readonly maxPdfPages: number;
+}
+
+export interface EmbeddedFile {
+  readonly name: string;
+  readonly content: Uint8Array;
+}
+
+export interface OpenedPdf {
+  readonly pages: number;
+  /** Embedded files (the document's /EmbeddedFiles name tree), by file name. */
+  embeddedFiles(): Promise<EmbeddedFile[]>;
+  /** The text layer of the first `maxPages` pages, items joined by spaces. */
+  text(maxPages: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+function pdfError(cause: unknown): InvoiceError {
+  const name = cause instanceof Error ? cause.name : '';
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (name === 'PasswordException') {
+    return new InvoiceError('PDF_ENCRYPTED', 'PDF needs a password to be opened', { cause });
+  }
+  return new InvoiceError('CORRUPT_PDF', `PDF cannot be read: ${message}`, { cause });
+}
+
+export async function openPdf(bytes: Uint8Array, limits: PdfLimits): Promise<OpenedPdf> {
+  const task = getDocument({
+    // pdfjs may transfer the buffer it is given to its worker, which would empty the caller's copy.
+    data: bytes.slice(),
+    disableFontFace: true,
+    useSystemFonts: false,
+    enableXfa: false,
+    verbosity: 0,
+  });
+  let document: PDFDocumentProxy;
+  try {
+    document = await task.promise;
+  } catch (cause) {
+    await task.destroy().catch(() => undefined);
+    throw pdfError(cause);
+  }
+  const close = () => task.destroy();
+  if (document.numPages > limits.maxPdfPages) {
+    await close();
+    throw new InvoiceError(
+      'PDF_TOO_MANY_PAGES',
+      `PDF has ${document.numPages} pages; the limit is ${limits.maxPdfPages}`,
+    );
+  }
+  return {
+    pages: document.numPages,
+    async embeddedFiles() {
+      try {
+        const attachments = await document.getAttachments();
+        const files: EmbeddedFile[] = [];
+        for (const [id, attachment] of attachments ?? []) {
+          const content = attachment.content ?? (await document.getAttachmentContent(id));
+          if (content) files.push({ name: attachment.filename, content });
+        }
+        return files;
+      } catch (cause) {
+        throw pdfError(cause);
+      }
+    },
+    async text(maxPages) {
+      const parts: string[] = [];
+      try {
+        for (let number = 1; number <= Math.min(maxPages, document.numPages); number += 1) {
+          const page = await document.getPage(number);
+          const content = await page.getTextContent();
+          for (const item of content.items) if ('str' in item) parts.push(item.str);
+          page.cleanup();
+        }
+      } catch (cause) {
+        throw pdfError(cause);
+      }
+      return parts.join(' ');
+    },
+    close,
+  };
+}

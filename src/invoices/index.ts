@@ -1,0 +1,142 @@
+// The invoice domain's public surface: bytes in, normalised and validated invoice out (DESIGN.md §6).
+// No database here; the job handler and `facteur extract` both call `extractInvoice`.
+import { readFile, stat } from 'node:fs/promises';
+import type { Element } from '@xmldom/xmldom';
+import { classifyXml, kindOf, sniffContainer, type Detection } from './detect.ts';
+import { InvoiceError } from './errors.ts';
+import { readInvoiceXml, type CompiledBinding } from './extract/binding.ts';
+import { CII_BINDING, ZUGFERD1_BINDING } from './extract/cii.ts';
+import { findInvoiceAttachment, type InvoiceAttachment } from './extract/facturx.ts';
+import { openPdf, type OpenedPdf } from './extract/pdf.ts';
+import { UBL_BINDING } from './extract/ubl.ts';
+import type { InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
+import { profileLevel } from './profile.ts';
+import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml.ts';
+
+export interface ExtractLimits extends XmlLimits {
+  /** Largest file accepted (PDF, image or XML), in bytes. */
+  readonly maxFileBytes: number;
+  readonly maxPdfPages: number;
+}
+
+export const DEFAULT_LIMITS: ExtractLimits = {
+  ...DEFAULT_XML_LIMITS,
+  maxFileBytes: 50 * 1024 * 1024,
+  maxPdfPages: 200,
+};
+
+export interface ExtractOptions {
+  /** Ignore the XML embedded in a PDF and read the page instead (the visual path). */
+  readonly ignoreEmbeddedXml?: boolean;
+  readonly limits?: Partial<ExtractLimits>;
+}
+
+const BINDINGS: Record<Syntax, CompiledBinding> = { cii: CII_BINDING, ubl: UBL_BINDING, zugferd1: ZUGFERD1_BINDING };
+
+/** A file opened as far as detection needs: its kind, and what extraction goes on with. */
+interface OpenedInvoice {
+  readonly detection: Detection;
+  readonly root?: Element;
+  readonly pdf?: OpenedPdf;
+}
+
+async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<OpenedInvoice> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { container, mediaType } = sniffContainer(bytes);
+  if (bytes.byteLength > limits.maxFileBytes) {
+    throw new InvoiceError('FILE_TOO_LARGE', `The file is ${bytes.byteLength} bytes; the limit is ${limits.maxFileBytes}`);
+  }
+  if (container === 'image') return { detection: { kind: 'image', container, mediaType } };
+  if (container === 'xml') {
+    const root = rootElement(parseXml(bytes, limits));
+    const syntax = classifyXml(root);
+    return { detection: { kind: kindOf(container, syntax), container, syntax, mediaType }, root };
+  }
+  const pdf = await openPdf(bytes, limits);
+  let attachment: InvoiceAttachment | undefined;
+  try {
+    attachment = options.ignoreEmbeddedXml ? undefined : findInvoiceAttachment(await pdf.embeddedFiles(), limits);
+  } catch (error) {
+    await pdf.close();
+    throw error;
+  }
+  if (!attachment) return { detection: { kind: 'plain-pdf', container, mediaType }, pdf };
+  const { syntax, name } = attachment;
+  return {
+    detection: { kind: kindOf(container, syntax), container, syntax, attachment: name, mediaType },
+    root: rootElement(attachment.document),
+    pdf,
+  };
+}
+
+/** What a file is, by content: `hybrid-pdf`, `zugferd1`, `cii`, `ubl`, `plain-pdf` or `image`. */
+export async function detectInvoice(bytes: Uint8Array, options: ExtractOptions = {}): Promise<Detection> {
+  const opened = await openInvoice(bytes, options);
+  await opened.pdf?.close();
+  return opened.detection;
+}
+
+/**
+ * Extracts the normalised invoice from a file's bytes. Throws an `InvoiceError` (all permanent)
+ * for unusable input; a plain PDF or an image throws `VISUAL_PATH_UNAVAILABLE` until the text and
+ * OCR extractors exist.
+ */
+export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions = {}): Promise<NormalisedInvoice> {
+  const { detection, root, pdf } = await openInvoice(bytes, options);
+  try {
+    const { syntax } = detection;
+    if (root === undefined || syntax === undefined) {
+      throw new InvoiceError(
+        'VISUAL_PATH_UNAVAILABLE',
+        detection.container === 'image'
+          ? 'An image needs OCR, which this version does not do yet'
+          : 'A PDF without embedded invoice XML needs the text/OCR path, which this version does not do yet',
+      );
+    }
+    const data = readInvoiceXml(root, BINDINGS[syntax]);
+    const source: InvoiceSource =
+      detection.container === 'pdf' && pdf
+        ? { container: 'pdf', syntax, attachment: detection.attachment ?? '', pages: pdf.pages }
+        : { container: 'xml', syntax };
+    const profile = data.fields['BT-24'];
+    const level = profileLevel(profile);
+    return {
+      format: syntax === 'zugferd1' ? 'zugferd1' : detection.container === 'pdf' ? 'facturx' : syntax,
+      ...(profile === undefined ? {} : { profile }),
+      ...(level === undefined ? {} : { profileLevel: level }),
+      source,
+      fields: data.fields,
+      allowances: data.allowances,
+      charges: data.charges,
+      vatBreakdown: data.vatBreakdown,
+      lines: data.lines,
+      confidence: Object.fromEntries(Object.keys(data.fields).map((id) => [id, 1])),
+      validation: data.findings,
+    };
+  } finally {
+    await pdf?.close();
+  }
+}
+
+/** `extractInvoice` on a file; the size limit is checked before the file is read. */
+export async function extractInvoiceFile(path: string, options: ExtractOptions = {}): Promise<NormalisedInvoice> {
+  const maxFileBytes = options.limits?.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
+  const { size } = await stat(path);
+  if (size > maxFileBytes) {
+    throw new InvoiceError('FILE_TOO_LARGE', `The file is ${size} bytes; the limit is ${maxFileBytes}`);
+  }
+  return extractInvoice(new Uint8Array(await readFile(path)), options);
+}
+
+export type { Detection, InvoiceKind } from './detect.ts';
+export { INVOICE_ERROR_CODES, InvoiceError, isInvoiceError, type InvoiceErrorCode } from './errors.ts';
+export {
+  normalisedInvoiceSchema,
+  TERMS,
+  type Finding,
+  type InvoiceFormat,
+  type NormalisedInvoice,
+  type ProfileLevel,
+  type TermId,
+  type TermRecord,
+} from './model.ts';
