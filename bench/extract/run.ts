@@ -1,0 +1,253 @@
+// Accuracy and speed of the structured extraction on the shared corpus:
+//   npm run bench:extract -- --corpus ../shared/corpus [--repeat 3] [--out bench/results]
+// Reads labels.jsonl, scores every labelled term with the corpus's rules (score.ts), times each
+// extraction on this one core, and writes a JSON and a Markdown report to bench/results/.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { detectInvoice, extractInvoice, isInvoiceError, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { fieldMatches, type LabelValue } from './score.ts';
+
+interface Label {
+  file: string;
+  kind: string;
+  container: string;
+  invoice_id: string;
+  profile: string | null;
+  fields?: Record<string, LabelValue> & { norm?: Record<string, LabelValue> };
+  visual_matches_xml?: boolean | null;
+  embedded_xml?: { syntax: string; name: string } | null;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    corpus: { type: 'string', default: '../shared/corpus' },
+    repeat: { type: 'string', default: '3' },
+    out: { type: 'string', default: 'bench/results' },
+  },
+});
+const corpus = resolve(args.corpus);
+const repeat = Math.max(1, Number(args.repeat));
+
+const labels: Label[] = (await readFile(join(corpus, 'labels.jsonl'), 'utf8'))
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as Label);
+
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const percent = (n: number, d: number): string => (d === 0 ? '–' : `${((100 * n) / d).toFixed(2)} %`);
+
+/** Structured-path files: XML files and PDFs that carry XML. */
+const isStructured = (label: Label) => label.container === 'xml' || (label.container === 'pdf' && label.embedded_xml != null);
+
+// pdfjs loads its worker module on first use: pay that once before any timing.
+const warmUp = labels.find((l) => l.container === 'pdf' && l.embedded_xml);
+if (warmUp) await extractInvoice(new Uint8Array(await readFile(join(corpus, warmUp.file)))).catch(() => undefined);
+
+interface FileResult {
+  label: Label;
+  detected?: string;
+  detectionError?: string;
+  invoice?: NormalisedInvoice;
+  error?: string;
+  ms: number;
+  /** Per label key: matched or not, for the keys the label scores. */
+  matches: Record<string, boolean>;
+}
+
+const results: FileResult[] = [];
+const started = performance.now();
+for (const label of labels) {
+  const bytes = new Uint8Array(await readFile(join(corpus, label.file)));
+  const result: FileResult = { label, ms: Number.NaN, matches: {} };
+  try {
+    result.detected = (await detectInvoice(bytes)).kind;
+  } catch (error) {
+    result.detectionError = isInvoiceError(error) ? error.code : String(error);
+  }
+  if (isStructured(label)) {
+    const times: number[] = [];
+    for (let i = 0; i < repeat; i += 1) {
+      const t0 = performance.now();
+      try {
+        result.invoice = await extractInvoice(bytes);
+      } catch (error) {
+        result.error = isInvoiceError(error) ? `${error.code}: ${error.message}` : String(error);
+      }
+      times.push(performance.now() - t0);
+    }
+    result.ms = median(times);
+    const norm = label.fields?.norm ?? {};
+    for (const [key, expected] of Object.entries(norm)) {
+      if (result.invoice === undefined) {
+        if (expected !== null) result.matches[key] = false;
+        continue;
+      }
+      const matched = fieldMatches(result.invoice, key, expected);
+      if (matched !== undefined) result.matches[key] = matched;
+    }
+  }
+  results.push(result);
+}
+const elapsedMs = performance.now() - started;
+
+// Detection: the label's kind is the truth.
+const detectionRight = results.filter((r) => r.detected === r.label.kind).length;
+const detectionWrong = results.filter((r) => r.detected !== r.label.kind);
+
+// Field accuracy per file and per distinct invoice, overall and per kind.
+interface Tally {
+  matched: number;
+  total: number;
+}
+const tally = (rs: FileResult[], key?: string): Tally => {
+  let matched = 0;
+  let total = 0;
+  for (const r of rs) {
+    for (const [k, ok] of Object.entries(r.matches)) {
+      if (key !== undefined && k !== key) continue;
+      total += 1;
+      if (ok) matched += 1;
+    }
+  }
+  return { matched, total };
+};
+function groupByInvoice(rs: FileResult[]): Map<string, FileResult[]> {
+  const byInvoice = new Map<string, FileResult[]>();
+  for (const r of rs) byInvoice.set(r.label.invoice_id, [...(byInvoice.get(r.label.invoice_id) ?? []), r]);
+  return byInvoice;
+}
+/** Average over distinct invoices of each invoice's own match rate for the key (or all keys). */
+const perInvoice = (rs: FileResult[], key?: string): number => {
+  const rates: number[] = [];
+  for (const group of groupByInvoice(rs).values()) {
+    const t = tally(group, key);
+    if (t.total > 0) rates.push(t.matched / t.total);
+  }
+  return rates.length === 0 ? Number.NaN : rates.reduce((a, b) => a + b, 0) / rates.length;
+};
+
+const structured = results.filter((r) => isStructured(r.label));
+const kindOf = (r: FileResult) => `${r.label.kind}${r.label.kind === 'zugferd1' ? ` (${r.label.container})` : ''}`;
+const kinds = [...new Set(structured.map(kindOf))].sort();
+const keys = [...new Set(structured.flatMap((r) => Object.keys(r.matches)))].sort((a, b) => {
+  const n = (k: string) => Number(k.replace(/^.*BT-/, '')) + (k.startsWith('BG-') ? 1000 : 0);
+  return n(a) - n(b);
+});
+
+const xmlMs = structured.filter((r) => r.label.container === 'xml').map((r) => r.ms);
+const pdfMs = structured.filter((r) => r.label.container === 'pdf').map((r) => r.ms);
+
+// UBL/CII twins: files of one invoice in both syntaxes must give the same values wherever their
+// XML says the same thing (the labels agree); terms the two files genuinely write differently
+// (BT-24 names the syntax's own CIUS, notes are often shortened) are not compared.
+const syntaxOf = (r: FileResult) => r.invoice?.source.syntax;
+const pairs: Array<{ invoice: string; ubl: string; cii: string; compared: number; differing: string[] }> = [];
+for (const [id, group] of groupByInvoice(structured)) {
+  const ubl = group.find((r) => syntaxOf(r) === 'ubl');
+  const cii = group.find((r) => syntaxOf(r) === 'cii');
+  if (!ubl?.invoice || !cii?.invoice) continue;
+  const ublNorm = ubl.label.fields?.norm ?? {};
+  const ciiNorm = cii.label.fields?.norm ?? {};
+  const agreed = Object.keys(ublNorm).filter((key) => {
+    const a = ublNorm[key];
+    const b = ciiNorm[key];
+    return a != null && b != null && JSON.stringify(a) === JSON.stringify(b);
+  });
+  const differing = agreed.filter(
+    (key) => fieldMatches(ubl.invoice as NormalisedInvoice, key, valueOf(cii.invoice as NormalisedInvoice, key)) === false,
+  );
+  pairs.push({ invoice: id, ubl: ubl.label.file, cii: cii.label.file, compared: agreed.length, differing });
+}
+function valueOf(invoice: NormalisedInvoice, key: string): LabelValue {
+  const term = key.slice(key.lastIndexOf('/') + 1) as keyof NormalisedInvoice['fields'];
+  if (key.startsWith('BG-23/')) return invoice.vatBreakdown.map((r) => r[term] ?? null);
+  if (key.startsWith('BG-25/')) return invoice.lines.map((r) => r[term] ?? null);
+  return invoice.fields[term] ?? null;
+}
+
+// The page-versus-XML check: warnings on pages that match and on the known negative cases.
+const consistency = { warnedWhenMatching: 0, matching: 0, warnedWhenNegative: 0, negative: 0 };
+for (const r of structured.filter((x) => x.label.container === 'pdf' && x.invoice)) {
+  const warned = r.invoice?.validation.some((f) => f.rule === 'FACTEUR-PDF-XML') ?? false;
+  if (r.label.visual_matches_xml === true) {
+    consistency.matching += 1;
+    if (warned) consistency.warnedWhenMatching += 1;
+  } else if (r.label.visual_matches_xml === false) {
+    consistency.negative += 1;
+    if (warned) consistency.warnedWhenNegative += 1;
+  }
+}
+
+const all = tally(structured);
+const lines: string[] = [];
+lines.push(`# Extraction benchmark, ${new Date().toISOString()}`, '');
+lines.push(`Corpus: ${corpus} (${labels.length} files); Node ${process.version}; ${repeat} timed runs per file, median kept.`, '');
+lines.push(`## Detection`, '', `Right on ${detectionRight} / ${results.length} files (${percent(detectionRight, results.length)}).`, '');
+for (const r of detectionWrong) lines.push(`- ${r.label.file}: label ${r.label.kind}, detected ${r.detected ?? r.detectionError}`);
+lines.push('', '## Structured path: field-level exact match', '');
+lines.push(`All: ${all.matched} / ${all.total} = ${percent(all.matched, all.total)} per file; ${(100 * perInvoice(structured)).toFixed(2)} % per distinct invoice.`, '');
+lines.push('| kind | files | errors | matched / labelled | per file | per invoice |', '|---|---:|---:|---:|---:|---:|');
+for (const kind of kinds) {
+  const rs = structured.filter((r) => kindOf(r) === kind);
+  const t = tally(rs);
+  lines.push(`| ${kind} | ${rs.length} | ${rs.filter((r) => r.error).length} | ${t.matched} / ${t.total} | ${percent(t.matched, t.total)} | ${(100 * perInvoice(rs)).toFixed(2)} % |`);
+}
+lines.push('', '| field | matched / labelled | per file | per invoice |', '|---|---:|---:|---:|');
+for (const key of keys) {
+  const t = tally(structured, key);
+  lines.push(`| ${key} | ${t.matched} / ${t.total} | ${percent(t.matched, t.total)} | ${(100 * perInvoice(structured, key)).toFixed(2)} % |`);
+}
+const failures = structured.filter((r) => r.error);
+if (failures.length > 0) {
+  lines.push('', '### Files that failed', '');
+  for (const r of failures) lines.push(`- ${r.label.file} (${r.label.kind}): ${r.error}`);
+}
+const mismatches = structured.flatMap((r) =>
+  Object.entries(r.matches)
+    .filter(([, ok]) => !ok)
+    .map(([key]) => `- ${r.label.file} ${key}: expected ${JSON.stringify(r.label.fields?.norm?.[key])}, got ${JSON.stringify(r.invoice ? valueOf(r.invoice, key) : null)}`),
+);
+if (mismatches.length > 0) lines.push('', `### Mismatches (${mismatches.length})`, '', ...mismatches.slice(0, 200));
+lines.push('', '## UBL/CII twins', '');
+lines.push(
+  `${pairs.filter((p) => p.differing.length === 0).length} / ${pairs.length} invoices present in both syntaxes give the same values on every term their labels agree on (${pairs.reduce((s, p) => s + p.compared, 0)} terms compared).`,
+);
+for (const p of pairs.filter((x) => x.differing.length > 0)) lines.push(`- ${p.invoice} (${p.ubl} vs ${p.cii}): ${p.differing.join(', ')}`);
+lines.push('', '## Speed (one core, extraction including detection and validation)', '');
+lines.push(`| | files | median ms | p90 ms |`, '|---|---:|---:|---:|');
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(0.9 * (xs.length - 1))] ?? Number.NaN;
+lines.push(`| XML | ${xmlMs.length} | ${median(xmlMs).toFixed(2)} | ${p90(xmlMs).toFixed(2)} |`);
+lines.push(`| hybrid PDF | ${pdfMs.length} | ${median(pdfMs).toFixed(2)} | ${p90(pdfMs).toFixed(2)} |`);
+lines.push('', `Whole run: ${labels.length} files in ${(elapsedMs / 1000).toFixed(1)} s (detection + ${repeat} extractions each): ${((labels.length * 1000) / elapsedMs).toFixed(1)} files/s.`);
+lines.push(`Structured extraction alone: ${((1000 * structured.length) / structured.reduce((s, r) => s + r.ms, 0)).toFixed(1)} files/s.`);
+lines.push('', '## Page versus XML check (FACTEUR-PDF-XML warning)', '');
+lines.push(`Warned on ${consistency.warnedWhenNegative} / ${consistency.negative} negative cases (page shows another document), and on ${consistency.warnedWhenMatching} / ${consistency.matching} PDFs whose page matches the XML.`);
+
+const report = lines.join('\n');
+const outDir = resolve(args.out);
+await mkdir(outDir, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+await writeFile(join(outDir, `extract-${stamp}.md`), `${report}\n`);
+await writeFile(
+  join(outDir, `extract-${stamp}.json`),
+  `${JSON.stringify(
+    {
+      corpus,
+      files: labels.length,
+      detection: { right: detectionRight, total: results.length },
+      accuracy: Object.fromEntries(keys.map((k) => [k, tally(structured, k)])),
+      perKind: Object.fromEntries(kinds.map((k) => [k, tally(structured.filter((r) => kindOf(r) === k))])),
+      speed: { xmlMedianMs: median(xmlMs), pdfMedianMs: median(pdfMs) },
+      twins: pairs,
+      consistency,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(report);
