@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectInvoice, extractInvoice, isInvoiceError, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { runCenUnitTests } from './cen.ts';
 import { fieldMatches, type LabelValue } from './score.ts';
 
 interface Label {
@@ -228,6 +229,17 @@ lines.push(`Structured extraction alone: ${((1000 * structured.length) / structu
 lines.push('', '## Page versus XML check (FACTEUR-PDF-XML warning)', '');
 lines.push(`Warned on ${consistency.warnedWhenNegative} / ${consistency.negative} negative cases (page shows another document), and on ${consistency.warnedWhenMatching} / ${consistency.matching} PDFs whose page matches the XML.`);
 
+const cen = await runCenUnitTests(corpus);
+const cenAgreeing = cen.outcomes.filter((o) => o.agrees).length;
+const cenRules = [...new Set(cen.outcomes.map((o) => o.rule))];
+lines.push('', '## Validation versus the CEN EN 16931 unit tests', '');
+lines.push(
+  `Agreement on ${cenAgreeing} / ${cen.outcomes.length} tests (${percent(cenAgreeing, cen.outcomes.length)}) over the ${cenRules.length} implemented rules they cover; ${cen.skipped} tests of rules not implemented were skipped.`,
+);
+for (const o of cen.outcomes.filter((x) => !x.agrees)) {
+  lines.push(`- ${o.file} ${o.rule}: expected ${o.expected}, ${o.fired ? 'fired' : 'did not fire'}${o.note ? ` (${o.note})` : ''}`);
+}
+
 const report = lines.join('\n');
 const outDir = resolve(args.out);
 await mkdir(outDir, { recursive: true });
@@ -245,6 +257,7 @@ await writeFile(
       speed: { xmlMedianMs: median(xmlMs), pdfMedianMs: median(pdfMs) },
       twins: pairs,
       consistency,
+      cen: { agreeing: cenAgreeing, total: cen.outcomes.length, skipped: cen.skipped, rules: cenRules },
     },
     null,
     2,

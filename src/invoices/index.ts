@@ -11,6 +11,7 @@ import { openPdf, type OpenedPdf } from './extract/pdf.ts';
 import { UBL_BINDING } from './extract/ubl.ts';
 import type { InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
 import { profileLevel } from './profile.ts';
+import { validateEn16931 } from './validate/en16931.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml.ts';
 
 export interface ExtractLimits extends XmlLimits {
@@ -100,7 +101,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
         : { container: 'xml', syntax };
     const profile = data.fields['BT-24'];
     const level = profileLevel(profile);
-    return {
+    const invoice: NormalisedInvoice = {
       format: syntax === 'zugferd1' ? 'zugferd1' : detection.container === 'pdf' ? 'facturx' : syntax,
       ...(profile === undefined ? {} : { profile }),
       ...(level === undefined ? {} : { profileLevel: level }),
@@ -113,6 +114,8 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       confidence: Object.fromEntries(Object.keys(data.fields).map((id) => [id, 1])),
       validation: data.findings,
     };
+    invoice.validation.push(...validateEn16931(invoice, data.present));
+    return invoice;
   } finally {
     await pdf?.close();
   }
@@ -129,6 +132,7 @@ export async function extractInvoiceFile(path: string, options: ExtractOptions =
 }
 
 export type { Detection, InvoiceKind } from './detect.ts';
+export { EN16931_RULES } from './validate/en16931.ts';
 export { INVOICE_ERROR_CODES, InvoiceError, isInvoiceError, type InvoiceErrorCode } from './errors.ts';
 export {
   normalisedInvoiceSchema,

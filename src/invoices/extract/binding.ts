@@ -114,6 +114,8 @@ export interface SyntaxBinding {
   };
   readonly vatBreakdown: { readonly path: string; readonly terms: TermPaths };
   readonly lines: { readonly path: string; readonly terms: TermPaths };
+  /** Groups whose mere presence a rule checks (BR-08, BR-10). */
+  readonly groups: Readonly<Record<'BG-5' | 'BG-8', string>>;
 }
 
 type CompiledTerms = ReadonlyArray<readonly [TermId, CompiledPath]>;
@@ -128,6 +130,7 @@ export interface CompiledBinding {
   };
   readonly vatBreakdown: { readonly path: CompiledPath; readonly terms: CompiledTerms };
   readonly lines: { readonly path: CompiledPath; readonly terms: CompiledTerms };
+  readonly groups: ReadonlyArray<readonly [string, CompiledPath]>;
 }
 
 const compileTerms = (terms: TermPaths): CompiledTerms =>
@@ -146,10 +149,16 @@ export function compileBinding(binding: SyntaxBinding): CompiledBinding {
     },
     vatBreakdown: { path: compilePath(binding.vatBreakdown.path), terms: compileTerms(binding.vatBreakdown.terms) },
     lines: { path: compilePath(binding.lines.path), terms: compileTerms(binding.lines.terms) },
+    groups: Object.entries(binding.groups).map(([group, path]) => [group, compilePath(path)] as const),
   };
 }
 
 export interface XmlInvoiceData {
+  /**
+   * Terms and groups whose element is in the XML, even empty or unreadable: the mandatory-term rules
+   * (BR-03, BR-08, …) ask whether an element is there, not whether its value could be normalised.
+   */
+  present: Set<string>;
   fields: TermRecord;
   allowances: TermRecord[];
   charges: TermRecord[];
@@ -160,17 +169,31 @@ export interface XmlInvoiceData {
 
 class RecordReader {
   readonly findings: Finding[] = [];
+  readonly present = new Set<string>();
 
   read(context: Element, terms: CompiledTerms, currencies?: TermRecord): TermRecord {
     const record: TermRecord = {};
     for (const [id, path] of terms) {
       const values = selectValues(context, path);
       const currencyTerm = CURRENCY_OF[id];
-      const chosen = currencyTerm
-        ? (values.find((v) => v.element.getAttribute('currencyID') === currencies?.[currencyTerm]) ??
-          (currencies?.[currencyTerm] === undefined && id === 'BT-110' ? values[0] : undefined))
-        : values[0];
-      if (chosen) this.store(record, id, chosen.text, chosen.element.getAttribute('format'));
+      if (currencyTerm === undefined) {
+        if (values[0]) this.store(record, id, values[0].text, values[0].element.getAttribute('format'));
+        continue;
+      }
+      const currency = currencies?.[currencyTerm];
+      const inCurrency = values.filter((v) => v.element.getAttribute('currencyID') === currency);
+      // Without a currency code (a fragment), the first amount is the best reading of BT-110.
+      const chosen = inCurrency[0] ?? (currency === undefined && id === 'BT-110' ? values[0] : undefined);
+      if (chosen) this.store(record, id, chosen.text, null);
+      if (inCurrency.length > 1) {
+        // Two different totals in one currency leave BT-112 = BT-109 + BT-110 undecidable; the
+        // EN 16931 Schematron reports that situation as BR-CO-15.
+        this.findings.push({
+          rule: 'BR-CO-15',
+          severity: 'error',
+          message: `${id} is given ${inCurrency.length} times in ${currency ?? 'one currency'}`,
+        });
+      }
     }
     return record;
   }
@@ -178,6 +201,7 @@ class RecordReader {
   store(record: TermRecord, id: TermId, raw: string, dateFormat: string | null): void {
     const type = termType(id);
     if (type === undefined) return;
+    this.present.add(id);
     const result = normaliseTerm(id, type, raw, dateFormat);
     if ('value' in result) {
       if (result.value !== '') record[id] = result.value;
@@ -213,7 +237,12 @@ export function readInvoiceXml(root: Element, binding: CompiledBinding): XmlInvo
   const readGroup = (group: CompiledBinding['lines']): TermRecord[] =>
     selectElements(root, group.path).map((element) => reader.read(element, group.terms));
 
+  for (const [group, path] of binding.groups) {
+    if (selectElements(root, path).length > 0) reader.present.add(group);
+  }
+
   return {
+    present: reader.present,
     fields,
     allowances,
     charges,

@@ -140,6 +140,10 @@ function ciiBinding(d: CiiDialect): SyntaxBinding {
       'BT-114': `${summation}/ram:RoundingAmount`,
       'BT-115': `${summation}/ram:DuePayableAmount`,
     },
+    groups: {
+      'BG-5': `${agreement}/ram:SellerTradeParty/ram:PostalTradeAddress`,
+      'BG-8': `${agreement}/ram:BuyerTradeParty/ram:PostalTradeAddress`,
+    },
     allowanceCharge: {
       path: `${settlement}/ram:SpecifiedTradeAllowanceCharge`,
       chargeIndicator: 'ram:ChargeIndicator/udt:Indicator',

@@ -72,6 +72,10 @@ export const UBL_BINDING = compileBinding({
     'BT-114': `${totals}/cbc:PayableRoundingAmount`,
     'BT-115': `${totals}/cbc:PayableAmount`,
   },
+  groups: {
+    'BG-5': `${seller}/cac:PostalAddress`,
+    'BG-8': 'cac:AccountingCustomerParty/cac:Party/cac:PostalAddress',
+  },
   allowanceCharge: {
     path: 'cac:AllowanceCharge',
     chargeIndicator: 'cbc:ChargeIndicator',

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { extractInvoice, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { validateEn16931 } from '../../src/invoices/validate/en16931.ts';
+import { sampleInvoice } from './support/sample.ts';
+import { writeCii, writeUbl, type InvoiceContent } from './support/writer.ts';
+
+const rulesOf = (invoice: NormalisedInvoice) => invoice.validation.map((f) => f.rule);
+const extractCii = (content: InvoiceContent) => extractInvoice(new TextEncoder().encode(writeCii(content)));
+
+function withSource(content: InvoiceContent, profileLevel?: NormalisedInvoice['profileLevel']) {
+  return { ...content, source: { container: 'xml' as const, syntax: 'cii' as const }, ...(profileLevel ? { profileLevel } : {}) };
+}
+
+describe('EN 16931 rules', () => {
+  it('finds nothing wrong with a consistent invoice, in either syntax', async () => {
+    expect(rulesOf(await extractCii(sampleInvoice()))).toEqual([]);
+    expect(rulesOf(await extractInvoice(new TextEncoder().encode(writeUbl(sampleInvoice()))))).toEqual([]);
+  });
+
+  it('reports each missing mandatory term with its rule id', async () => {
+    const sample = sampleInvoice();
+    delete sample.fields['BT-1'];
+    delete sample.fields['BT-5'];
+    sample.lines = [];
+    expect(rulesOf(await extractCii(sample))).toEqual(expect.arrayContaining(['BR-02', 'BR-05', 'BR-16']));
+  });
+
+  it('checks every line for its mandatory terms and a non-negative net price', () => {
+    const sample = sampleInvoice();
+    sample.lines[1] = { 'BT-126': '2', 'BT-129': '1', 'BT-131': '300.00', 'BT-146': '-300.00' };
+    const rules = validateEn16931(withSource(sample)).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['BR-23', 'BR-25', 'BR-27']));
+  });
+
+  it('checks the totals with decimal arithmetic (no float drift on 0.1 + 0.2)', () => {
+    const sample = sampleInvoice();
+    sample.lines = [
+      { ...sample.lines[0], 'BT-131': '0.10' },
+      { ...sample.lines[1], 'BT-131': '0.20' },
+    ];
+    sample.fields['BT-106'] = '0.30';
+    const rules = validateEn16931(withSource(sample)).map((f) => f.rule);
+    expect(rules).not.toContain('BR-CO-10');
+  });
+
+  it.each([
+    ['BT-106', '1260.01', 'BR-CO-10'],
+    ['BT-107', '49.00', 'BR-CO-11'],
+    ['BT-108', '11.00', 'BR-CO-12'],
+    ['BT-109', '1221.00', 'BR-CO-13'],
+    ['BT-110', '235.31', 'BR-CO-14'],
+    ['BT-112', '1455.31', 'BR-CO-15'],
+    ['BT-115', '1455.00', 'BR-CO-16'],
+  ])('reports a wrong %s (%s) as %s', (id, value, rule) => {
+    const sample = sampleInvoice();
+    sample.fields[id as 'BT-106'] = value;
+    expect(validateEn16931(withSource(sample)).map((f) => f.rule)).toContain(rule);
+  });
+
+  it('checks each VAT category amount and base (BR-CO-17, BR-S-08)', () => {
+    const sample = sampleInvoice();
+    sample.vatBreakdown[0] = { ...sample.vatBreakdown[0], 'BT-117': '240.00' };
+    sample.vatBreakdown[1] = { ...sample.vatBreakdown[1], 'BT-116': '70.00' };
+    const rules = validateEn16931(withSource(sample)).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['BR-CO-17', 'BR-S-08']));
+  });
+
+  it('accepts a cent of rounding per line in the EXTENDED profile only', () => {
+    const sample = sampleInvoice();
+    sample.fields['BT-106'] = '1260.02';
+    sample.fields['BT-109'] = '1220.02';
+    expect(validateEn16931(withSource(sample, 'EXTENDED')).map((f) => f.rule)).not.toContain('BR-CO-10');
+    expect(validateEn16931(withSource(sample, 'EN16931')).map((f) => f.rule)).toContain('BR-CO-10');
+  });
+
+  it('reports amounts with more than two decimals as BR-DEC', async () => {
+    const sample = sampleInvoice();
+    sample.fields['BT-109'] = '1220.000';
+    expect(rulesOf(await extractCii(sample))).toContain('BR-DEC-12');
+  });
+
+  it('counts an empty but present postal address as present (BR-08), as the Schematron does', async () => {
+    const sample = sampleInvoice();
+    for (const id of ['BT-35', 'BT-37', 'BT-38', 'BT-40'] as const) delete sample.fields[id];
+    const xml = writeCii(sample).replace('<ram:Name>ATELIER DU FACTEUR SAS</ram:Name>', '<ram:Name>ATELIER DU FACTEUR SAS</ram:Name><ram:PostalTradeAddress></ram:PostalTradeAddress>');
+    const rules = rulesOf(await extractInvoice(new TextEncoder().encode(xml)));
+    expect(rules).not.toContain('BR-08');
+    expect(rules).toContain('BR-09');
+  });
+});
