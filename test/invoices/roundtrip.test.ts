@@ -1,0 +1,59 @@
+// Property: any invoice the writers can express comes back unchanged through CII, UBL and
+// Factur-X, so the CII and UBL readings of one invoice are identical.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { extractInvoice, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { invoiceContent } from './support/arbitraries.ts';
+import { writeCii, writeFacturX, writeUbl, type InvoiceContent } from './support/writer.ts';
+
+const content = (invoice: NormalisedInvoice): InvoiceContent => ({
+  fields: invoice.fields,
+  allowances: invoice.allowances,
+  charges: invoice.charges,
+  vatBreakdown: invoice.vatBreakdown,
+  lines: invoice.lines,
+});
+const encode = (xml: string) => new TextEncoder().encode(xml);
+
+describe('round trips: invoice → XML → extract → same invoice', () => {
+  it('through CII', async () => {
+    await fc.assert(
+      fc.asyncProperty(invoiceContent, async (invoice) => {
+        expect(content(await extractInvoice(encode(writeCii(invoice))))).toEqual(invoice);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('through UBL (Invoice and CreditNote)', async () => {
+    await fc.assert(
+      fc.asyncProperty(invoiceContent, async (invoice) => {
+        expect(content(await extractInvoice(encode(writeUbl(invoice))))).toEqual(invoice);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('through a Factur-X PDF', async () => {
+    await fc.assert(
+      fc.asyncProperty(invoiceContent, async (invoice) => {
+        const extracted = await extractInvoice(await writeFacturX(invoice));
+        expect(extracted.format).toBe('facturx');
+        expect(content(extracted)).toEqual(invoice);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('gives the same validation findings for the CII and UBL forms of one invoice', async () => {
+    await fc.assert(
+      fc.asyncProperty(invoiceContent, async (invoice) => {
+        const rules = async (xml: string) => (await extractInvoice(encode(xml))).validation.map((f) => f.rule).sort();
+        const [cii, ubl] = await Promise.all([rules(writeCii(invoice)), rules(writeUbl(invoice))]);
+        // BR-CO-17's tolerance is the one place where the official Schematrons of the two syntaxes differ.
+        expect(cii.filter((r) => r !== 'BR-CO-17')).toEqual(ubl.filter((r) => r !== 'BR-CO-17'));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
