@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+/** The one place where the environment is read. A bad value stops start-up with a clear message. */
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional()),
+  FACTEUR_DATA_DIR: z.string().trim().min(1).optional().transform((value) => value ?? './.facteur'),
+  FACTEUR_POOL_MODE: z.enum(['session', 'transaction']).optional(),
+  FACTEUR_POLL_ONLY: flag,
+  CRON_SECRET: z.string().optional().transform((value) => (value ? value : undefined)),
+  FACTEUR_AUTH: z.enum(['none', 'token', 'supabase']).optional().transform((value) => value ?? 'none'),
+  FACTEUR_CONCURRENCY: integer(1, 1000, 4),
+  FACTEUR_JOB_TIMEOUT_MS: integer(100, 24 * 3600_000, 5 * 60_000),
+  FACTEUR_MAX_ATTEMPTS: integer(1, 100, 3),
+  FACTEUR_MAX_UPLOAD_BYTES: integer(1, 2 ** 31, 20 * 1024 * 1024),
+  FACTEUR_POLL_MS: integer(10, 3600_000, 1000),
+  FACTEUR_LEASE_MS: integer(100, 3600_000, 30_000),
+  FACTEUR_RETRY_BASE_MS: integer(0, 24 * 3600_000, 5_000),
+  FACTEUR_RETRY_MAX_MS: integer(0, 7 * 24 * 3600_000, 10 * 60_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((value) => value ?? 'info'),
+});
+
+export interface Config {
+  /** PostgreSQL server; absent means the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /**
+   * `transaction` behind PgBouncer or Supavisor's port 6543: no LISTEN, no named prepared
+   * statements. Guessed from the URL when not set.
+   */
+  poolMode: 'session' | 'transaction';
+  pollOnly: boolean;
+  cronSecret: string | undefined;
+  auth: 'none' | 'token' | 'supabase';
+  concurrency: number;
+  jobTimeoutMs: number;
+  maxAttempts: number;
+  maxUploadBytes: number;
+  pollMs: number;
+  /** A claim lasts this long unless renewed; a dead worker's jobs come back within it. */
+  leaseMs: number;
+  /** Backoff before the second attempt, doubled for each later one, capped at retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+function guessPoolMode(url: string | undefined): 'session' | 'transaction' {
+  if (!url) return 'session';
+  try {
+    const parsed = new URL(url);
+    return parsed.port === '6543' || parsed.searchParams.get('pgbouncer') === 'true' ? 'transaction' : 'session';
+  } catch {
+    return 'session';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
+  }
+  const value = parsed.data;
+  const poolMode = value.FACTEUR_POOL_MODE ?? guessPoolMode(value.DATABASE_URL);
+  return {
+    databaseUrl: value.DATABASE_URL,
+    dataDir: value.FACTEUR_DATA_DIR,
+    poolMode,
+    pollOnly: value.FACTEUR_POLL_ONLY || poolMode === 'transaction',
+    cronSecret: value.CRON_SECRET,
+    auth: value.FACTEUR_AUTH,
+    concurrency: value.FACTEUR_CONCURRENCY,
+    jobTimeoutMs: value.FACTEUR_JOB_TIMEOUT_MS,
+    maxAttempts: value.FACTEUR_MAX_ATTEMPTS,
+    maxUploadBytes: value.FACTEUR_MAX_UPLOAD_BYTES,
+    pollMs: value.FACTEUR_POLL_MS,
+    leaseMs: value.FACTEUR_LEASE_MS,
+    retryBaseMs: value.FACTEUR_RETRY_BASE_MS,
+    retryMaxMs: value.FACTEUR_RETRY_MAX_MS,
+    logLevel: value.LOG_LEVEL,
+  };
+}
