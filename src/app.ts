@@ -1,0 +1,59 @@
+import type { Config } from './config.ts';
+import { connect, migrate, type Db } from './db/index.ts';
+import type { Logger } from './logger.ts';
+import { Queue } from './queue/queue.ts';
+import { Worker, type TaskHandlers } from './queue/worker.ts';
+import { builtinTasks } from './tasks/builtin.ts';
+
+/** Facteur wired from its configuration: the database, the queue and the tasks workers run. */
+export interface Facteur {
+  config: Config;
+  db: Db;
+  queue: Queue;
+  tasks: TaskHandlers;
+  logger: Logger;
+  createWorker(overrides?: { concurrency?: number; pollOnly?: boolean }): Worker;
+  close(): Promise<void>;
+}
+
+/** Connects (PostgreSQL or the embedded database), applies pending migrations, and builds the queue. */
+export async function openFacteur(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Facteur> {
+  const db = await connect({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+    poolMode: config.poolMode,
+    onError: (error) => logger.warn({ err: error }, 'database connection error'),
+  });
+  try {
+    if (options.migrate ?? true) await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const tasks: TaskHandlers = { ...builtinTasks };
+  const queue = new Queue(db, {
+    tasks: Object.keys(tasks),
+    maxAttempts: config.maxAttempts,
+    backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
+    notify: db.canListen && !config.pollOnly,
+  });
+  return {
+    config,
+    db,
+    queue,
+    tasks,
+    logger,
+    createWorker: (overrides = {}) =>
+      new Worker({
+        queue,
+        tasks,
+        logger,
+        concurrency: overrides.concurrency ?? config.concurrency,
+        jobTimeoutMs: config.jobTimeoutMs,
+        leaseMs: config.leaseMs,
+        pollMs: config.pollMs,
+        pollOnly: overrides.pollOnly ?? config.pollOnly,
+      }),
+    close: () => db.close(),
+  };
+}

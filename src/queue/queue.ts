@@ -1,0 +1,517 @@
+import { InvalidInputError } from '../errors.ts';
+import type { Db, Sql } from '../db/types.ts';
+import { type ClaimedJob, type Job, type JobRow, jobFromRow } from './job.ts';
+
+/** Workers LISTEN here; every statement that makes a job runnable now sends one notification. */
+export const WAKE_UP_CHANNEL = 'facteur_jobs';
+
+export const DEFAULT_TASK = 'process_invoice';
+export const PRIORITY_MIN = -1000;
+export const PRIORITY_MAX = 1000;
+
+export interface NewJob {
+  /** The handler's name; `process_invoice` when absent. */
+  task?: string;
+  /** The invoice the job processes: one live job per invoice. */
+  invoiceId?: string | null;
+  /** The task's arguments; anything JSON can hold. */
+  payload?: unknown;
+  /** Higher runs first, from -1000 to 1000. */
+  priority?: number;
+  maxAttempts?: number;
+  /** Not before this many milliseconds from now (database clock). */
+  delayMs?: number;
+}
+
+export interface EnqueuedJob extends Job {
+  /** False when the invoice already had a live job, which is returned instead. */
+  created: boolean;
+}
+
+export interface Backoff {
+  /** Delay before the second attempt; doubled for each later one. */
+  baseMs: number;
+  maxMs: number;
+}
+
+export interface QueueOptions {
+  /** Tasks that have a handler somewhere; when given, enqueueing any other task is refused. */
+  tasks?: readonly string[];
+  maxAttempts?: number;
+  backoff?: Backoff;
+  /** Send a NOTIFY when jobs become runnable. Off in poll-only deployments: nobody listens. */
+  notify?: boolean;
+}
+
+export interface Outcome {
+  id: string;
+  lockToken: string;
+  durationMs: number;
+}
+
+export interface Failure extends Outcome {
+  error: string;
+  errorCode: string;
+  /** Fails at once, whatever attempts remain. */
+  permanent: boolean;
+}
+
+export interface FailureResult {
+  id: string;
+  status: 'pending' | 'failed';
+  runAt: Date;
+}
+
+export interface ReapResult {
+  /** Back to pending, for another attempt. */
+  retried: number;
+  /** No attempt left: failed. */
+  failed: number;
+}
+
+export interface QueueStats {
+  pending: number;
+  /** Pending jobs whose run_at is in the future (backoff, delayed). */
+  scheduled: number;
+  processing: number;
+  completed: number;
+  failed: number;
+  /** Mean of completed_at - started_at over completed jobs, in ms; null when none. */
+  averageDurationMs: number | null;
+  /** Age of the oldest pending job, in ms; 0 when none. */
+  oldestPendingMs: number;
+  completedLastMinute: number;
+  failedLastHour: number;
+}
+
+const TASK_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Inserts the jobs; an invoice that already has a live job keeps it (the partial unique index
+// decides, so two racing enqueues cannot both insert). The live jobs that won are read in the same
+// statement; one committed by a concurrent transaction after this statement's snapshot is read
+// again by the caller. The notification is an InitPlan: sent once, and only if a row came back.
+const ENQUEUE = `
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+      AS j(invoice_id uuid, task text, payload jsonb, priority int, max_attempts int, delay_ms bigint)
+  ), inserted AS (
+    INSERT INTO processing_queue (invoice_id, task, payload, priority, max_attempts, run_at)
+    SELECT invoice_id, task, coalesce(payload, '{}'::jsonb), priority, max_attempts,
+           now() + delay_ms * interval '1 millisecond'
+      FROM input
+    ON CONFLICT (invoice_id) WHERE status IN ('pending', 'processing') DO NOTHING
+    RETURNING *
+  ), rows AS (
+    SELECT inserted.*, true AS created FROM inserted
+    UNION ALL
+    SELECT q.*, false AS created
+      FROM processing_queue q
+     WHERE q.invoice_id IN (SELECT invoice_id FROM input WHERE invoice_id IS NOT NULL)
+       AND q.status IN ('pending', 'processing')
+  )
+  SELECT rows.*, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified FROM rows`;
+
+// Takes the next runnable jobs in claim order. FOR UPDATE SKIP LOCKED lets concurrent workers
+// take disjoint batches without waiting on each other; the partial index on pending rows gives the
+// order without a sort. The lease is a fresh token plus an expiry on the database clock.
+const CLAIM = `
+  WITH next AS (
+    SELECT id FROM processing_queue
+     WHERE status = 'pending' AND run_at <= now() AND task = ANY($1::text[])
+     ORDER BY priority DESC, run_at, id
+     LIMIT $2
+     FOR UPDATE SKIP LOCKED
+  )
+  UPDATE processing_queue q
+     SET status = 'processing', attempts = q.attempts + 1, lock_token = gen_random_uuid(),
+         locked_by = $3, locked_until = now() + $4 * interval '1 millisecond',
+         started_at = now(), updated_at = now()
+    FROM next
+   WHERE q.id = next.id
+  RETURNING q.*`;
+
+// Every transition below is guarded by status = 'processing' AND the caller's lock_token: a worker
+// whose lease expired (and whose job another worker may now hold) changes nothing. Each locks only
+// the rows it names, and records the attempt in the same statement.
+
+const COMPLETE = `
+  WITH outcome AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, lock_token uuid, duration_ms int)
+  ), completed AS (
+    UPDATE processing_queue q
+       SET status = 'completed', completed_at = now(), updated_at = now(),
+           lock_token = NULL, locked_until = NULL, last_error = NULL, error_code = NULL
+      FROM outcome o
+     WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
+    RETURNING q.id, q.attempts, q.locked_by, q.started_at, o.duration_ms
+  ), recorded AS (
+    INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, duration_ms)
+    SELECT id, attempts, locked_by, started_at, 'completed', duration_ms FROM completed
+  )
+  SELECT id FROM completed`;
+
+// A failed attempt goes back to pending after an exponential backoff with ±25 % jitter (computed
+// on the database clock), or to failed when it was the last attempt or the error is permanent.
+const FAIL = `
+  WITH outcome AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+      AS o(id uuid, lock_token uuid, duration_ms int, error text, error_code text, permanent boolean)
+  ), failed AS (
+    UPDATE processing_queue q
+       SET status = CASE WHEN o.permanent OR q.attempts >= q.max_attempts THEN 'failed' ELSE 'pending' END,
+           run_at = CASE WHEN o.permanent OR q.attempts >= q.max_attempts THEN q.run_at
+                    ELSE now() + least($3::float8, $2::float8 * power(2, q.attempts - 1))
+                               * (0.75 + random() * 0.5) * interval '1 millisecond' END,
+           completed_at = CASE WHEN o.permanent OR q.attempts >= q.max_attempts THEN now() END,
+           last_error = o.error, error_code = o.error_code,
+           lock_token = NULL, locked_until = NULL, updated_at = now()
+      FROM outcome o
+     WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
+    RETURNING q.id, q.status, q.run_at, q.attempts, q.locked_by, q.started_at, o.duration_ms, o.error, o.error_code
+  ), recorded AS (
+    INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, error, error_code, duration_ms)
+    SELECT id, attempts, locked_by, started_at, CASE status WHEN 'failed' THEN 'failed' ELSE 'retried' END,
+           error, error_code, duration_ms
+      FROM failed
+  )
+  SELECT id, status, run_at FROM failed`;
+
+// Hands unfinished jobs back (shutdown, end of a drain tick's budget). The interrupted attempt
+// does not count against the job: it did not fail.
+const RELEASE = `
+  WITH outcome AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, lock_token uuid, duration_ms int)
+  ), released AS (
+    UPDATE processing_queue q
+       SET status = 'pending', attempts = q.attempts - 1, run_at = now(),
+           lock_token = NULL, locked_until = NULL, updated_at = now()
+      FROM outcome o
+     WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
+    RETURNING q.id, q.attempts + 1 AS attempt, q.locked_by, q.started_at, o.duration_ms
+  ), recorded AS (
+    INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, duration_ms)
+    SELECT id, attempt, locked_by, started_at, 'released', duration_ms FROM released
+  )
+  SELECT id, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified FROM released`;
+
+// Extends the leases of jobs still running. Rows that come back are still ours; the others were
+// reaped or cancelled, and their handlers must stop.
+const EXTEND_LEASES = `
+  UPDATE processing_queue q
+     SET locked_until = now() + $2 * interval '1 millisecond', updated_at = now()
+    FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, lock_token uuid)
+   WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
+  RETURNING q.id`;
+
+// Jobs whose worker died or stalled past its lease. SKIP LOCKED: every worker runs a reaper, and
+// they split the expired rows instead of queueing behind each other. The attempt stays counted.
+const REAP = `
+  WITH expired AS (
+    SELECT id FROM processing_queue
+     WHERE status = 'processing' AND locked_until < now()
+     ORDER BY locked_until
+     LIMIT $1
+     FOR UPDATE SKIP LOCKED
+  ), reaped AS (
+    UPDATE processing_queue q
+       SET status = CASE WHEN q.attempts >= q.max_attempts THEN 'failed' ELSE 'pending' END,
+           run_at = now(),
+           completed_at = CASE WHEN q.attempts >= q.max_attempts THEN now() END,
+           last_error = 'The worker ' || coalesce(q.locked_by, 'unknown') || ' stopped renewing its lease.',
+           error_code = 'LEASE_EXPIRED',
+           lock_token = NULL, locked_until = NULL, updated_at = now()
+      FROM expired
+     WHERE q.id = expired.id
+    RETURNING q.id, q.status, q.attempts, q.locked_by, q.started_at, q.last_error
+  ), recorded AS (
+    INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, error, error_code)
+    SELECT id, attempts, locked_by, started_at, 'reaped', last_error, 'LEASE_EXPIRED' FROM reaped
+  )
+  SELECT count(*) FILTER (WHERE status = 'pending')::int AS retried,
+         count(*) FILTER (WHERE status = 'failed')::int AS failed,
+         (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean AND EXISTS (SELECT 1 FROM reaped WHERE status = 'pending')) AS notified
+    FROM reaped`;
+
+// Stops a job that has not finished. A worker still running it finds its lease gone at its next
+// heartbeat or completion, and changes nothing.
+const CANCEL = `
+  UPDATE processing_queue
+     SET status = 'failed', error_code = 'CANCELLED', last_error = 'Cancelled.',
+         completed_at = now(), lock_token = NULL, locked_until = NULL, updated_at = now()
+   WHERE id = $1 AND status IN ('pending', 'processing')
+  RETURNING *`;
+
+// Gives failed jobs a fresh set of attempts. Per invoice, only the newest failed job is revived,
+// and none whose invoice has a live job again (one live job per invoice).
+const RETRY_FAILED = `
+  WITH candidates AS (
+    SELECT DISTINCT ON (coalesce(invoice_id, id)) id
+      FROM processing_queue f
+     WHERE f.status = 'failed'
+       AND ($1::uuid IS NULL OR f.invoice_id = $1)
+       AND NOT EXISTS (
+         SELECT 1 FROM processing_queue l
+          WHERE l.invoice_id = f.invoice_id AND l.status IN ('pending', 'processing'))
+     ORDER BY coalesce(invoice_id, id), created_at DESC
+  )
+  UPDATE processing_queue q
+     SET status = 'pending', attempts = 0, run_at = now(), completed_at = NULL,
+         last_error = NULL, error_code = NULL, updated_at = now()
+    FROM candidates
+   WHERE q.id = candidates.id AND q.status = 'failed'
+  RETURNING q.*, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified`;
+
+// Deletes finished jobs older than the retention, a bounded batch per statement so that no
+// statement holds many row locks or runs long; their attempts go with them (ON DELETE CASCADE).
+const PURGE = `
+  WITH old AS (
+    SELECT id FROM processing_queue
+     WHERE status IN ('completed', 'failed') AND completed_at < now() - $1 * interval '1 millisecond'
+     LIMIT $2
+     FOR UPDATE SKIP LOCKED
+  )
+  DELETE FROM processing_queue q USING old WHERE q.id = old.id`;
+
+// One pass over the table for every figure of the dashboard and of the original monitoring queries.
+const STATS = `
+  SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
+         count(*) FILTER (WHERE status = 'pending' AND run_at > now())::int AS scheduled,
+         count(*) FILTER (WHERE status = 'processing')::int AS processing,
+         count(*) FILTER (WHERE status = 'completed')::int AS completed,
+         count(*) FILTER (WHERE status = 'failed')::int AS failed,
+         (avg(extract(epoch FROM completed_at - started_at)) FILTER (WHERE status = 'completed') * 1000)::float8
+           AS average_duration_ms,
+         coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')) * 1000, 0)::float8
+           AS oldest_pending_ms,
+         count(*) FILTER (WHERE status = 'completed' AND completed_at > now() - interval '1 minute')::int
+           AS completed_last_minute,
+         count(*) FILTER (WHERE status = 'failed' AND completed_at > now() - interval '1 hour')::int
+           AS failed_last_hour
+    FROM processing_queue`;
+
+function invalid(code: string, message: string): InvalidInputError {
+  return new InvalidInputError(code, message);
+}
+
+function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value);
+}
+
+/**
+ * The durable queue over processing_queue. Every method is one statement (or a short loop of
+ * them); none holds a transaction open while a job runs.
+ */
+export class Queue {
+  readonly db: Db;
+  readonly #tasks: ReadonlySet<string> | null;
+  readonly #maxAttempts: number;
+  readonly #backoff: Backoff;
+  readonly #notify: boolean;
+
+  constructor(db: Db, options: QueueOptions = {}) {
+    this.db = db;
+    this.#tasks = options.tasks ? new Set(options.tasks) : null;
+    this.#maxAttempts = options.maxAttempts ?? 3;
+    this.#backoff = options.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 };
+    this.#notify = options.notify ?? db.canListen;
+  }
+
+  /** Adds one job, or returns the invoice's live job. Pass `tx` to commit it with your own writes. */
+  async enqueue(job: NewJob, options: { tx?: Sql } = {}): Promise<EnqueuedJob> {
+    const [enqueued] = await this.enqueueMany([job], options);
+    return enqueued!;
+  }
+
+  /**
+   * Adds many jobs in one statement. Invoices that already have a live job get it back with
+   * `created: false`. Throws InvalidInputError, having changed nothing, if any job is invalid.
+   */
+  async enqueueMany(jobs: readonly NewJob[], options: { tx?: Sql } = {}): Promise<EnqueuedJob[]> {
+    if (jobs.length === 0) return [];
+    const rows = jobs.map((job) => this.#validate(job));
+    const duplicates = new Set<string>();
+    const seen = new Set<string>();
+    for (const row of rows) {
+      if (row.invoice_id === null) continue;
+      if (seen.has(row.invoice_id)) duplicates.add(row.invoice_id);
+      seen.add(row.invoice_id);
+    }
+    if (duplicates.size > 0) {
+      throw invalid('DUPLICATE_INVOICE', `The same invoice appears twice in one batch: ${[...duplicates].join(', ')}.`);
+    }
+    const sql = options.tx ?? this.db;
+    const result = await sql.query<JobRow & { created: boolean }>(ENQUEUE, [JSON.stringify(rows), this.#notify]);
+    const byInvoice = new Map<string, EnqueuedJob>();
+    const others: EnqueuedJob[] = [];
+    for (const row of result.rows) {
+      const job = { ...jobFromRow(row), created: row.created };
+      if (job.invoiceId === null) others.push(job);
+      else byInvoice.set(job.invoiceId, job);
+    }
+    // A live job committed by a concurrent enqueue after our snapshot: read it now.
+    const missing = [...seen].filter((invoiceId) => !byInvoice.has(invoiceId));
+    if (missing.length > 0) {
+      const live = await sql.query<JobRow>(
+        `SELECT * FROM processing_queue WHERE invoice_id = ANY($1::uuid[]) AND status IN ('pending', 'processing')`,
+        [missing],
+      );
+      for (const row of live.rows) byInvoice.set(row.invoice_id!, { ...jobFromRow(row), created: false });
+    }
+    return rows.map((row) => (row.invoice_id === null ? others.shift() : byInvoice.get(row.invoice_id))).filter(
+      (job): job is EnqueuedJob => job !== undefined,
+    );
+  }
+
+  #validate(job: NewJob) {
+    const task = job.task ?? DEFAULT_TASK;
+    if (typeof task !== 'string' || !TASK_NAME.test(task)) {
+      throw invalid('INVALID_TASK', `Task names are lower-case letters, digits and _ . : - (got ${JSON.stringify(task)}).`);
+    }
+    if (this.#tasks && !this.#tasks.has(task)) {
+      throw invalid('UNKNOWN_TASK', `No worker handles the task "${task}". Known tasks: ${[...this.#tasks].join(', ')}.`);
+    }
+    const invoiceId = job.invoiceId ?? null;
+    if (invoiceId !== null && (typeof invoiceId !== 'string' || !UUID.test(invoiceId))) {
+      throw invalid('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(invoiceId)}).`);
+    }
+    const priority = job.priority ?? 0;
+    if (!isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
+      throw invalid('INVALID_PRIORITY', `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX} (got ${String(priority)}).`);
+    }
+    const maxAttempts = job.maxAttempts ?? this.#maxAttempts;
+    if (!isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
+      throw invalid('INVALID_MAX_ATTEMPTS', `maxAttempts must be a whole number from 1 to 100 (got ${String(maxAttempts)}).`);
+    }
+    const delayMs = job.delayMs ?? 0;
+    if (!isInteger(delayMs) || delayMs < 0) {
+      throw invalid('INVALID_DELAY', `delayMs must be a whole number of milliseconds, 0 or more (got ${String(delayMs)}).`);
+    }
+    let payload: unknown = null;
+    if (job.payload !== undefined) {
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(job.payload);
+      } catch (error) {
+        throw invalid('PAYLOAD_NOT_JSON', `The payload cannot be stored as JSON: ${(error as Error).message}.`);
+      }
+      if (text === undefined) throw invalid('PAYLOAD_NOT_JSON', 'The payload cannot be stored as JSON.');
+      payload = JSON.parse(text);
+    }
+    return { invoice_id: invoiceId, task, payload, priority, max_attempts: maxAttempts, delay_ms: delayMs };
+  }
+
+  /** Takes up to `limit` runnable jobs of the given tasks and leases them to `workerId`. */
+  async claim(options: { tasks: readonly string[]; limit: number; workerId: string; leaseMs: number }): Promise<ClaimedJob[]> {
+    if (options.limit <= 0 || options.tasks.length === 0) return [];
+    const result = await this.db.query<JobRow>(CLAIM, [options.tasks, options.limit, options.workerId, options.leaseMs]);
+    return result.rows.map((row) => jobFromRow(row) as ClaimedJob);
+  }
+
+  /**
+   * Marks jobs completed; returns the ids that were still this worker's. Pass `tx` to commit the
+   * handlers' results together with the transition.
+   */
+  async complete(outcomes: readonly Outcome[], options: { tx?: Sql } = {}): Promise<Set<string>> {
+    if (outcomes.length === 0) return new Set();
+    const result = await (options.tx ?? this.db).query<{ id: string }>(COMPLETE, [toRecordset(outcomes)]);
+    return new Set(result.rows.map((row) => row.id));
+  }
+
+  /** Records failed attempts: retried after a backoff, or failed for good. Lost leases are left out. */
+  async fail(failures: readonly Failure[], options: { tx?: Sql } = {}): Promise<FailureResult[]> {
+    if (failures.length === 0) return [];
+    const result = await (options.tx ?? this.db).query<{ id: string; status: 'pending' | 'failed'; run_at: Date }>(FAIL, [
+      JSON.stringify(
+        failures.map((f) => ({
+          id: f.id,
+          lock_token: f.lockToken,
+          duration_ms: Math.round(f.durationMs),
+          error: f.error.slice(0, 4000),
+          error_code: f.errorCode,
+          permanent: f.permanent,
+        })),
+      ),
+      this.#backoff.baseMs,
+      this.#backoff.maxMs,
+    ]);
+    return result.rows.map((row) => ({ id: row.id, status: row.status, runAt: row.run_at }));
+  }
+
+  /** Returns unfinished jobs to the queue without counting the attempt. */
+  async release(outcomes: readonly Outcome[]): Promise<Set<string>> {
+    if (outcomes.length === 0) return new Set();
+    const result = await this.db.query<{ id: string }>(RELEASE, [toRecordset(outcomes), this.#notify]);
+    return new Set(result.rows.map((row) => row.id));
+  }
+
+  /** Extends the leases of running jobs; returns the ids still held. */
+  async extendLeases(held: readonly { id: string; lockToken: string }[], leaseMs: number): Promise<Set<string>> {
+    if (held.length === 0) return new Set();
+    const recordset = JSON.stringify(held.map((job) => ({ id: job.id, lock_token: job.lockToken })));
+    const result = await this.db.query<{ id: string }>(EXTEND_LEASES, [recordset, leaseMs]);
+    return new Set(result.rows.map((row) => row.id));
+  }
+
+  /** Returns jobs with expired leases to pending (or failed, with no attempt left). */
+  async reapExpired(limit = 1000): Promise<ReapResult> {
+    const result = await this.db.query<{ retried: number; failed: number }>(REAP, [limit, this.#notify]);
+    const row = result.rows[0];
+    return { retried: row?.retried ?? 0, failed: row?.failed ?? 0 };
+  }
+
+  async cancel(jobId: string): Promise<Job | null> {
+    if (!UUID.test(jobId)) throw invalid('INVALID_JOB_ID', `The job id must be a UUID (got ${JSON.stringify(jobId)}).`);
+    const result = await this.db.query<JobRow>(CANCEL, [jobId]);
+    return result.rows[0] ? jobFromRow(result.rows[0]) : null;
+  }
+
+  /** Revives failed jobs (of one invoice, or all) with fresh attempts. */
+  async retryFailed(options: { invoiceId?: string } = {}): Promise<Job[]> {
+    const invoiceId = options.invoiceId ?? null;
+    if (invoiceId !== null && !UUID.test(invoiceId)) {
+      throw invalid('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(invoiceId)}).`);
+    }
+    const result = await this.db.query<JobRow>(RETRY_FAILED, [invoiceId, this.#notify]);
+    return result.rows.map(jobFromRow);
+  }
+
+  /** Deletes completed and failed jobs that finished more than `olderThanMs` ago; returns how many. */
+  async purge(olderThanMs: number, batchSize = 5_000): Promise<number> {
+    if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {
+      throw invalid('INVALID_RETENTION', 'The retention must be a duration of 0 or more.');
+    }
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.db.query(PURGE, [olderThanMs, batchSize]);
+      total += rowCount;
+      if (rowCount < batchSize) return total;
+    }
+  }
+
+  async stats(): Promise<QueueStats> {
+    const result = await this.db.query<Record<string, number | null>>(STATS);
+    const row = result.rows[0]!;
+    return {
+      pending: row.pending ?? 0,
+      scheduled: row.scheduled ?? 0,
+      processing: row.processing ?? 0,
+      completed: row.completed ?? 0,
+      failed: row.failed ?? 0,
+      averageDurationMs: row.average_duration_ms ?? null,
+      oldestPendingMs: row.oldest_pending_ms ?? 0,
+      completedLastMinute: row.completed_last_minute ?? 0,
+      failedLastHour: row.failed_last_hour ?? 0,
+    };
+  }
+
+  async getJob(jobId: string): Promise<Job | null> {
+    if (!UUID.test(jobId)) return null;
+    const result = await this.db.query<JobRow>('SELECT * FROM processing_queue WHERE id = $1', [jobId]);
+    return result.rows[0] ? jobFromRow(result.rows[0]) : null;
+  }
+}
+
+function toRecordset(outcomes: readonly Outcome[]): string {
+  return JSON.stringify(outcomes.map((o) => ({ id: o.id, lock_token: o.lockToken, duration_ms: Math.round(o.durationMs) })));
+}

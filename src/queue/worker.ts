@@ -1,0 +1,462 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { isConnectionError } from '../db/errors.ts';
+import type { Db, Sql } from '../db/types.ts';
+import { errorMessage } from '../errors.ts';
+import { JobTimeoutError, LeaseLostError, WorkerStoppingError, errorCodeOf, isPermanent } from './errors.ts';
+import type { ClaimedJob } from './job.ts';
+import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
+
+export interface TaskContext {
+  job: ClaimedJob;
+  /** Fires at the job's timeout, when the lease is lost, or when the worker stops: stop the work. */
+  signal: AbortSignal;
+  db: Db;
+  logger: Logger;
+}
+
+/**
+ * What a handler may return: `commit` runs inside the transaction that marks the job completed,
+ * so the job's result and its `completed` status are written together or not at all.
+ */
+export type TaskResult = void | { commit(tx: Sql): Promise<void> };
+
+export type TaskHandler = (payload: unknown, context: TaskContext) => Promise<TaskResult>;
+
+export type TaskHandlers = Readonly<Record<string, TaskHandler>>;
+
+export interface WorkerOptions {
+  queue: Queue;
+  tasks: TaskHandlers;
+  logger: Logger;
+  /** Jobs run at the same time. */
+  concurrency?: number;
+  /** A job's AbortSignal fires after this long. */
+  jobTimeoutMs?: number;
+  /**
+   * How long a claim holds without renewal. The worker renews every third of it while the job
+   * runs, so a crashed worker's jobs come back within one lease.
+   */
+  leaseMs?: number;
+  /** Poll interval: the truth when notifications are missed or unavailable. */
+  pollMs?: number;
+  /** Never LISTEN (transaction-mode poolers). */
+  pollOnly?: boolean;
+  /** How often this worker looks for expired leases. */
+  reapIntervalMs?: number;
+  workerId?: string;
+}
+
+export interface DrainReport {
+  claimed: number;
+  completed: number;
+  failed: number;
+  retried: number;
+  reaped: number;
+  /** Jobs still pending when the tick ended (due now or later). */
+  remaining: number;
+  durationMs: number;
+}
+
+interface RunningJob {
+  job: ClaimedJob;
+  controller: AbortController;
+  startedAt: number;
+  timer: NodeJS.Timeout;
+}
+
+/** What became of one attempt, decided in memory before it is written. */
+type Decision =
+  | { kind: 'completed'; commit: ((tx: Sql) => Promise<void>) | undefined }
+  | { kind: 'failed'; error: unknown }
+  | { kind: 'released' };
+
+type Settled = Decision & { outcome: Outcome };
+type Completion = Extract<Settled, { kind: 'completed' }>;
+type FailedAttempt = Extract<Settled, { kind: 'failed' }>;
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Runs jobs from the queue. `start()` runs until `stop()`; `drain()` runs one serverless tick.
+ * Both use the same machinery: claim in batches sized to free capacity, run each job with an
+ * AbortSignal, record outcomes in batches, renew leases, reap expired ones, and ride out database
+ * outages by backing off instead of exiting.
+ */
+export class Worker {
+  readonly id: string;
+  readonly #queue: Queue;
+  readonly #tasks: TaskHandlers;
+  readonly #taskNames: string[];
+  readonly #logger: Logger;
+  readonly #concurrency: number;
+  readonly #jobTimeoutMs: number;
+  readonly #leaseMs: number;
+  readonly #pollMs: number;
+  readonly #pollOnly: boolean;
+  readonly #reapIntervalMs: number;
+
+  readonly #running = new Map<string, RunningJob>();
+  /** Outcomes decided but not yet written; their leases are still renewed. */
+  #settled: Settled[] = [];
+  #state: 'idle' | 'running' | 'stopping' = 'idle';
+  #claiming = false;
+  #claimAgain = false;
+  #queueLooksEmpty = false;
+  #flushing: Promise<void> | null = null;
+  #flushAgain = false;
+  #dbFailures = 0;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #timers: NodeJS.Timeout[] = [];
+  #unlisten: (() => Promise<void>) | null = null;
+  /** Drain mode: the tick's end (ms since epoch); null when running continuously. */
+  #deadline: number | null = null;
+  #idleWaiters: (() => void)[] = [];
+  #counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
+
+  constructor(options: WorkerOptions) {
+    this.#queue = options.queue;
+    this.#tasks = options.tasks;
+    this.#taskNames = Object.keys(options.tasks);
+    this.#logger = options.logger;
+    this.#concurrency = options.concurrency ?? 4;
+    this.#jobTimeoutMs = options.jobTimeoutMs ?? 5 * 60_000;
+    this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#pollMs = options.pollMs ?? 1_000;
+    this.#pollOnly = options.pollOnly ?? false;
+    this.#reapIntervalMs = options.reapIntervalMs ?? this.#leaseMs;
+    this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new RangeError('concurrency must be a whole number of 1 or more');
+    if (this.#taskNames.length === 0) throw new RangeError('a worker needs at least one task handler');
+  }
+
+  /** Starts claiming and running jobs until `stop()`. */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') throw new Error('This worker is already running.');
+    this.#state = 'running';
+    this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
+    if (!this.#pollOnly && this.#queue.db.canListen) {
+      try {
+        this.#unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#wake());
+      } catch (error) {
+        this.#logger.warn({ err: error }, 'LISTEN failed; polling only until it comes back');
+      }
+    }
+    this.#every(this.#pollMs, () => this.#wake(true));
+    this.#every(this.#leaseMs / 3, () => void this.#renewLeases());
+    this.#every(this.#reapIntervalMs, () => void this.#reap());
+    this.#logger.info({ workerId: this.id, concurrency: this.#concurrency, tasks: this.#taskNames }, 'worker started');
+    void this.#reap();
+    this.#wake(true);
+  }
+
+  /**
+   * Stops claiming, lets running jobs finish for up to `graceMs`, then aborts and releases the
+   * rest, and writes every outcome before resolving.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.#state !== 'running') return;
+    this.#state = 'stopping';
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    await this.#unlisten?.().catch(() => {});
+    this.#unlisten = null;
+    const graceMs = options.graceMs ?? 30_000;
+    await Promise.race([this.#untilIdle(), sleep(graceMs)]);
+    for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
+    await this.#untilIdle();
+    await this.#flushUntilWritten();
+    this.#state = 'idle';
+    this.#logger.info({ workerId: this.id, ...this.#counts }, 'worker stopped');
+  }
+
+  /**
+   * One serverless tick: reaps expired leases, then claims and runs jobs until the queue has
+   * nothing runnable or the budget is spent. A job still running when the budget ends is aborted
+   * and released, so the tick never outlives its budget by more than one write.
+   */
+  async drain(options: { budgetMs: number }): Promise<DrainReport> {
+    if (this.#state !== 'idle') throw new Error('This worker is already running.');
+    const started = Date.now();
+    this.#state = 'running';
+    this.#deadline = started + options.budgetMs;
+    this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
+    this.#queueLooksEmpty = false;
+    this.#dbFailures = 0;
+    const budgetTimer = setTimeout(() => {
+      for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
+    }, options.budgetMs);
+    try {
+      await this.#reap();
+      this.#wake(true);
+      while (this.#deadline > Date.now()) {
+        await this.#untilIdle();
+        if (this.#queueLooksEmpty || this.#dbFailures > 0) break;
+        this.#wake(true);
+      }
+      await this.#untilIdle();
+      await this.#flushUntilWritten(this.#deadline + MAX_BACKOFF_MS);
+    } finally {
+      clearTimeout(budgetTimer);
+      if (this.#retryTimer) clearTimeout(this.#retryTimer);
+      this.#deadline = null;
+      this.#state = 'idle';
+    }
+    const stats = await this.#queue.stats().catch(() => null);
+    return { ...this.#counts, remaining: stats ? stats.pending : -1, durationMs: Date.now() - started };
+  }
+
+  #every(ms: number, fn: () => void): void {
+    const timer = setInterval(fn, Math.max(10, Math.round(ms)));
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  /** Claims more work soon; `force` also retries after the queue looked empty. */
+  #wake(force = false): void {
+    if (this.#state !== 'running' || this.#retryTimer) return;
+    if (force) this.#queueLooksEmpty = false;
+    if (this.#claiming) {
+      this.#claimAgain = true;
+      return;
+    }
+    this.#claiming = true;
+    void this.#claimWhileCapacity().finally(() => {
+      this.#claiming = false;
+      if (this.#claimAgain) {
+        this.#claimAgain = false;
+        this.#wake(true);
+      }
+      this.#notifyIfIdle();
+    });
+  }
+
+  async #claimWhileCapacity(): Promise<void> {
+    while (this.#state === 'running' && !this.#queueLooksEmpty) {
+      // Outcomes waiting to be written hold leases too: do not pile up more while the database lags.
+      const free = this.#concurrency - this.#running.size - Math.max(0, this.#settled.length - this.#concurrency);
+      if (free <= 0) return;
+      if (this.#deadline !== null && this.#deadline - Date.now() < 50) return;
+      let jobs: ClaimedJob[];
+      try {
+        jobs = await this.#queue.claim({ tasks: this.#taskNames, limit: free, workerId: this.id, leaseMs: this.#leaseMs });
+      } catch (error) {
+        this.#databaseTrouble(error, 'claim');
+        return;
+      }
+      this.#databaseBack();
+      this.#counts.claimed += jobs.length;
+      for (const job of jobs) this.#run(job);
+      if (jobs.length < free) this.#queueLooksEmpty = true;
+    }
+  }
+
+  #run(job: ClaimedJob): void {
+    const controller = new AbortController();
+    // In a drain tick the budget's own timer aborts what is left, as a release rather than a failure.
+    const timer = setTimeout(() => controller.abort(new JobTimeoutError(this.#jobTimeoutMs)), this.#jobTimeoutMs);
+    const running: RunningJob = { job, controller, startedAt: performance.now(), timer };
+    this.#running.set(job.id, running);
+    const handler = this.#tasks[job.task]!;
+    const logger = this.#logger.child({ jobId: job.id, invoiceId: job.invoiceId, task: job.task, attempt: job.attempts });
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    // The handler gets the signal and should stop; if it ignores it, the outcome is decided anyway.
+    Promise.race([handler(job.payload, { job, signal: controller.signal, db: this.#queue.db, logger }), aborted]).then(
+      (result) => this.#settle(running, logger, { kind: 'completed', commit: result ? result.commit.bind(result) : undefined }),
+      (error: unknown) => {
+        if (error instanceof LeaseLostError) return this.#forget(running, logger);
+        if (error instanceof WorkerStoppingError) return this.#settle(running, logger, { kind: 'released' });
+        this.#settle(running, logger, { kind: 'failed', error });
+      },
+    );
+  }
+
+  #settle(running: RunningJob, logger: Logger, decision: Decision): void {
+    if (!this.#running.delete(running.job.id)) return;
+    clearTimeout(running.timer);
+    const durationMs = performance.now() - running.startedAt;
+    const outcome: Outcome = { id: running.job.id, lockToken: running.job.lockToken, durationMs };
+    if (decision.kind === 'failed') logger.warn({ err: decision.error, durationMs }, 'job attempt failed');
+    else logger.debug({ durationMs, outcome: decision.kind }, 'job attempt finished');
+    this.#settled.push({ ...decision, outcome });
+    this.#flushSoon();
+    this.#wake();
+  }
+
+  #forget(running: RunningJob, logger: Logger): void {
+    if (!this.#running.delete(running.job.id)) return;
+    clearTimeout(running.timer);
+    logger.warn('lease lost: the job is someone else’s now; its outcome is dropped');
+    this.#wake();
+    this.#notifyIfIdle();
+  }
+
+  #flushSoon(): void {
+    if (this.#flushing) {
+      this.#flushAgain = true;
+      return;
+    }
+    this.#flushing = this.#flush().finally(() => {
+      this.#flushing = null;
+      if (this.#flushAgain || (this.#settled.length > 0 && !this.#retryTimer)) {
+        this.#flushAgain = false;
+        if (this.#settled.length > 0) this.#flushSoon();
+      }
+      this.#notifyIfIdle();
+    });
+  }
+
+  /** Writes every decided outcome: completions in one transaction, failures and releases in one statement each. */
+  async #flush(): Promise<void> {
+    const batch = this.#settled;
+    this.#settled = [];
+    if (batch.length === 0) return;
+    try {
+      await this.#write(batch);
+      this.#databaseBack();
+    } catch (error) {
+      this.#settled = batch.concat(this.#settled);
+      this.#databaseTrouble(error, 'record outcomes');
+    }
+  }
+
+  async #write(batch: Settled[]): Promise<void> {
+    const completions = batch.filter((s): s is Completion => s.kind === 'completed');
+    const failures = batch.filter((s): s is FailedAttempt => s.kind === 'failed');
+    const releases = batch.filter((s) => s.kind === 'released');
+    const failedCommits = await this.#writeCompletions(completions);
+    const allFailures = [...failures, ...failedCommits];
+    if (allFailures.length > 0) {
+      const results = await this.#queue.fail(
+        allFailures.map((s) => ({
+          ...s.outcome,
+          error: errorMessage(s.error),
+          errorCode: errorCodeOf(s.error),
+          permanent: isPermanent(s.error),
+        })),
+      );
+      for (const result of results) this.#counts[result.status === 'failed' ? 'failed' : 'retried'] += 1;
+    }
+    if (releases.length > 0) await this.#queue.release(releases.map((s) => s.outcome));
+  }
+
+  /**
+   * Completes jobs together with their handlers' results. If one result cannot be written, the
+   * batch is retried job by job so that one bad result fails only its own job.
+   */
+  async #writeCompletions(completions: Completion[]): Promise<FailedAttempt[]> {
+    if (completions.length === 0) return [];
+    if (completions.every((c) => c.commit === undefined)) {
+      this.#counts.completed += (await this.#queue.complete(completions.map((c) => c.outcome))).size;
+      return [];
+    }
+    try {
+      this.#counts.completed += await this.#queue.db.transaction((tx) => this.#completeInTransaction(tx, completions));
+      return [];
+    } catch (batchError) {
+      if (isConnectionError(batchError)) throw batchError;
+    }
+    const failed: FailedAttempt[] = [];
+    for (const completion of completions) {
+      try {
+        this.#counts.completed += await this.#queue.db.transaction((tx) => this.#completeInTransaction(tx, [completion]));
+      } catch (error) {
+        if (isConnectionError(error)) throw error;
+        failed.push({ kind: 'failed', outcome: completion.outcome, error });
+      }
+    }
+    return failed;
+  }
+
+  async #completeInTransaction(tx: Sql, completions: Completion[]): Promise<number> {
+    const stillOurs = await this.#queue.complete(completions.map((c) => c.outcome), { tx });
+    for (const completion of completions) {
+      if (completion.commit && stillOurs.has(completion.outcome.id)) await completion.commit(tx);
+    }
+    return stillOurs.size;
+  }
+
+  /** Writes outcomes until none is left, or the time is past `until` (then they stay leased and expire). */
+  async #flushUntilWritten(until = Number.POSITIVE_INFINITY): Promise<void> {
+    while (this.#settled.length > 0 || this.#flushing) {
+      if (this.#flushing) await this.#flushing;
+      else if (this.#retryTimer) await sleep(50);
+      else this.#flushSoon();
+      if (Date.now() > until) {
+        this.#logger.error({ unwritten: this.#settled.length }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
+        return;
+      }
+    }
+  }
+
+  async #renewLeases(): Promise<void> {
+    // Outcomes not yet written still hold their leases: a slow write must not let them expire.
+    const held = [...this.#running.values()].map(({ job }) => ({ id: job.id, lockToken: job.lockToken }));
+    for (const { outcome } of this.#settled) held.push({ id: outcome.id, lockToken: outcome.lockToken });
+    if (held.length === 0) return;
+    let stillOurs: Set<string>;
+    try {
+      stillOurs = await this.#queue.extendLeases(held, this.#leaseMs);
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'could not renew leases');
+      return;
+    }
+    for (const running of this.#running.values()) {
+      if (!stillOurs.has(running.job.id)) running.controller.abort(new LeaseLostError());
+    }
+  }
+
+  async #reap(): Promise<void> {
+    try {
+      const { retried, failed } = await this.#queue.reapExpired();
+      this.#counts.reaped += retried + failed;
+      if (retried + failed > 0) this.#logger.warn({ retried, failed }, 'reaped jobs whose lease expired');
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'could not reap expired leases');
+    }
+  }
+
+  /** Backs off (100 ms doubling to 5 s) and tries again; the worker never exits over it. */
+  #databaseTrouble(error: unknown, doing: string): void {
+    this.#dbFailures += 1;
+    const delay = Math.min(100 * 2 ** (this.#dbFailures - 1), MAX_BACKOFF_MS);
+    this.#logger.warn({ err: error, retryInMs: delay }, `database error while trying to ${doing}`);
+    if (this.#retryTimer) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#settled.length > 0) this.#flushSoon();
+      this.#wake(true);
+    }, delay);
+    this.#retryTimer.unref();
+  }
+
+  #databaseBack(): void {
+    if (this.#dbFailures > 0) this.#logger.info('database reachable again');
+    this.#dbFailures = 0;
+  }
+
+  #untilIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** No job running and no claim in flight; outcomes may still be waiting to be written. */
+  #isIdle(): boolean {
+    return this.#running.size === 0 && !this.#claiming;
+  }
+
+  #notifyIfIdle(): void {
+    if (!this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
