@@ -12,6 +12,7 @@ import { UBL_BINDING } from './extract/ubl.ts';
 import type { InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
+import { validateFrance } from './validate/france.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml.ts';
 
 export interface ExtractLimits extends XmlLimits {
@@ -107,6 +108,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       ...(level === undefined ? {} : { profileLevel: level }),
       source,
       fields: data.fields,
+      notes: data.notes,
       allowances: data.allowances,
       charges: data.charges,
       vatBreakdown: data.vatBreakdown,
@@ -114,7 +116,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       confidence: Object.fromEntries(Object.keys(data.fields).map((id) => [id, 1])),
       validation: data.findings,
     };
-    invoice.validation.push(...validateEn16931(invoice, data.present));
+    invoice.validation.push(...validateEn16931(invoice, data.present), ...validateFrance(invoice));
     return invoice;
   } finally {
     await pdf?.close();

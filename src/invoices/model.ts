@@ -35,6 +35,7 @@ export const TERMS = {
   'BT-14': { name: 'Sales order reference', type: 'text' },
   'BT-19': { name: 'Buyer accounting reference', type: 'text' },
   'BT-20': { name: 'Payment terms', type: 'text' },
+  'BT-21': { name: 'Invoice note subject code', type: 'code' },
   'BT-22': { name: 'Invoice note', type: 'text' },
   'BT-23': { name: 'Business process type', type: 'text' },
   'BT-24': { name: 'Specification identifier', type: 'text' },
@@ -184,7 +185,10 @@ export interface NormalisedInvoice {
   /** BT-24 recognised leniently; absent when BT-24 is absent or unknown. */
   profileLevel?: ProfileLevel;
   source: InvoiceSource;
+  /** Header terms. BT-22 is the first note as written; `notes` has them all. */
   fields: TermRecord;
+  /** BG-1, every note with its subject code (BT-21, e.g. the French PMT, PMD, AAB mentions). */
+  notes: TermRecord[];
   /** BG-20 */
   allowances: TermRecord[];
   /** BG-21 */
@@ -211,6 +215,7 @@ export const normalisedInvoiceSchema = z.object({
     pages: z.number().int().nonnegative().optional(),
   }),
   fields: termRecord,
+  notes: z.array(termRecord),
   allowances: z.array(termRecord),
   charges: z.array(termRecord),
   vatBreakdown: z.array(termRecord),

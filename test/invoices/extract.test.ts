@@ -6,6 +6,7 @@ import { writeCii, writeFacturX, writeUbl, type InvoiceContent } from './support
 const bytes = (text: string) => new TextEncoder().encode(text);
 const content = (invoice: NormalisedInvoice): InvoiceContent => ({
   fields: invoice.fields,
+  notes: invoice.notes,
   allowances: invoice.allowances,
   charges: invoice.charges,
   vatBreakdown: invoice.vatBreakdown,

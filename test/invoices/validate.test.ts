@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractInvoice, type NormalisedInvoice } from '../../src/invoices/index.ts';
 import { validateEn16931 } from '../../src/invoices/validate/en16931.ts';
+import { frenchVatKey, ibanValid, sirenValid, siretValid, validateFrance } from '../../src/invoices/validate/france.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeCii, writeUbl, type InvoiceContent } from './support/writer.ts';
 
@@ -86,5 +87,63 @@ describe('EN 16931 rules', () => {
     const rules = rulesOf(await extractInvoice(new TextEncoder().encode(xml)));
     expect(rules).not.toContain('BR-08');
     expect(rules).toContain('BR-09');
+  });
+});
+
+describe('French checks (warnings)', () => {
+  const french = (edit: (content: InvoiceContent) => void) => {
+    const sample = sampleInvoice();
+    edit(sample);
+    return validateFrance({ fields: sample.fields, notes: sample.notes ?? [] });
+  };
+
+  it('computes the check digits the way INSEE, the DGFiP and ISO 13616 do', () => {
+    expect(sirenValid('732829320')).toBe(true);
+    expect(sirenValid('732829321')).toBe(false);
+    expect(siretValid('73282932000074')).toBe(true);
+    expect(siretValid('73282932000075')).toBe(false);
+    expect(siretValid('35600000049837')).toBe(true); // La Poste: digit sum a multiple of 5
+    expect(siretValid('35600000049838')).toBe(false);
+    expect(frenchVatKey('123456782')).toBe('11');
+    expect(ibanValid('FR76 3000 6000 0112 3456 7890 189')).toBe(true);
+    expect(ibanValid('FR7630006000011234567890188')).toBe(false);
+  });
+
+  it('has nothing to say about a compliant French invoice', () => {
+    expect(french(() => undefined)).toEqual([]);
+  });
+
+  it('warns about a SIREN, a VAT key and an IBAN that fail their check digits', () => {
+    const rules = french((s) => {
+      s.fields['BT-30'] = '123456789';
+      s.fields['BT-48'] = 'FR45732829320';
+      s.fields['BT-84'] = 'FR7630006000011234567890188';
+    }).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['FACTEUR-FR-SIREN', 'FACTEUR-FR-VAT', 'FACTEUR-IBAN']));
+  });
+
+  it('warns when a mandatory mention (BR-FR-05) or an electronic address (BR-FR-12/13) is missing', () => {
+    const findings = french((s) => {
+      s.notes = s.notes?.filter((note) => note['BT-21'] !== 'PMD');
+      delete s.fields['BT-49'];
+    });
+    expect(findings.map((f) => f.rule)).toEqual(['BR-FR-05', 'BR-FR-12']);
+    expect(findings.every((f) => f.severity === 'warning')).toBe(true);
+    expect(findings[0]?.message).toMatch(/PMD/);
+  });
+
+  it('does not apply the BR-FR rules to an invoice sent abroad', () => {
+    const rules = french((s) => {
+      s.fields['BT-55'] = 'DE';
+      s.fields['BT-48'] = 'DE123456789';
+      s.notes = [];
+    }).map((f) => f.rule);
+    expect(rules.filter((r) => r.startsWith('BR-FR'))).toEqual([]);
+  });
+
+  it('reads the UBL #CODE# note prefix as the subject code (BT-21)', async () => {
+    const invoice = await extractInvoice(new TextEncoder().encode(writeUbl(sampleInvoice())));
+    expect(invoice.notes).toEqual(sampleInvoice().notes);
+    expect(invoice.validation).toEqual([]);
   });
 });

@@ -112,6 +112,12 @@ export interface SyntaxBinding {
     readonly chargeIndicator: string;
     readonly roles: Record<AllowanceChargeRole, string>;
   };
+  readonly notes: {
+    readonly path: string;
+    readonly terms: TermPaths;
+    /** UBL has no element for BT-21: the subject code is written as a `#CODE#` prefix of the note. */
+    readonly subjectInPrefix?: boolean;
+  };
   readonly vatBreakdown: { readonly path: string; readonly terms: TermPaths };
   readonly lines: { readonly path: string; readonly terms: TermPaths };
   /** Groups whose mere presence a rule checks (BR-08, BR-10). */
@@ -128,6 +134,7 @@ export interface CompiledBinding {
     readonly chargeIndicator: CompiledPath;
     readonly roles: ReadonlyArray<readonly [AllowanceChargeRole, CompiledPath]>;
   };
+  readonly notes: { readonly path: CompiledPath; readonly terms: CompiledTerms; readonly subjectInPrefix: boolean };
   readonly vatBreakdown: { readonly path: CompiledPath; readonly terms: CompiledTerms };
   readonly lines: { readonly path: CompiledPath; readonly terms: CompiledTerms };
   readonly groups: ReadonlyArray<readonly [string, CompiledPath]>;
@@ -147,10 +154,23 @@ export function compileBinding(binding: SyntaxBinding): CompiledBinding {
         ([role, path]) => [role as AllowanceChargeRole, compilePath(path)] as const,
       ),
     },
+    notes: {
+      path: compilePath(binding.notes.path),
+      terms: compileTerms(binding.notes.terms),
+      subjectInPrefix: binding.notes.subjectInPrefix ?? false,
+    },
     vatBreakdown: { path: compilePath(binding.vatBreakdown.path), terms: compileTerms(binding.vatBreakdown.terms) },
     lines: { path: compilePath(binding.lines.path), terms: compileTerms(binding.lines.terms) },
     groups: Object.entries(binding.groups).map(([group, path]) => [group, compilePath(path)] as const),
   };
+}
+
+const SUBJECT_PREFIX = /^#([A-Z]{3})#\s*/;
+
+function withSubjectFromPrefix(note: TermRecord): TermRecord {
+  const match = note['BT-22'] === undefined ? null : SUBJECT_PREFIX.exec(note['BT-22']);
+  if (!match?.[1] || note['BT-22'] === undefined) return note;
+  return { 'BT-21': match[1], 'BT-22': note['BT-22'].slice(match[0].length) };
 }
 
 export interface XmlInvoiceData {
@@ -160,6 +180,7 @@ export interface XmlInvoiceData {
    */
   present: Set<string>;
   fields: TermRecord;
+  notes: TermRecord[];
   allowances: TermRecord[];
   charges: TermRecord[];
   vatBreakdown: TermRecord[];
@@ -236,6 +257,7 @@ export function readInvoiceXml(root: Element, binding: CompiledBinding): XmlInvo
 
   const readGroup = (group: CompiledBinding['lines']): TermRecord[] =>
     selectElements(root, group.path).map((element) => reader.read(element, group.terms));
+  const notes = readGroup(binding.notes);
 
   for (const [group, path] of binding.groups) {
     if (selectElements(root, path).length > 0) reader.present.add(group);
@@ -244,6 +266,7 @@ export function readInvoiceXml(root: Element, binding: CompiledBinding): XmlInvo
   return {
     present: reader.present,
     fields,
+    notes: binding.notes.subjectInPrefix ? notes.map(withSubjectFromPrefix) : notes,
     allowances,
     charges,
     vatBreakdown: readGroup(binding.vatBreakdown),

@@ -149,6 +149,10 @@ function ciiBinding(d: CiiDialect): SyntaxBinding {
       chargeIndicator: 'ram:ChargeIndicator/udt:Indicator',
       roles: { ...ALLOWANCE_CHARGE_ROLES, vatRate: `ram:CategoryTradeTax/${d.rate}` },
     },
+    notes: {
+      path: `${d.document}/ram:IncludedNote`,
+      terms: { 'BT-21': 'ram:SubjectCode', 'BT-22': 'ram:Content' },
+    },
     vatBreakdown: {
       path: `${settlement}/ram:ApplicableTradeTax`,
       terms: {

@@ -1,4 +1,4 @@
-// A small, compiled subset of XPath for the syntax bindings: child steps, `@attr` at the end,
+// A small, compiled subset of XPath for the syntax bindings: child steps, `.`, `@attr` at the end,
 // predicates `[@a='v']`, `[@a!='v']`, `[child/path='v']`, `[child/path!='v']`, and `|` meaning
 // "the first alternative that selects something". The root element's namespace has already decided
 // the syntax, so steps match elements by local name; the prefixes in the bindings are documentation
@@ -71,7 +71,8 @@ function compileStep(text: string, source: string): Step {
 
 export function compilePath(source: string): CompiledPath {
   const alternatives = splitOutsideBrackets(source, '|').map((alternative): Alternative => {
-    const texts = splitOutsideBrackets(alternative, '/');
+    // `.` is the context element itself (a UBL note is read from the `cbc:Note` it iterates).
+    const texts = splitOutsideBrackets(alternative, '/').filter((text) => text !== '.');
     const last = texts.at(-1) ?? '';
     if (last.startsWith('@')) {
       return { steps: texts.slice(0, -1).map((t) => compileStep(t, source)), attribute: last.slice(1) };

@@ -89,6 +89,7 @@ export const UBL_BINDING = compileBinding({
       reasonCode: 'cbc:AllowanceChargeReasonCode',
     },
   },
+  notes: { path: 'cbc:Note', terms: { 'BT-22': '.' }, subjectInPrefix: true },
   vatBreakdown: {
     path: 'cac:TaxTotal/cac:TaxSubtotal',
     terms: {

@@ -13,7 +13,7 @@ export function sampleInvoice(): InvoiceContent {
       'BT-10': 'SERVICE ACHATS',
       'BT-13': 'PO-7788',
       'BT-20': 'Paiement à 30 jours',
-      'BT-22': "Pénalités de retard : 3 fois le taux d'intérêt légal. Indemnité forfaitaire pour frais de recouvrement : 40 €",
+      'BT-22': 'Commande du 1er septembre 2026',
       'BT-23': 'S1',
       'BT-24': 'urn:cen.eu:en16931:2017',
       'BT-27': 'ATELIER DU FACTEUR SAS',
@@ -44,6 +44,12 @@ export function sampleInvoice(): InvoiceContent {
       'BT-112': '1455.30',
       'BT-115': '1455.30',
     },
+    notes: [
+      { 'BT-22': 'Commande du 1er septembre 2026' },
+      { 'BT-21': 'PMT', 'BT-22': 'Indemnité forfaitaire pour frais de recouvrement : 40 €' },
+      { 'BT-21': 'PMD', 'BT-22': "Pénalités de retard : 3 fois le taux d'intérêt légal" },
+      { 'BT-21': 'AAB', 'BT-22': "Pas d'escompte pour paiement anticipé" },
+    ],
     allowances: [{ 'BT-92': '50.00', 'BT-95': 'S', 'BT-96': '20.00', 'BT-97': 'Remise fidélité', 'BT-98': '95' }],
     charges: [{ 'BT-99': '10.00', 'BT-102': 'S', 'BT-103': '20.00', 'BT-104': 'Frais de port', 'BT-105': 'FC' }],
     vatBreakdown: [

@@ -5,8 +5,15 @@
 import { AFRelationship, PDFDocument, StandardFonts } from 'pdf-lib';
 import type { NormalisedInvoice, TermRecord } from '../../../src/invoices/index.ts';
 
-/** The part of a normalised invoice a writer needs. */
-export type InvoiceContent = Pick<NormalisedInvoice, 'fields' | 'allowances' | 'charges' | 'vatBreakdown' | 'lines'>;
+/**
+ * The part of a normalised invoice a writer needs. Without `notes`, BT-22 is written as the only
+ * note; with them, BT-22 should be the first note's text.
+ */
+export type InvoiceContent = Pick<NormalisedInvoice, 'fields' | 'allowances' | 'charges' | 'vatBreakdown' | 'lines'> &
+  Partial<Pick<NormalisedInvoice, 'notes'>>;
+
+const notesOf = (invoice: InvoiceContent): TermRecord[] =>
+  invoice.notes ?? (invoice.fields['BT-22'] === undefined ? [] : [{ 'BT-22': invoice.fields['BT-22'] }]);
 
 const escape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -123,7 +130,7 @@ export function writeCii(invoice: InvoiceContent): string {
       el('ram:ID', f['BT-1']),
       el('ram:TypeCode', f['BT-3']),
       ciiDateTime('ram:IssueDateTime', f['BT-2']),
-      el('ram:IncludedNote', [el('ram:Content', f['BT-22'])]),
+      ...notesOf(invoice).map((note) => el('ram:IncludedNote', [el('ram:Content', note['BT-22']), el('ram:SubjectCode', note['BT-21'])])),
     ]),
     el('rsm:SupplyChainTradeTransaction', [
       ...invoice.lines.map((line) =>
@@ -240,7 +247,8 @@ export function writeUbl(invoice: InvoiceContent): string {
     el('cbc:IssueDate', f['BT-2']),
     creditNote ? '' : el('cbc:DueDate', f['BT-9']),
     el(creditNote ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode', f['BT-3']),
-    el('cbc:Note', f['BT-22']),
+    // UBL has no element for the subject code (BT-21); EN 16931 writes it as a `#CODE#` prefix.
+    ...notesOf(invoice).map((note) => el('cbc:Note', note['BT-21'] ? `#${note['BT-21']}#${note['BT-22'] ?? ''}` : note['BT-22'])),
     el('cbc:DocumentCurrencyCode', currency),
     el('cbc:BuyerReference', f['BT-10']),
     el('cac:OrderReference', [el('cbc:ID', f['BT-13'])]),
