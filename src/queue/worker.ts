@@ -138,7 +138,7 @@ export class Worker {
     this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
     if (!this.#pollOnly && this.#queue.db.canListen) {
       try {
-        this.#unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#wake());
+        this.#unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#wake(true));
       } catch (error) {
         this.#logger.warn({ err: error }, 'LISTEN failed; polling only until it comes back');
       }
