@@ -3,28 +3,32 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Element } from '@xmldom/xmldom';
 import { classifyXml, kindOf, sniffContainer, type Detection } from './detect.ts';
-import { InvoiceError } from './errors.ts';
+import { InvoiceError, isInvoiceError } from './errors.ts';
 import { readInvoiceXml, type CompiledBinding } from './extract/binding.ts';
 import { CII_BINDING, ZUGFERD1_BINDING } from './extract/cii.ts';
 import { findInvoiceAttachment, type InvoiceAttachment } from './extract/facturx.ts';
 import { openPdf, type OpenedPdf } from './extract/pdf.ts';
 import { UBL_BINDING } from './extract/ubl.ts';
-import type { InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
+import type { Finding, InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
 import { validateFrance } from './validate/france.ts';
+import { checkVisibleText } from './validate/visible.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml.ts';
 
 export interface ExtractLimits extends XmlLimits {
   /** Largest file accepted (PDF, image or XML), in bytes. */
   readonly maxFileBytes: number;
   readonly maxPdfPages: number;
+  /** Pages whose text is compared with the embedded XML; invoices put their totals early. */
+  readonly visibleTextPages: number;
 }
 
 export const DEFAULT_LIMITS: ExtractLimits = {
   ...DEFAULT_XML_LIMITS,
   maxFileBytes: 50 * 1024 * 1024,
   maxPdfPages: 200,
+  visibleTextPages: 10,
 };
 
 export interface ExtractOptions {
@@ -42,8 +46,10 @@ interface OpenedInvoice {
   readonly pdf?: OpenedPdf;
 }
 
+const limitsOf = (options: ExtractOptions): ExtractLimits => ({ ...DEFAULT_LIMITS, ...options.limits });
+
 async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<OpenedInvoice> {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = limitsOf(options);
   const { container, mediaType } = sniffContainer(bytes);
   if (bytes.byteLength > limits.maxFileBytes) {
     throw new InvoiceError('FILE_TOO_LARGE', `The file is ${bytes.byteLength} bytes; the limit is ${limits.maxFileBytes}`);
@@ -117,9 +123,20 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       validation: data.findings,
     };
     invoice.validation.push(...validateEn16931(invoice, data.present), ...validateFrance(invoice));
+    if (pdf) invoice.validation.push(...(await compareWithPage(pdf, invoice, limitsOf(options))));
     return invoice;
   } finally {
     await pdf?.close();
+  }
+}
+
+async function compareWithPage(pdf: OpenedPdf, invoice: NormalisedInvoice, limits: ExtractLimits): Promise<Finding[]> {
+  try {
+    return checkVisibleText(await pdf.text(limits.visibleTextPages), invoice.fields);
+  } catch (error) {
+    // The XML was read; a page whose text cannot be extracted only leaves the comparison undone.
+    if (!isInvoiceError(error)) throw error;
+    return [{ rule: 'FACTEUR-PDF-XML', severity: 'warning', message: `The PDF page text could not be read to compare it with the XML: ${error.message}` }];
   }
 }
 
