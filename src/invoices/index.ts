@@ -130,9 +130,15 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
   }
 }
 
+/** The page-versus-XML check, reading pages only until every key value has been seen. */
 async function compareWithPage(pdf: OpenedPdf, invoice: NormalisedInvoice, limits: ExtractLimits): Promise<Finding[]> {
+  let text = '';
   try {
-    return checkVisibleText(await pdf.text(limits.visibleTextPages), invoice.fields);
+    for await (const page of pdf.pageTexts(limits.visibleTextPages)) {
+      text += ` ${page}`;
+      if (text.trim() !== '' && checkVisibleText(text, invoice.fields).length === 0) return [];
+    }
+    return checkVisibleText(text, invoice.fields);
   } catch (error) {
     // The XML was read; a page whose text cannot be extracted only leaves the comparison undone.
     if (!isInvoiceError(error)) throw error;

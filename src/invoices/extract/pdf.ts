@@ -19,8 +19,8 @@ export interface OpenedPdf {
   readonly pages: number;
   /** Embedded files (the document's /EmbeddedFiles name tree), by file name. */
   embeddedFiles(): Promise<EmbeddedFile[]>;
-  /** The text layer of the first `maxPages` pages, items joined by spaces. */
-  text(maxPages: number): Promise<string>;
+  /** The text layer of the first `maxPages` pages, one string per page, items joined by spaces. */
+  pageTexts(maxPages: number): AsyncGenerator<string>;
   close(): Promise<void>;
 }
 
@@ -72,19 +72,19 @@ export async function openPdf(bytes: Uint8Array, limits: PdfLimits): Promise<Ope
         throw pdfError(cause);
       }
     },
-    async text(maxPages) {
-      const parts: string[] = [];
-      try {
-        for (let number = 1; number <= Math.min(maxPages, document.numPages); number += 1) {
+    async *pageTexts(maxPages) {
+      for (let number = 1; number <= Math.min(maxPages, document.numPages); number += 1) {
+        const parts: string[] = [];
+        try {
           const page = await document.getPage(number);
           const content = await page.getTextContent();
           for (const item of content.items) if ('str' in item) parts.push(item.str);
           page.cleanup();
+        } catch (cause) {
+          throw pdfError(cause);
         }
-      } catch (cause) {
-        throw pdfError(cause);
+        yield parts.join(' ');
       }
-      return parts.join(' ');
     },
     close,
   };
