@@ -83,6 +83,20 @@ const REFUSED_ROOTS: ReadonlyArray<{ readonly test: (ns: string, name: string) =
   },
 ];
 
+const SBDH_NAMESPACE = 'http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader';
+
+/**
+ * The invoice element of a document: its root, or, for a Peppol message still in its Standard
+ * Business Document envelope, the payload that follows the header.
+ */
+export function invoiceElement(root: Element): Element {
+  if (root.localName !== 'StandardBusinessDocument' || root.namespaceURI !== SBDH_NAMESPACE) return root;
+  for (let node = root.firstChild; node !== null; node = node.nextSibling) {
+    if (node.nodeType === 1 && (node as Element).localName !== 'StandardBusinessDocumentHeader') return node as Element;
+  }
+  return root;
+}
+
 /** The syntax of an invoice XML document, from its root element; throws for any other XML. */
 export function classifyXml(root: Element): Syntax {
   const namespace = root.namespaceURI ?? '';

@@ -2,7 +2,7 @@
 // No database here; the job handler and `facteur extract` both call `extractInvoice`.
 import { readFile, stat } from 'node:fs/promises';
 import type { Element } from '@xmldom/xmldom';
-import { classifyXml, kindOf, sniffContainer, type Detection } from './detect.ts';
+import { classifyXml, invoiceElement, kindOf, sniffContainer, type Detection } from './detect.ts';
 import { InvoiceError, isInvoiceError } from './errors.ts';
 import { readInvoiceXml, type CompiledBinding } from './extract/binding.ts';
 import { CII_BINDING, ZUGFERD1_BINDING } from './extract/cii.ts';
@@ -56,7 +56,7 @@ async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<
   }
   if (container === 'image') return { detection: { kind: 'image', container, mediaType } };
   if (container === 'xml') {
-    const root = rootElement(parseXml(bytes, limits));
+    const root = invoiceElement(rootElement(parseXml(bytes, limits)));
     const syntax = classifyXml(root);
     return { detection: { kind: kindOf(container, syntax), container, syntax, mediaType }, root };
   }

@@ -155,3 +155,22 @@ describe('profiles (BT-24)', () => {
     expect(invoice.profileLevel).toBe(level);
   });
 });
+
+describe('leniency', () => {
+  it('reads a UBL invoice still in its Peppol envelope (SBDH)', async () => {
+    const ubl = writeUbl(sampleInvoice()).replace(/^<\?xml[^>]*>\n/, '');
+    const wrapped = `<?xml version="1.0" encoding="UTF-8"?>
+<StandardBusinessDocument xmlns="http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader">
+  <StandardBusinessDocumentHeader><HeaderVersion>1.0</HeaderVersion></StandardBusinessDocumentHeader>
+  ${ubl}
+</StandardBusinessDocument>`;
+    const invoice = await extractInvoice(bytes(wrapped));
+    expect(invoice.format).toBe('ubl');
+    expect(invoice.fields['BT-1']).toBe('F2026-0042');
+  });
+
+  it('reads the VAT total (BT-110) from an amount that names no currency', async () => {
+    const xml = writeCii(sampleInvoice()).replace('<ram:TaxTotalAmount currencyID="EUR">', '<ram:TaxTotalAmount>');
+    expect((await extractInvoice(bytes(xml))).fields['BT-110']).toBe('235.30');
+  });
+});

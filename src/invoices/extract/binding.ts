@@ -203,8 +203,10 @@ class RecordReader {
       }
       const currency = currencies?.[currencyTerm];
       const inCurrency = values.filter((v) => v.element.getAttribute('currencyID') === currency);
-      // Without a currency code (a fragment), the first amount is the best reading of BT-110.
-      const chosen = inCurrency[0] ?? (currency === undefined && id === 'BT-110' ? values[0] : undefined);
+      // BT-110 is also read from an amount that names no currency (producers omit the attribute),
+      // or from the first amount when the invoice names no currency at all (a fragment).
+      const unlabelled = values.find((v) => !v.element.hasAttribute('currencyID'));
+      const chosen = inCurrency[0] ?? (id === 'BT-110' ? (unlabelled ?? (currency === undefined ? values[0] : undefined)) : undefined);
       if (chosen) this.store(record, id, chosen.text, null);
       if (inCurrency.length > 1) {
         // Two different totals in one currency leave BT-112 = BT-109 + BT-110 undecidable; the
