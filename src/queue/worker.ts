@@ -102,10 +102,12 @@ export class Worker {
   #settled: Settled[] = [];
   #state: 'idle' | 'running' | 'stopping' = 'idle';
   #claiming = false;
-  #claimAgain = false;
+  #claimScheduled = false;
+  /** Something may have been enqueued: claim even if the queue looked empty. */
+  #forceNextClaim = false;
   #queueLooksEmpty = false;
   #flushing: Promise<void> | null = null;
-  #flushAgain = false;
+  #flushScheduled = false;
   #dbFailures = 0;
   #retryTimer: NodeJS.Timeout | null = null;
   #timers: NodeJS.Timeout[] = [];
@@ -214,21 +216,31 @@ export class Worker {
     this.#timers.push(timer);
   }
 
-  /** Claims more work soon; `force` also retries after the queue looked empty. */
+  /**
+   * Claims more work soon; `force` also retries after the queue looked empty. Deferred to the next
+   * turn of the event loop so that the jobs settling in this turn free their slots first and one
+   * claim fills them all.
+   */
   #wake(force = false): void {
-    if (this.#state !== 'running' || this.#retryTimer) return;
-    if (force) this.#queueLooksEmpty = false;
-    if (this.#claiming) {
-      this.#claimAgain = true;
-      return;
+    if (force) this.#forceNextClaim = true;
+    if (this.#claimScheduled) return;
+    this.#claimScheduled = true;
+    setImmediate(() => this.#claimNow());
+  }
+
+  #claimNow(): void {
+    // A claim in flight runs this again when it ends, with #claimScheduled still set.
+    if (this.#claiming) return;
+    this.#claimScheduled = false;
+    if (this.#state !== 'running' || this.#retryTimer) return this.#notifyIfIdle();
+    if (this.#forceNextClaim) {
+      this.#forceNextClaim = false;
+      this.#queueLooksEmpty = false;
     }
     this.#claiming = true;
     void this.#claimWhileCapacity().finally(() => {
       this.#claiming = false;
-      if (this.#claimAgain) {
-        this.#claimAgain = false;
-        this.#wake(true);
-      }
+      if (this.#claimScheduled) this.#claimNow();
       this.#notifyIfIdle();
     });
   }
@@ -295,17 +307,20 @@ export class Worker {
     this.#notifyIfIdle();
   }
 
+  /** Writes outcomes soon: deferred like claims, so that one statement records a whole turn's worth. */
   #flushSoon(): void {
-    if (this.#flushing) {
-      this.#flushAgain = true;
-      return;
-    }
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flushNow());
+  }
+
+  #flushNow(): void {
+    // A write in flight runs this again when it ends, with #flushScheduled still set.
+    if (this.#flushing) return;
+    this.#flushScheduled = false;
     this.#flushing = this.#flush().finally(() => {
       this.#flushing = null;
-      if (this.#flushAgain || (this.#settled.length > 0 && !this.#retryTimer)) {
-        this.#flushAgain = false;
-        if (this.#settled.length > 0) this.#flushSoon();
-      }
+      if (this.#flushScheduled) this.#flushNow();
       this.#notifyIfIdle();
     });
   }
@@ -382,13 +397,15 @@ export class Worker {
 
   /** Writes outcomes until none is left, or the time is past `until` (then they stay leased and expire). */
   async #flushUntilWritten(until = Number.POSITIVE_INFINITY): Promise<void> {
-    while (this.#settled.length > 0 || this.#flushing) {
-      if (this.#flushing) await this.#flushing;
-      else if (this.#retryTimer) await sleep(50);
-      else this.#flushSoon();
+    while (this.#settled.length > 0 || this.#flushing || this.#flushScheduled) {
       if (Date.now() > until) {
         this.#logger.error({ unwritten: this.#settled.length }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
         return;
+      }
+      if (this.#flushing) await this.#flushing;
+      else {
+        if (!this.#retryTimer) this.#flushSoon();
+        await sleep(this.#retryTimer ? 50 : 1);
       }
     }
   }
@@ -405,8 +422,9 @@ export class Worker {
       this.#logger.warn({ err: error }, 'could not renew leases');
       return;
     }
-    for (const running of this.#running.values()) {
-      if (!stillOurs.has(running.job.id)) running.controller.abort(new LeaseLostError());
+    // Only jobs that were asked about: others were claimed while the statement ran.
+    for (const { id } of held) {
+      if (!stillOurs.has(id)) this.#running.get(id)?.controller.abort(new LeaseLostError());
     }
   }
 
@@ -446,7 +464,7 @@ export class Worker {
 
   /** No job running and no claim in flight; outcomes may still be waiting to be written. */
   #isIdle(): boolean {
-    return this.#running.size === 0 && !this.#claiming;
+    return this.#running.size === 0 && !this.#claiming && !this.#claimScheduled;
   }
 
   #notifyIfIdle(): void {
