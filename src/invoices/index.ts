@@ -102,10 +102,11 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       );
     }
     const data = readInvoiceXml(root, BINDINGS[syntax]);
+    const ublDocument = syntax === 'ubl' ? { ublDocument: root.localName === 'CreditNote' ? ('CreditNote' as const) : ('Invoice' as const) } : {};
     const source: InvoiceSource =
       detection.container === 'pdf' && pdf
-        ? { container: 'pdf', syntax, attachment: detection.attachment ?? '', pages: pdf.pages }
-        : { container: 'xml', syntax };
+        ? { container: 'pdf', syntax, attachment: detection.attachment ?? '', pages: pdf.pages, ...ublDocument }
+        : { container: 'xml', syntax, ...ublDocument };
     const profile = data.fields['BT-24'];
     const level = profileLevel(profile);
     const invoice: NormalisedInvoice = {

@@ -176,6 +176,8 @@ export interface InvoiceSource {
   /** The name of the embedded file the data was read from, for a hybrid PDF. */
   readonly attachment?: string;
   readonly pages?: number;
+  /** UBL's document type; a CreditNote's amount due is credited, not asked for. */
+  readonly ublDocument?: 'Invoice' | 'CreditNote';
 }
 
 export interface NormalisedInvoice {
@@ -213,6 +215,7 @@ export const normalisedInvoiceSchema = z.object({
     syntax: z.enum(SYNTAXES).optional(),
     attachment: z.string().optional(),
     pages: z.number().int().nonnegative().optional(),
+    ublDocument: z.enum(['Invoice', 'CreditNote']).optional(),
   }),
   fields: termRecord,
   notes: z.array(termRecord),

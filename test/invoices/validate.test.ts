@@ -74,6 +74,25 @@ describe('EN 16931 rules', () => {
     expect(validateEn16931(withSource(sample, 'EN16931')).map((f) => f.rule)).toContain('BR-CO-10');
   });
 
+  it('checks the groups and payment terms (BR-33, BR-48, BR-61, BR-CO-18, BR-CO-25, BR-CO-26)', () => {
+    const sample = sampleInvoice();
+    sample.allowances = [{ 'BT-92': '50.00', 'BT-95': 'S', 'BT-96': '20.00' }];
+    for (const id of ['BT-84', 'BT-9', 'BT-20', 'BT-30', 'BT-31'] as const) delete sample.fields[id];
+    const rules = validateEn16931(withSource(sample)).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['BR-33', 'BR-61', 'BR-CO-25', 'BR-CO-26']));
+    sample.vatBreakdown = [];
+    expect(validateEn16931(withSource(sample)).map((f) => f.rule)).toContain('BR-CO-18');
+    sample.vatBreakdown = [{ 'BT-116': '0.00', 'BT-117': '0.00', 'BT-118': 'O' }];
+    expect(validateEn16931(withSource(sample)).map((f) => f.rule)).not.toContain('BR-48');
+  });
+
+  it('asks for no payment terms on a credit note (BR-CO-25)', () => {
+    const sample = sampleInvoice();
+    sample.fields['BT-3'] = '381';
+    delete sample.fields['BT-9'];
+    expect(validateEn16931(withSource(sample)).map((f) => f.rule)).not.toContain('BR-CO-25');
+  });
+
   it('reports amounts with more than two decimals as BR-DEC', async () => {
     const sample = sampleInvoice();
     sample.fields['BT-109'] = '1220.000';

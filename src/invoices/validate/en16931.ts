@@ -68,6 +68,27 @@ const TWO_DECIMALS: Partial<Record<TermId, string>> = {
   'BT-131': 'BR-DEC-23',
 };
 
+/** Terms every record of a repeated group must carry (BR-31…BR-48, BR-CO-04). */
+type GroupName = 'allowances' | 'charges' | 'vatBreakdown' | 'lines';
+const GROUP_MANDATORY: ReadonlyArray<{ rule: string; group: GroupName; what: string; anyOf: readonly TermId[] }> = [
+  { rule: 'BR-31', group: 'allowances', what: 'Document level allowance', anyOf: ['BT-92'] },
+  { rule: 'BR-32', group: 'allowances', what: 'Document level allowance', anyOf: ['BT-95'] },
+  { rule: 'BR-33', group: 'allowances', what: 'Document level allowance', anyOf: ['BT-97', 'BT-98'] },
+  { rule: 'BR-36', group: 'charges', what: 'Document level charge', anyOf: ['BT-99'] },
+  { rule: 'BR-37', group: 'charges', what: 'Document level charge', anyOf: ['BT-102'] },
+  { rule: 'BR-38', group: 'charges', what: 'Document level charge', anyOf: ['BT-104', 'BT-105'] },
+  { rule: 'BR-45', group: 'vatBreakdown', what: 'VAT breakdown', anyOf: ['BT-116'] },
+  { rule: 'BR-46', group: 'vatBreakdown', what: 'VAT breakdown', anyOf: ['BT-117'] },
+  { rule: 'BR-47', group: 'vatBreakdown', what: 'VAT breakdown', anyOf: ['BT-118'] },
+  { rule: 'BR-CO-04', group: 'lines', what: 'Invoice line', anyOf: ['BT-151'] },
+];
+
+/** Document type codes (UNTDID 1001) of credit notes, on which nothing is due to the seller. */
+const CREDIT_NOTE_TYPES = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
+
+/** Payment means codes for credit transfers (UNTDID 4461), which need an account to pay into (BR-61). */
+const CREDIT_TRANSFER = new Set(['30', '58']);
+
 /** The VAT categories whose breakdown base is checked against lines, allowances and charges (BR-x-08). */
 const CATEGORY_BASE_RULES: Readonly<Record<string, { rule: string; byRate: boolean }>> = {
   S: { rule: 'BR-S-08', byRate: true },
@@ -85,6 +106,13 @@ export const EN16931_RULES: readonly string[] = [
   ...LINE_MANDATORY.map(([rule]) => rule),
   'BR-27',
   'BR-28',
+  'BR-29',
+  ...GROUP_MANDATORY.map(({ rule }) => rule),
+  'BR-48',
+  'BR-61',
+  'BR-CO-18',
+  'BR-CO-25',
+  'BR-CO-26',
   'BR-CO-10',
   'BR-CO-11',
   'BR-CO-12',
@@ -118,6 +146,33 @@ export function validateEn16931(invoice: Invoice, present?: ReadonlySet<string>)
     if (dec(line['BT-146'])?.isNegative()) error('BR-27', `${which}: the ${label('BT-146')} shall not be negative`);
     if (dec(line['BT-148'])?.isNegative()) error('BR-28', `${which}: the ${label('BT-148')} shall not be negative`);
   });
+
+  for (const { rule, group, what, anyOf } of GROUP_MANDATORY) {
+    invoice[group].forEach((record, index) => {
+      if (!anyOf.some((id) => record[id] !== undefined)) {
+        error(rule, `${what} #${index + 1} shall have ${anyOf.map(label).join(' or ')}`);
+      }
+    });
+  }
+  invoice.vatBreakdown.forEach((vat, index) => {
+    if (vat['BT-119'] === undefined && vat['BT-118'] !== 'O') {
+      error('BR-48', `VAT breakdown #${index + 1} shall have a ${label('BT-119')}, unless it is not subject to VAT (O)`);
+    }
+  });
+  if (f['BT-73'] !== undefined && f['BT-74'] !== undefined && f['BT-74'] < f['BT-73']) {
+    error('BR-29', `${label('BT-74')} ${f['BT-74']} is before the ${label('BT-73')} ${f['BT-73']}`);
+  }
+  if (f['BT-81'] !== undefined && CREDIT_TRANSFER.has(f['BT-81']) && f['BT-84'] === undefined) {
+    error('BR-61', `A credit transfer (BT-81 = ${f['BT-81']}) shall name the ${label('BT-84')}`);
+  }
+  if (invoice.vatBreakdown.length === 0) error('BR-CO-18', 'An invoice shall have at least one VAT breakdown (BG-23)');
+  const creditNote = invoice.source.ublDocument === 'CreditNote' || CREDIT_NOTE_TYPES.has(f['BT-3'] ?? '');
+  if (!creditNote && dec(f['BT-115'])?.greaterThan(0) && f['BT-9'] === undefined && f['BT-20'] === undefined) {
+    error('BR-CO-25', `A positive ${label('BT-115')} needs a ${label('BT-9')} or ${label('BT-20')}`);
+  }
+  if (!has('BT-29') && !has('BT-30') && !has('BT-31')) {
+    error('BR-CO-26', `The Seller shall be identified by ${['BT-29', 'BT-30', 'BT-31'].map((id) => label(id as TermId)).join(', ')} or more`);
+  }
 
   checkTotals(invoice, error);
   checkVatBreakdown(invoice, error);
