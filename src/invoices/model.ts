@@ -70,10 +70,13 @@ export const TERMS = {
   'BT-53': { name: 'Buyer post code', type: 'text' },
   'BT-54': { name: 'Buyer country subdivision', type: 'text' },
   'BT-55': { name: 'Buyer country code', type: 'code' },
-  // Delivery (BG-13, BG-14)
+  // Seller tax representative (BG-11)
+  'BT-63': { name: 'Seller tax representative VAT identifier', type: 'identifier' },
+  // Delivery (BG-13, BG-14, BG-15)
   'BT-72': { name: 'Actual delivery date', type: 'date' },
   'BT-73': { name: 'Invoicing period start date', type: 'date' },
   'BT-74': { name: 'Invoicing period end date', type: 'date' },
+  'BT-80': { name: 'Deliver to country code', type: 'code' },
   // Payment (BG-16, BG-17)
   'BT-81': { name: 'Payment means type code', type: 'code' },
   'BT-83': { name: 'Remittance information', type: 'text' },

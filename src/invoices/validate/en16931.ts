@@ -1,9 +1,10 @@
 // EN 16931-1 business rules, evaluated on the normalised invoice with decimal arithmetic. Each rule
 // keeps the spec's id and follows the official Schematron's behaviour, including its tolerances
-// (±1 on BR-CO-17 and BR-x-08) and its half-up rounding to two decimals, so that Facteur agrees
+// (±1 on BR-CO-17) and its half-up rounding to two decimals, so that Facteur agrees
 // with the CEN unit tests. A rule whose subject is absent does not fire; the mandatory-term rules
 // (BR-01…BR-16) say when a subject is missing.
 import { Decimal } from 'decimal.js';
+import { validateVatCategories, VAT_CATEGORY_RULES } from './categories.ts';
 import { TERMS, type Finding, type NormalisedInvoice, type TermId, type TermRecord } from '../model.ts';
 
 type Invoice = Pick<NormalisedInvoice, 'fields' | 'allowances' | 'charges' | 'vatBreakdown' | 'lines' | 'profileLevel' | 'source'>;
@@ -89,13 +90,6 @@ const CREDIT_NOTE_TYPES = new Set(['81', '83', '261', '262', '296', '308', '381'
 /** Payment means codes for credit transfers (UNTDID 4461), which need an account to pay into (BR-61). */
 const CREDIT_TRANSFER = new Set(['30', '58']);
 
-/** The VAT categories whose breakdown base is checked against lines, allowances and charges (BR-x-08). */
-const CATEGORY_BASE_RULES: Readonly<Record<string, { rule: string; byRate: boolean }>> = {
-  S: { rule: 'BR-S-08', byRate: true },
-  Z: { rule: 'BR-Z-08', byRate: false },
-  E: { rule: 'BR-E-08', byRate: false },
-  AE: { rule: 'BR-AE-08', byRate: false },
-};
 
 /** Every rule id this module can report, for agreement measurements against the CEN tests. */
 export const EN16931_RULES: readonly string[] = [
@@ -121,7 +115,7 @@ export const EN16931_RULES: readonly string[] = [
   'BR-CO-15',
   'BR-CO-16',
   'BR-CO-17',
-  ...Object.values(CATEGORY_BASE_RULES).map(({ rule }) => rule),
+  ...VAT_CATEGORY_RULES,
   ...Object.values(TWO_DECIMALS),
 ];
 
@@ -176,6 +170,7 @@ export function validateEn16931(invoice: Invoice, present?: ReadonlySet<string>)
 
   checkTotals(invoice, error);
   checkVatBreakdown(invoice, error);
+  findings.push(...validateVatCategories(invoice));
   checkDecimals(invoice, error);
   return findings;
 }
@@ -213,9 +208,6 @@ function checkTotals(invoice: Invoice, error: Report): void {
   }
 }
 
-const sameRate = (a: string | undefined, b: string | undefined) =>
-  a !== undefined && b !== undefined && new Decimal(a).equals(b);
-
 function checkVatBreakdown(invoice: Invoice, error: Report): void {
   const ONE = new Decimal(1);
   // The official Schematrons differ here: the UBL one accepts a deviation below one unit, the CII
@@ -232,23 +224,6 @@ function checkVatBreakdown(invoice: Invoice, error: Report): void {
       if (beyondTolerance(tax.minus(expected).abs())) {
         error('BR-CO-17', `VAT category tax amount (BT-117) ${tax.toFixed()} for ${category ?? '?'} ${rate.toFixed()} % should be ${expected.toFixed()}`);
       }
-    }
-    const baseRule = category === undefined ? undefined : CATEGORY_BASE_RULES[category];
-    if (!baseRule || !base) continue;
-    const matches = (cat: string | undefined, r: string | undefined) =>
-      cat === category && (!baseRule.byRate || sameRate(r, vat['BT-119']));
-    const lines = invoice.lines.filter((l) => matches(l['BT-151'], l['BT-152']));
-    const charges = invoice.charges.filter((c) => matches(c['BT-102'], c['BT-103']));
-    const allowances = invoice.allowances.filter((a) => matches(a['BT-95'], a['BT-96']));
-    const expected = sum(lines.map((l) => l['BT-131']))
-      .plus(sum(charges.map((c) => c['BT-99'])))
-      .minus(sum(allowances.map((a) => a['BT-92'])));
-    const nothingToSum = lines.length + charges.length + allowances.length === 0;
-    if (nothingToSum || base.minus(expected).abs().greaterThanOrEqualTo(ONE)) {
-      error(
-        baseRule.rule,
-        `VAT category taxable amount (BT-116) ${base.toFixed()} for ${category}${baseRule.byRate ? ` ${vat['BT-119'] ?? ''} %` : ''} should be ${expected.toFixed()} (lines + charges − allowances of that category)`,
-      );
     }
   }
 }
