@@ -93,6 +93,25 @@ describe('EN 16931 rules', () => {
     expect(validateEn16931(withSource(sample)).map((f) => f.rule)).not.toContain('BR-CO-25');
   });
 
+  it('applies the rules of each VAT category from one table (BR-AE, BR-E, BR-O)', () => {
+    const reverseCharge = sampleInvoice();
+    reverseCharge.lines = [{ ...reverseCharge.lines[0], 'BT-151': 'AE', 'BT-152': '0' }];
+    reverseCharge.vatBreakdown = [{ 'BT-116': '900.00', 'BT-117': '0.00', 'BT-118': 'AE', 'BT-119': '0' }];
+    delete reverseCharge.fields['BT-48'];
+    delete reverseCharge.fields['BT-47'];
+    const rules = validateEn16931(withSource(reverseCharge)).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['BR-AE-02', 'BR-AE-10']));
+    expect(rules).not.toContain('BR-AE-08');
+
+    const exempt = sampleInvoice();
+    exempt.vatBreakdown.push({ 'BT-116': '0.00', 'BT-117': '0.00', 'BT-118': 'E', 'BT-119': '0' });
+    expect(validateEn16931(withSource(exempt)).map((f) => f.rule)).toEqual(expect.arrayContaining(['BR-E-08', 'BR-E-10']));
+
+    const notSubject = sampleInvoice();
+    notSubject.vatBreakdown.push({ 'BT-116': '0.00', 'BT-117': '0.00', 'BT-118': 'O', 'BT-121': 'VATEX-EU-O' });
+    expect(validateEn16931(withSource(notSubject)).map((f) => f.rule)).toEqual(expect.arrayContaining(['BR-O-11', 'BR-O-12']));
+  });
+
   it('reports amounts with more than two decimals as BR-DEC', async () => {
     const sample = sampleInvoice();
     sample.fields['BT-109'] = '1220.000';
