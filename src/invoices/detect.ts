@@ -1,8 +1,8 @@
 // Detection by content, never by file name or media type: the first bytes tell the container, and
 // for XML the root element and its namespace tell the syntax.
 import type { Element } from '@xmldom/xmldom';
-import { InvoiceError } from './errors.ts';
-import { CII_NAMESPACE, ZUGFERD1_NAMESPACE_STEM, ZUGFERD1_RC_NAMESPACE } from './extract/cii.ts';
+import { InvoiceError, type InvoiceErrorCode } from './errors.ts';
+import { CII_NAMESPACE_STEM, ZUGFERD1_NAMESPACE_STEM, ZUGFERD1_RC_NAMESPACE } from './extract/cii.ts';
 import { UBL_CREDIT_NOTE_NAMESPACE, UBL_INVOICE_NAMESPACE } from './extract/ubl.ts';
 import type { Syntax } from './model.ts';
 
@@ -29,6 +29,7 @@ const IMAGE_SIGNATURES: ReadonlyArray<readonly [string, (b: Uint8Array) => boole
   ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
   ['image/tiff', (b) => (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a)],
   ['image/webp', (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP'],
+  ['image/gif', (b) => ascii(b, 0, 4) === 'GIF8'],
 ];
 
 function ascii(bytes: Uint8Array, from: number, to: number): string {
@@ -38,12 +39,14 @@ function ascii(bytes: Uint8Array, from: number, to: number): string {
 /** The container and media type from the first bytes; throws for anything Facteur does not read. */
 export function sniffContainer(bytes: Uint8Array): { container: Container; mediaType: string } {
   if (bytes.byteLength === 0) throw new InvoiceError('EMPTY_FILE', 'The file is empty');
-  // The PDF header may follow some junk; readers look for it in the first kilobyte.
-  if (ascii(bytes, 0, 1024).includes('%PDF-')) return { container: 'pdf', mediaType: 'application/pdf' };
+  const pdf = { container: 'pdf', mediaType: 'application/pdf' } as const;
+  if (ascii(bytes, 0, 5) === '%PDF-') return pdf;
   for (const [mediaType, matches] of IMAGE_SIGNATURES) {
     if (matches(bytes)) return { container: 'image', mediaType };
   }
   if (looksLikeXml(bytes)) return { container: 'xml', mediaType: 'application/xml' };
+  // The PDF header may follow some junk; readers look for it in the first kilobyte.
+  if (ascii(bytes, 0, 1024).includes('%PDF-')) return pdf;
   throw new InvoiceError('UNSUPPORTED_FORMAT', 'The file is neither a PDF, an XML document nor an image');
 }
 
@@ -61,25 +64,26 @@ export function isOrderX(root: Element): boolean {
 }
 
 /** Well-known XML documents that are not invoices Facteur reads, with the reason given to the user. */
-const REFUSED_ROOTS: ReadonlyArray<{ readonly test: (ns: string, name: string) => boolean; readonly error: InvoiceError }> = [
+const REFUSED_ROOTS: ReadonlyArray<{
+  readonly test: (ns: string, name: string) => boolean;
+  readonly code: InvoiceErrorCode;
+  readonly reason: string;
+}> = [
   {
     test: (ns, name) => name === 'FatturaElettronica' || ns.includes('agenziaentrate.gov.it'),
-    error: new InvoiceError(
-      'UNSUPPORTED_FORMAT',
-      'FatturaPA (the Italian SDI format) is not read; Facteur reads Factur-X/ZUGFeRD, CII and UBL',
-    ),
+    code: 'UNSUPPORTED_FORMAT',
+    reason: 'FatturaPA (the Italian SDI format) is not read; Facteur reads Factur-X/ZUGFeRD, CII and UBL',
   },
-  {
-    test: (_, name) => name === ORDER_X_ROOT,
-    error: new InvoiceError('NOT_AN_INVOICE', 'This is an Order-X purchase order, not an invoice'),
-  },
+  { test: (_, name) => name === ORDER_X_ROOT, code: 'NOT_AN_INVOICE', reason: 'This is an Order-X purchase order, not an invoice' },
   {
     test: (ns) => ns.startsWith('urn:oasis:names:specification:ubl:schema:xsd:'),
-    error: new InvoiceError('NOT_AN_INVOICE', 'This UBL document is not an Invoice or a CreditNote'),
+    code: 'NOT_AN_INVOICE',
+    reason: 'This UBL document is not an Invoice or a CreditNote',
   },
   {
     test: (ns) => ns.startsWith('urn:un:unece:uncefact:data:standard:'),
-    error: new InvoiceError('NOT_AN_INVOICE', 'This UN/CEFACT document is not a Cross Industry Invoice'),
+    code: 'NOT_AN_INVOICE',
+    reason: 'This UN/CEFACT document is not a Cross Industry Invoice',
   },
 ];
 
@@ -101,7 +105,8 @@ export function invoiceElement(root: Element): Element {
 export function classifyXml(root: Element): Syntax {
   const namespace = root.namespaceURI ?? '';
   const name = root.localName ?? root.nodeName;
-  if (name === 'CrossIndustryInvoice' && namespace === CII_NAMESPACE) return 'cii';
+  // Any version of the CII namespace: D16B is the one EN 16931 binds, later ones keep its structure.
+  if (name === 'CrossIndustryInvoice' && namespace.startsWith(CII_NAMESPACE_STEM)) return 'cii';
   if (name === 'CrossIndustryDocument' && namespace.startsWith(ZUGFERD1_NAMESPACE_STEM)) return 'zugferd1';
   // ZUGFeRD 1.0 release candidates (2013–2014) had their own root; their structure is 1.0's.
   if (name === 'Invoice' && namespace === ZUGFERD1_RC_NAMESPACE) return 'zugferd1';
@@ -112,7 +117,7 @@ export function classifyXml(root: Element): Syntax {
     return 'ubl';
   }
   const refused = REFUSED_ROOTS.find((r) => r.test(namespace, name));
-  if (refused) throw new InvoiceError(refused.error.code, refused.error.message);
+  if (refused) throw new InvoiceError(refused.code, refused.reason);
   throw new InvoiceError(
     'NOT_AN_INVOICE',
     `XML root <${name}>${namespace ? ` in namespace ${namespace}` : ''} is not a CII, ZUGFeRD 1.0 or UBL invoice`,

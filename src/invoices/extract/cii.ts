@@ -3,7 +3,7 @@
 // the agreement/delivery/settlement groups, the totals and the VAT rate.
 import { BUYER_TERMS, compileBinding, partyPaths, SELLER_TERMS, type PartyRole, type SyntaxBinding } from './binding.ts';
 
-export const CII_NAMESPACE = 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100';
+export const CII_NAMESPACE_STEM = 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:';
 export const ZUGFERD1_NAMESPACE = 'urn:ferd:CrossIndustryDocument:invoice:1p0';
 export const ZUGFERD1_NAMESPACE_STEM = 'urn:ferd:CrossIndustryDocument';
 /** The root namespace of ZUGFeRD 1.0 release candidates (`rsm:Invoice`, BT-24 `urn:ferd:invoice:rc:…`). */
