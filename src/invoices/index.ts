@@ -72,7 +72,7 @@ async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<
   const { syntax, name } = attachment;
   return {
     detection: { kind: kindOf(container, syntax), container, syntax, attachment: name, mediaType },
-    root: rootElement(attachment.document),
+    root: attachment.root,
     pdf,
   };
 }

@@ -103,6 +103,12 @@ describe('other XML', () => {
     expect(error.message).toMatch(/Order-X/);
   });
 
+  it('refuses an Order-X PDF as not an invoice rather than sending it to the visual path', async () => {
+    const orderX = '<rsm:SCRDMCCBDACIOMessageStructure xmlns:rsm="urn:un:unece:uncefact:data:standard:SCRDMCCBDACIOMessageStructure:100"/>';
+    const pdf = await writeFacturX(sampleInvoice(), { attachmentName: 'order-x.xml', xml: orderX });
+    await expectCode(pdf, 'NOT_AN_INVOICE');
+  });
+
   it('refuses a UBL Order and arbitrary XML', async () => {
     await expectCode(bytes('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>'), 'NOT_AN_INVOICE');
     await expectCode(bytes('<note><to>Tove</to></note>'), 'NOT_AN_INVOICE');

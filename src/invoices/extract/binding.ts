@@ -168,9 +168,9 @@ export function compileBinding(binding: SyntaxBinding): CompiledBinding {
 const SUBJECT_PREFIX = /^#([A-Z]{3})#\s*/;
 
 function withSubjectFromPrefix(note: TermRecord): TermRecord {
-  const match = note['BT-22'] === undefined ? null : SUBJECT_PREFIX.exec(note['BT-22']);
-  if (!match?.[1] || note['BT-22'] === undefined) return note;
-  return { 'BT-21': match[1], 'BT-22': note['BT-22'].slice(match[0].length) };
+  const text = note['BT-22'];
+  const match = text === undefined ? null : SUBJECT_PREFIX.exec(text);
+  return match?.[1] && text !== undefined ? { 'BT-21': match[1], 'BT-22': text.slice(match[0].length) } : note;
 }
 
 export interface XmlInvoiceData {

@@ -1,6 +1,6 @@
 // The invoice XML inside a hybrid PDF (Factur-X, ZUGFeRD 1.0/2.x, XRechnung in a PDF). It is chosen
 // by name, never by position: such PDFs may also carry delivery notes, time sheets or images.
-import type { Document } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
 import { classifyXml, isOrderX } from '../detect.ts';
 import { InvoiceError, isInvoiceError } from '../errors.ts';
 import type { Syntax } from '../model.ts';
@@ -17,7 +17,7 @@ export const INVOICE_ATTACHMENT_NAMES = ['ZUGFeRD-invoice.xml', 'factur-x.xml', 
 
 export interface InvoiceAttachment {
   readonly name: string;
-  readonly document: Document;
+  readonly root: Element;
   readonly syntax: Syntax;
 }
 
@@ -41,8 +41,8 @@ export function findInvoiceAttachment(files: readonly EmbeddedFile[], limits: Xm
     .sort((a, b) => rank(a.name) - rank(b.name));
   const [named] = standard;
   if (named) {
-    const document = parseXml(named.content, limits);
-    return { name: named.name, document, syntax: classifyXml(rootElement(document)) };
+    const root = rootElement(parseXml(named.content, limits));
+    return { name: named.name, root, syntax: classifyXml(root) };
   }
   let refusal: InvoiceError | undefined;
   const others = files
@@ -50,11 +50,10 @@ export function findInvoiceAttachment(files: readonly EmbeddedFile[], limits: Xm
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const file of others) {
     try {
-      const document = parseXml(file.content, limits);
-      const root = rootElement(document);
+      const root = rootElement(parseXml(file.content, limits));
       // An Order-X PDF is an order: say so rather than sending it down the visual path.
       if (isOrderX(root)) refusal ??= new InvoiceError('NOT_AN_INVOICE', 'This is an Order-X purchase order, not an invoice');
-      else return { name: file.name, document, syntax: classifyXml(root) };
+      else return { name: file.name, root, syntax: classifyXml(root) };
     } catch (error) {
       // Other attachments are not the invoice's business: one that is unreadable is skipped.
       if (!isInvoiceError(error)) throw error;
