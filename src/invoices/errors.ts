@@ -1,8 +1,11 @@
 // Every way an input file can be unusable, with a stable code the queue stores in
-// `processing_queue.error_code` and the CLI prints. All of them are properties of the file itself,
-// so retrying cannot help: they are permanent.
+// `processing_queue.error_code` and the CLI prints (exit status 2). All of them are properties of
+// the file itself, so retrying cannot help: they are permanent. Anything else thrown by extraction
+// (an aborted signal, a bug) is not an InvoiceError and keeps the queue's ordinary retry policy.
 
 export const INVOICE_ERROR_CODES = [
+  /** `extractInvoiceFile` only: the path does not exist or cannot be read. */
+  'FILE_UNREADABLE',
   'EMPTY_FILE',
   'FILE_TOO_LARGE',
   /** Neither PDF, XML nor a known image format. */

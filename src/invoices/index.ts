@@ -35,6 +35,8 @@ export interface ExtractOptions {
   /** Ignore the XML embedded in a PDF and read the page instead (the visual path). */
   readonly ignoreEmbeddedXml?: boolean;
   readonly limits?: Partial<ExtractLimits>;
+  /** The job's deadline: checked between stages, it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 const BINDINGS: Record<Syntax, CompiledBinding> = { cii: CII_BINDING, ubl: UBL_BINDING, zugferd1: ZUGFERD1_BINDING };
@@ -63,6 +65,7 @@ async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<
   const pdf = await openPdf(bytes, limits);
   let attachment: InvoiceAttachment | undefined;
   try {
+    options.signal?.throwIfAborted();
     attachment = options.ignoreEmbeddedXml ? undefined : findInvoiceAttachment(await pdf.embeddedFiles(), limits);
   } catch (error) {
     await pdf.close();
@@ -90,8 +93,10 @@ export async function detectInvoice(bytes: Uint8Array, options: ExtractOptions =
  * OCR extractors exist.
  */
 export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions = {}): Promise<NormalisedInvoice> {
+  options.signal?.throwIfAborted();
   const { detection, root, pdf } = await openInvoice(bytes, options);
   try {
+    options.signal?.throwIfAborted();
     const { syntax } = detection;
     if (root === undefined || syntax === undefined) {
       throw new InvoiceError(
@@ -124,7 +129,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       validation: data.findings,
     };
     invoice.validation.push(...validateEn16931(invoice, data.present), ...validateFrance(invoice));
-    if (pdf) invoice.validation.push(...(await compareWithPage(pdf, invoice, limitsOf(options))));
+    if (pdf) invoice.validation.push(...(await compareWithPage(pdf, invoice, options)));
     return invoice;
   } finally {
     await pdf?.close();
@@ -132,10 +137,11 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
 }
 
 /** The page-versus-XML check, reading pages only until every key value has been seen. */
-async function compareWithPage(pdf: OpenedPdf, invoice: NormalisedInvoice, limits: ExtractLimits): Promise<Finding[]> {
+async function compareWithPage(pdf: OpenedPdf, invoice: NormalisedInvoice, options: ExtractOptions): Promise<Finding[]> {
   let text = '';
   try {
-    for await (const page of pdf.pageTexts(limits.visibleTextPages)) {
+    for await (const page of pdf.pageTexts(limitsOf(options).visibleTextPages)) {
+      options.signal?.throwIfAborted();
       text += ` ${page}`;
       if (text.trim() !== '' && checkVisibleText(text, invoice.fields).length === 0) return [];
     }
@@ -150,11 +156,18 @@ async function compareWithPage(pdf: OpenedPdf, invoice: NormalisedInvoice, limit
 /** `extractInvoice` on a file; the size limit is checked before the file is read. */
 export async function extractInvoiceFile(path: string, options: ExtractOptions = {}): Promise<NormalisedInvoice> {
   const maxFileBytes = options.limits?.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
-  const { size } = await stat(path);
-  if (size > maxFileBytes) {
-    throw new InvoiceError('FILE_TOO_LARGE', `The file is ${size} bytes; the limit is ${maxFileBytes}`);
+  let bytes: Uint8Array;
+  try {
+    const { size } = await stat(path);
+    if (size > maxFileBytes) {
+      throw new InvoiceError('FILE_TOO_LARGE', `The file is ${size} bytes; the limit is ${maxFileBytes}`);
+    }
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    if (isInvoiceError(error)) throw error;
+    throw new InvoiceError('FILE_UNREADABLE', `${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return extractInvoice(new Uint8Array(await readFile(path)), options);
+  return extractInvoice(bytes, options);
 }
 
 export type { Detection, InvoiceKind } from './detect.ts';

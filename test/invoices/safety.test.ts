@@ -1,7 +1,7 @@
 // Hostile and broken input: every case ends in a typed, permanent InvoiceError, never a crash,
 // never an expanded entity, never a network or file access.
 import { describe, expect, it } from 'vitest';
-import { detectInvoice, extractInvoice, InvoiceError, type InvoiceErrorCode } from '../../src/invoices/index.ts';
+import { detectInvoice, extractInvoice, extractInvoiceFile, InvoiceError, type InvoiceErrorCode } from '../../src/invoices/index.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeCii, writeFacturX } from './support/writer.ts';
 
@@ -159,5 +159,17 @@ describe('files that are not usable', () => {
 
   it('takes the visual path on a Factur-X PDF when asked to ignore the embedded XML', async () => {
     await expectCode(await writeFacturX(sampleInvoice()), 'VISUAL_PATH_UNAVAILABLE', { ignoreEmbeddedXml: true });
+  });
+});
+
+describe('files on disk and deadlines', () => {
+  it('reports a missing file as FILE_UNREADABLE', async () => {
+    await expect(extractInvoiceFile('/nonexistent/facture.pdf')).rejects.toMatchObject({ code: 'FILE_UNREADABLE', permanent: true });
+  });
+
+  it('stops when the job signal has fired, with the signal reason (not an InvoiceError)', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('job timed out'));
+    await expect(extractInvoice(await writeFacturX(sampleInvoice()), { signal: controller.signal })).rejects.toThrow('job timed out');
   });
 });
