@@ -27,6 +27,7 @@ export const TERMS = {
   'BT-5': { name: 'Invoice currency code', type: 'code' },
   'BT-6': { name: 'VAT accounting currency code', type: 'code' },
   'BT-7': { name: 'Value added tax point date', type: 'date' },
+  'BT-8': { name: 'Value added tax point date code', type: 'code' },
   'BT-9': { name: 'Payment due date', type: 'date' },
   'BT-10': { name: 'Buyer reference', type: 'text' },
   'BT-11': { name: 'Project reference', type: 'text' },
@@ -70,8 +71,11 @@ export const TERMS = {
   'BT-53': { name: 'Buyer post code', type: 'text' },
   'BT-54': { name: 'Buyer country subdivision', type: 'text' },
   'BT-55': { name: 'Buyer country code', type: 'code' },
-  // Seller tax representative (BG-11)
+  // Payee (BG-10) and Seller tax representative (BG-11, BG-12)
+  'BT-59': { name: 'Payee name', type: 'text' },
+  'BT-62': { name: 'Seller tax representative name', type: 'text' },
   'BT-63': { name: 'Seller tax representative VAT identifier', type: 'identifier' },
+  'BT-69': { name: 'Tax representative country code', type: 'code' },
   // Delivery (BG-13, BG-14, BG-15)
   'BT-72': { name: 'Actual delivery date', type: 'date' },
   'BT-73': { name: 'Invoicing period start date', type: 'date' },

@@ -102,6 +102,8 @@ export function partyPaths(
   return paths;
 }
 
+export type PresenceGroup = 'BG-3' | 'BG-5' | 'BG-8' | 'BG-10' | 'BG-11' | 'BG-12' | 'BG-14' | 'BG-15' | 'BG-16';
+
 export interface SyntaxBinding {
   readonly syntax: Syntax;
   /** Paths from the root element. */
@@ -120,8 +122,8 @@ export interface SyntaxBinding {
   };
   readonly vatBreakdown: { readonly path: string; readonly terms: TermPaths };
   readonly lines: { readonly path: string; readonly terms: TermPaths };
-  /** Groups whose mere presence a rule checks (BR-08, BR-10). */
-  readonly groups: Readonly<Record<'BG-5' | 'BG-8', string>>;
+  /** Groups whose mere presence a rule checks (BR-08, BR-10, BR-17…BR-20, BR-49, BR-55…BR-57, BR-CO-19). */
+  readonly groups: Readonly<Record<PresenceGroup, string>>;
 }
 
 type CompiledTerms = ReadonlyArray<readonly [TermId, CompiledPath]>;

@@ -95,6 +95,7 @@ function ciiBinding(d: CiiDialect): SyntaxBinding {
   const summation = `${settlement}/${d.summation}`;
   const paymentMeans = `${settlement}/ram:SpecifiedTradeSettlementPaymentMeans`;
   const account = `${paymentMeans}/ram:PayeePartyCreditorFinancialAccount`;
+  const taxRepresentative = `${agreement}/ram:SellerTaxRepresentativeTradeParty`;
   // ZUGFeRD 1.0 release candidates write the date directly in the DateTime element.
   const date = (element: string) => `${element}/udt:DateTimeString | ${element}`;
   return {
@@ -106,6 +107,7 @@ function ciiBinding(d: CiiDialect): SyntaxBinding {
       'BT-5': `${settlement}/ram:InvoiceCurrencyCode`,
       'BT-6': `${settlement}/ram:TaxCurrencyCode`,
       'BT-7': `${settlement}/ram:ApplicableTradeTax/ram:TaxPointDate/udt:DateString`,
+      'BT-8': `${settlement}/ram:ApplicableTradeTax/ram:DueDateTypeCode`,
       'BT-9': date(`${settlement}/ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime`),
       'BT-10': `${agreement}/ram:BuyerReference`,
       'BT-11': `${agreement}/ram:SpecifiedProcuringProject/ram:ID`,
@@ -120,7 +122,10 @@ function ciiBinding(d: CiiDialect): SyntaxBinding {
       'BT-25': `${settlement}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID`,
       ...partyPaths(`${agreement}/ram:SellerTradeParty`, CII_PARTY, SELLER_TERMS),
       ...partyPaths(`${agreement}/ram:BuyerTradeParty`, CII_PARTY, BUYER_TERMS),
-      'BT-63': `${agreement}/ram:SellerTaxRepresentativeTradeParty/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']`,
+      'BT-59': `${settlement}/ram:PayeeTradeParty/ram:Name`,
+      'BT-62': `${taxRepresentative}/ram:Name`,
+      'BT-63': `${taxRepresentative}/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']`,
+      'BT-69': `${taxRepresentative}/ram:PostalTradeAddress/ram:CountryID`,
       'BT-72': date(`${delivery}/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime`),
       'BT-73': date(`${settlement}/ram:BillingSpecifiedPeriod/ram:StartDateTime`),
       'BT-74': date(`${settlement}/ram:BillingSpecifiedPeriod/ram:EndDateTime`),
@@ -143,8 +148,15 @@ function ciiBinding(d: CiiDialect): SyntaxBinding {
       'BT-115': `${summation}/ram:DuePayableAmount`,
     },
     groups: {
+      'BG-3': `${settlement}/ram:InvoiceReferencedDocument`,
       'BG-5': `${agreement}/ram:SellerTradeParty/ram:PostalTradeAddress`,
       'BG-8': `${agreement}/ram:BuyerTradeParty/ram:PostalTradeAddress`,
+      'BG-10': `${settlement}/ram:PayeeTradeParty`,
+      'BG-11': taxRepresentative,
+      'BG-12': `${taxRepresentative}/ram:PostalTradeAddress`,
+      'BG-14': `${settlement}/ram:BillingSpecifiedPeriod`,
+      'BG-15': `${delivery}/ram:ShipToTradeParty/ram:PostalTradeAddress`,
+      'BG-16': paymentMeans,
     },
     allowanceCharge: {
       path: `${settlement}/ram:SpecifiedTradeAllowanceCharge`,

@@ -84,6 +84,20 @@ const GROUP_MANDATORY: ReadonlyArray<{ rule: string; group: GroupName; what: str
   { rule: 'BR-CO-04', group: 'lines', what: 'Invoice line', anyOf: ['BT-151'] },
 ];
 
+/** Terms a group must carry when the group is there (BR-17…BR-20, BR-49, BR-55…BR-57, BR-CO-19). */
+const PRESENT_GROUP_MANDATORY: ReadonlyArray<{ rule: string; group: string; what: string; anyOf: readonly string[] }> = [
+  { rule: 'BR-17', group: 'BG-10', what: 'The Payee (BG-10)', anyOf: ['BT-59'] },
+  { rule: 'BR-18', group: 'BG-11', what: 'The Seller tax representative (BG-11)', anyOf: ['BT-62'] },
+  { rule: 'BR-19', group: 'BG-11', what: 'The Seller tax representative (BG-11)', anyOf: ['BG-12'] },
+  { rule: 'BR-20', group: 'BG-12', what: 'The Seller tax representative postal address (BG-12)', anyOf: ['BT-69'] },
+  { rule: 'BR-49', group: 'BG-16', what: 'A Payment instruction (BG-16)', anyOf: ['BT-81'] },
+  { rule: 'BR-55', group: 'BG-3', what: 'A Preceding invoice reference (BG-3)', anyOf: ['BT-25'] },
+  { rule: 'BR-56', group: 'BG-11', what: 'The Seller tax representative (BG-11)', anyOf: ['BT-63'] },
+  { rule: 'BR-57', group: 'BG-15', what: 'The Deliver to address (BG-15)', anyOf: ['BT-80'] },
+  // UBL writes the tax point date code (BT-8) in the invoicing period, which is then not empty.
+  { rule: 'BR-CO-19', group: 'BG-14', what: 'The Invoicing period (BG-14)', anyOf: ['BT-73', 'BT-74', 'BT-8'] },
+];
+
 /** Document type codes (UNTDID 1001) of credit notes, on which nothing is due to the seller. */
 const CREDIT_NOTE_TYPES = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
 
@@ -104,6 +118,9 @@ export const EN16931_RULES: readonly string[] = [
   ...GROUP_MANDATORY.map(({ rule }) => rule),
   'BR-48',
   'BR-61',
+  ...PRESENT_GROUP_MANDATORY.map(({ rule }) => rule),
+  'BR-53',
+  'BR-CO-03',
   'BR-CO-18',
   'BR-CO-25',
   'BR-CO-26',
@@ -158,6 +175,15 @@ export function validateEn16931(invoice: Invoice, present?: ReadonlySet<string>)
   }
   if (f['BT-81'] !== undefined && CREDIT_TRANSFER.has(f['BT-81']) && f['BT-84'] === undefined) {
     error('BR-61', `A credit transfer (BT-81 = ${f['BT-81']}) shall name the ${label('BT-84')}`);
+  }
+  for (const { rule, group, what, anyOf } of PRESENT_GROUP_MANDATORY) {
+    if (has(group) && !anyOf.some(has)) error(rule, `${what} shall have ${anyOf.join(' or ')}`);
+  }
+  if (has('BT-7') && has('BT-8')) {
+    error('BR-CO-03', `The ${label('BT-7')} and the ${label('BT-8')} are mutually exclusive`);
+  }
+  if (f['BT-6'] !== undefined && f['BT-111'] === undefined) {
+    error('BR-53', `With a ${label('BT-6')}, the ${label('BT-111')} shall be given`);
   }
   if (invoice.vatBreakdown.length === 0) error('BR-CO-18', 'An invoice shall have at least one VAT breakdown (BG-23)');
   const creditNote = invoice.source.ublDocument === 'CreditNote' || CREDIT_NOTE_TYPES.has(f['BT-3'] ?? '');
