@@ -50,8 +50,11 @@ describe('round trips: invoice → XML → extract → same invoice', () => {
       fc.asyncProperty(invoiceContent, async (invoice) => {
         const rules = async (xml: string) => (await extractInvoice(encode(xml))).validation.map((f) => f.rule).sort();
         const [cii, ubl] = await Promise.all([rules(writeCii(invoice)), rules(writeUbl(invoice))]);
-        // BR-CO-17's tolerance is the one place where the official Schematrons of the two syntaxes differ.
-        expect(cii.filter((r) => r !== 'BR-CO-17')).toEqual(ubl.filter((r) => r !== 'BR-CO-17'));
+        // Where the official Schematrons of the two syntaxes differ: BR-CO-17's tolerance, and
+        // BR-49, since UBL can only write BT-83 (and a credit note's BT-9) inside a payment
+        // instruction, which then needs a payment means code that CII does not ask for.
+        const shared = (rules: string[]) => rules.filter((r) => r !== 'BR-CO-17' && r !== 'BR-49');
+        expect(shared(cii)).toEqual(shared(ubl));
       }),
       { numRuns: 100 },
     );
