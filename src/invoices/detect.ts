@@ -6,13 +6,13 @@ import { CII_NAMESPACE_STEM, ZUGFERD1_NAMESPACE_STEM, ZUGFERD1_RC_NAMESPACE } fr
 import { UBL_CREDIT_NOTE_NAMESPACE, UBL_INVOICE_NAMESPACE } from './extract/ubl.ts';
 import type { Syntax } from './model.ts';
 
-export type Container = 'pdf' | 'xml' | 'image';
+export type Container = 'pdf' | 'xml' | 'image' | 'text';
 
 /**
  * What a file is, in the words of the corpus labels: a hybrid PDF (Factur-X, ZUGFeRD 2, XRechnung
- * inside a PDF), ZUGFeRD 1.0 (PDF or XML), bare CII or UBL XML, a plain PDF, an image.
+ * inside a PDF), ZUGFeRD 1.0 (PDF or XML), bare CII or UBL XML, a plain PDF, an image, text.
  */
-export type InvoiceKind = 'hybrid-pdf' | 'zugferd1' | 'cii' | 'ubl' | 'plain-pdf' | 'image';
+export type InvoiceKind = 'hybrid-pdf' | 'zugferd1' | 'cii' | 'ubl' | 'plain-pdf' | 'image' | 'text';
 
 export interface Detection {
   readonly kind: InvoiceKind;
@@ -47,7 +47,9 @@ export function sniffContainer(bytes: Uint8Array): { container: Container; media
   if (looksLikeXml(bytes)) return { container: 'xml', mediaType: 'application/xml' };
   // The PDF header may follow some junk; readers look for it in the first kilobyte.
   if (ascii(bytes, 0, 1024).includes('%PDF-')) return pdf;
-  throw new InvoiceError('UNSUPPORTED_FORMAT', 'The file is neither a PDF, an XML document nor an image');
+  // An invoice pasted as text (an e-mail body, a text export) goes to the text path.
+  if (looksLikeText(bytes)) return { container: 'text', mediaType: 'text/plain' };
+  throw new InvoiceError('UNSUPPORTED_FORMAT', 'The file is neither a PDF, an XML document, an image nor text');
 }
 
 function looksLikeXml(bytes: Uint8Array): boolean {
@@ -55,6 +57,19 @@ function looksLikeXml(bytes: Uint8Array): boolean {
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i += 1;
   return bytes[i] === 0x3c; // '<'
+}
+
+/** UTF-8 (or ASCII) without control characters other than layout ones, judged on the first 4 KiB. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 4096);
+  let text: string;
+  try {
+    // A multi-byte character cut at the 4 KiB boundary is not a reason to call the file binary.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head.length === bytes.length ? head : head.subarray(0, head.length - 3));
+  } catch {
+    return false;
+  }
+  return !/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text);
 }
 
 const ORDER_X_ROOT = 'SCRDMCCBDACIOMessageStructure';
@@ -125,7 +140,7 @@ export function classifyXml(root: Element): Syntax {
 }
 
 export function kindOf(container: Container, syntax: Syntax | undefined): InvoiceKind {
-  if (container === 'image') return 'image';
+  if (container === 'image' || container === 'text') return container;
   if (syntax === undefined) return 'plain-pdf';
   if (syntax === 'zugferd1') return 'zugferd1';
   return container === 'pdf' ? 'hybrid-pdf' : syntax;

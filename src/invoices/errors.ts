@@ -8,7 +8,7 @@ export const INVOICE_ERROR_CODES = [
   'FILE_UNREADABLE',
   'EMPTY_FILE',
   'FILE_TOO_LARGE',
-  /** Neither PDF, XML nor a known image format. */
+  /** Neither PDF, XML, text nor a known image format. */
   'UNSUPPORTED_FORMAT',
   /** Well-formed XML of a known kind that is not an invoice Facteur reads (Order-X, FatturaPA, …). */
   'NOT_AN_INVOICE',
@@ -19,7 +19,7 @@ export const INVOICE_ERROR_CODES = [
   'CORRUPT_PDF',
   'PDF_ENCRYPTED',
   'PDF_TOO_MANY_PAGES',
-  /** A plain PDF or an image: the text-layer and OCR extractors are not part of this module yet. */
+  /** A plain PDF, an image or a text file: the text and OCR extractors are not part of this module yet. */
   'VISUAL_PATH_UNAVAILABLE',
 ] as const;
 

@@ -56,7 +56,7 @@ async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<
   if (bytes.byteLength > limits.maxFileBytes) {
     throw new InvoiceError('FILE_TOO_LARGE', `The file is ${bytes.byteLength} bytes; the limit is ${limits.maxFileBytes}`);
   }
-  if (container === 'image') return { detection: { kind: 'image', container, mediaType } };
+  if (container === 'image' || container === 'text') return { detection: { kind: container, container, mediaType } };
   if (container === 'xml') {
     const root = invoiceElement(rootElement(parseXml(bytes, limits)));
     const syntax = classifyXml(root);
@@ -80,7 +80,7 @@ async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<
   };
 }
 
-/** What a file is, by content: `hybrid-pdf`, `zugferd1`, `cii`, `ubl`, `plain-pdf` or `image`. */
+/** What a file is, by content: `hybrid-pdf`, `zugferd1`, `cii`, `ubl`, `plain-pdf`, `image` or `text`. */
 export async function detectInvoice(bytes: Uint8Array, options: ExtractOptions = {}): Promise<Detection> {
   const opened = await openInvoice(bytes, options);
   await opened.pdf?.close();
@@ -89,8 +89,8 @@ export async function detectInvoice(bytes: Uint8Array, options: ExtractOptions =
 
 /**
  * Extracts the normalised invoice from a file's bytes. Throws an `InvoiceError` (all permanent)
- * for unusable input; a plain PDF or an image throws `VISUAL_PATH_UNAVAILABLE` until the text and
- * OCR extractors exist.
+ * for unusable input; a plain PDF, an image or a text file throws `VISUAL_PATH_UNAVAILABLE` until
+ * the text and OCR extractors exist.
  */
 export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions = {}): Promise<NormalisedInvoice> {
   options.signal?.throwIfAborted();
@@ -103,7 +103,9 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
         'VISUAL_PATH_UNAVAILABLE',
         detection.container === 'image'
           ? 'An image needs OCR, which this version does not do yet'
-          : 'A PDF without embedded invoice XML needs the text/OCR path, which this version does not do yet',
+          : detection.container === 'text'
+            ? 'A text invoice needs the text path, which this version does not do yet'
+            : 'A PDF without embedded invoice XML needs the text/OCR path, which this version does not do yet',
       );
     }
     const data = readInvoiceXml(root, BINDINGS[syntax]);

@@ -157,6 +157,12 @@ describe('files that are not usable', () => {
     await expectCode(png, 'VISUAL_PATH_UNAVAILABLE');
   });
 
+  it('detects a text invoice and sends it to the text path', async () => {
+    const text = new TextEncoder().encode('FACTURE N° F2026-0042\nDate : 15/09/2026\nTotal TTC : 1 455,30 €\n');
+    expect(await detectInvoice(text)).toMatchObject({ kind: 'text', container: 'text', mediaType: 'text/plain' });
+    await expectCode(text, 'VISUAL_PATH_UNAVAILABLE');
+  });
+
   it('takes the visual path on a Factur-X PDF when asked to ignore the embedded XML', async () => {
     await expectCode(await writeFacturX(sampleInvoice()), 'VISUAL_PATH_UNAVAILABLE', { ignoreEmbeddedXml: true });
   });
