@@ -2,11 +2,21 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Multi-process and restart tests are slow on two cores; they own their timeouts.
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/faults/**'] },
+      },
+      {
+        // Fault injection restarts the PostgreSQL server: one file at a time, after the main suites.
+        extends: true,
+        test: { name: 'faults', include: ['test/faults/**/*.test.ts'], fileParallelism: false },
+      },
+    ],
   },
 });

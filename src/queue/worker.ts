@@ -162,14 +162,15 @@ export class Worker {
     this.#state = 'stopping';
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#cancelRetry();
     await this.#unlisten?.().catch(() => {});
     this.#unlisten = null;
     const graceMs = options.graceMs ?? 30_000;
     await Promise.race([this.#untilIdle(), sleep(graceMs)]);
     for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
     await this.#untilIdle();
-    await this.#flushUntilWritten();
+    // With the database gone, give up after a while: the unwritten jobs' leases expire and they run again.
+    await this.#flushUntilWritten(Date.now() + graceMs + MAX_BACKOFF_MS);
     this.#state = 'idle';
     this.#logger.info({ workerId: this.id, ...this.#counts }, 'worker stopped');
   }
@@ -202,7 +203,7 @@ export class Worker {
       await this.#flushUntilWritten(this.#deadline + MAX_BACKOFF_MS);
     } finally {
       clearTimeout(budgetTimer);
-      if (this.#retryTimer) clearTimeout(this.#retryTimer);
+      this.#cancelRetry();
       this.#deadline = null;
       this.#state = 'idle';
     }
@@ -210,10 +211,9 @@ export class Worker {
     return { ...this.#counts, remaining: stats ? stats.pending : -1, durationMs: Date.now() - started };
   }
 
+  /** A started worker's timers keep the process alive, even while every connection is down. */
   #every(ms: number, fn: () => void): void {
-    const timer = setInterval(fn, Math.max(10, Math.round(ms)));
-    timer.unref();
-    this.#timers.push(timer);
+    this.#timers.push(setInterval(fn, Math.max(10, Math.round(ms))));
   }
 
   /**
@@ -281,7 +281,8 @@ export class Worker {
       (result) => this.#settle(running, logger, { kind: 'completed', commit: result ? result.commit.bind(result) : undefined }),
       (error: unknown) => {
         if (error instanceof LeaseLostError) return this.#forget(running, logger);
-        if (error instanceof WorkerStoppingError) return this.#settle(running, logger, { kind: 'released' });
+        // The database going away is not the job's fault: hand it back without charging an attempt.
+        if (error instanceof WorkerStoppingError || isConnectionError(error)) return this.#settle(running, logger, { kind: 'released' });
         this.#settle(running, logger, { kind: 'failed', error });
       },
     );
@@ -449,7 +450,11 @@ export class Worker {
       if (this.#settled.length > 0) this.#flushSoon();
       this.#wake(true);
     }, delay);
-    this.#retryTimer.unref();
+  }
+
+  #cancelRetry(): void {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
   #databaseBack(): void {

@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from '../../src/queue/queue.ts';
+import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
+import { waitFor } from '../support/wait.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/facteur.js', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[], env: Record<string, string | undefined>): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+const facteur = (args: string[], env: Record<string, string | undefined> = {}) => start(args, env).done;
+
+describe('facteur CLI', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'facteur-cli-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrates the embedded database, and a second run applies nothing', async () => {
+    const first = await facteur(['migrate'], { FACTEUR_DATA_DIR: dataDir });
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(/Applied 1 migrations? .*\n\s+20250119000000_create_processing_queue\.sql/);
+    const second = await facteur(['migrate'], { FACTEUR_DATA_DIR: dataDir });
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+    expect(second.stdout).toMatch(/^Up to date: 1 migrations already applied/);
+  });
+
+  it('says in one line why it cannot connect, and exits non-zero', async () => {
+    const run = await facteur(['stats'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/nowhere' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^facteur: Cannot connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/);
+    expect(run.stderr).not.toContain('secret');
+  });
+
+  it('refuses bad configuration and bad arguments with exit status 2', async () => {
+    const config = await facteur(['stats'], { FACTEUR_DATA_DIR: dataDir, FACTEUR_CONCURRENCY: 'lots' });
+    expect(config.code).toBe(2);
+    expect(config.stderr).toMatch(/^facteur: Invalid configuration: FACTEUR_CONCURRENCY must be a whole number/);
+
+    const url = await facteur(['stats'], { DATABASE_URL: 'mysql://localhost/db' });
+    expect(url.code).toBe(2);
+    expect(url.stderr).toMatch(/DATABASE_URL must start with postgres:\/\//);
+
+    const duration = await facteur(['purge', '--older-than', 'a week'], { FACTEUR_DATA_DIR: dataDir });
+    expect(duration.code).toBe(2);
+    expect(duration.stderr).toMatch(/expected a duration such as 30s/);
+
+    const retry = await facteur(['retry'], { FACTEUR_DATA_DIR: dataDir });
+    expect(retry.code).toBe(2);
+    expect(retry.stderr).toMatch(/Give either an invoice id or --failed/);
+
+    const unknown = await facteur(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
+  });
+
+  describe('against the PostgreSQL server', () => {
+    let test: TestDb;
+    let env: Record<string, string>;
+    let queue: Queue;
+
+    beforeAll(async () => {
+      test = await openServerDb(requireServerUrl());
+      env = { DATABASE_URL: test.url!, FACTEUR_RETRY_BASE_MS: '0' };
+      queue = new Queue(test.db);
+    });
+    afterAll(async () => {
+      await test?.drop();
+    });
+
+    it('drains, reports stats, retries failed jobs and purges finished ones', async () => {
+      await queue.enqueueMany([...Array.from({ length: 5 }, () => ({ task: 'noop' })), { task: 'sleep', payload: { ms: 'soon' } }]);
+      const drain = await facteur(['drain', '--budget-ms', '20000', '--json'], env);
+      expect(drain.code).toBe(0);
+      expect(JSON.parse(drain.stdout)).toMatchObject({ claimed: 6, completed: 5, failed: 1, retried: 0, remaining: 0 });
+
+      const stats = await facteur(['stats', '--json'], env);
+      expect(JSON.parse(stats.stdout)).toMatchObject({ pending: 0, processing: 0, completed: 5, failed: 1 });
+      const table = await facteur(['stats'], env);
+      expect(table.stdout).toMatch(/^completed\s+5$/m);
+
+      const retry = await facteur(['retry', '--failed'], env);
+      expect(retry).toMatchObject({ code: 0, stdout: 'Queued 1 failed job again.\n' });
+
+      const purge = await facteur(['purge', '--older-than', '0s'], env);
+      expect(purge).toMatchObject({ code: 0, stdout: 'Deleted 5 finished jobs.\n' });
+    });
+
+    it('runs a worker that finishes its jobs on SIGTERM and exits 0', async () => {
+      const worker = start(['worker', '--concurrency', '3'], env);
+      await queue.enqueueMany(Array.from({ length: 3 }, () => ({ task: 'sleep', payload: { ms: 1_500 } })));
+      await waitFor('three running', async () => (await queue.stats()).processing === 3, 20_000);
+      worker.child.kill('SIGTERM');
+      const run = await worker.done;
+      expect(run.code).toBe(0);
+      const { rows } = await test.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM processing_queue WHERE task = 'sleep' AND status = 'completed' AND (payload->>'ms') = '1500'`,
+      );
+      expect(rows[0]!.n).toBe(3);
+    });
+  });
+});
