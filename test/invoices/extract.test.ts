@@ -169,6 +169,16 @@ describe('leniency', () => {
     expect(invoice.fields['BT-1']).toBe('F2026-0042');
   });
 
+  it('reads a decimal comma, with a warning, and refuses what is not a number', async () => {
+    const xml = writeCii(sampleInvoice())
+      .replace('<ram:GrandTotalAmount>1455.30<', '<ram:GrandTotalAmount>1455,30<')
+      .replace('<ram:LineTotalAmount>1260.00<', '<ram:LineTotalAmount>1.260,00<');
+    const invoice = await extractInvoice(bytes(xml));
+    expect(invoice.fields['BT-112']).toBe('1455.30');
+    expect(invoice.fields['BT-106']).toBeUndefined();
+    expect(invoice.validation.filter((f) => f.rule === 'FACTEUR-NUMBER').map((f) => f.severity)).toEqual(['error', 'warning']);
+  });
+
   it('reads the VAT total (BT-110) from an amount that names no currency', async () => {
     const xml = writeCii(sampleInvoice()).replace('<ram:TaxTotalAmount currencyID="EUR">', '<ram:TaxTotalAmount>');
     expect((await extractInvoice(bytes(xml))).fields['BT-110']).toBe('235.30');

@@ -228,9 +228,8 @@ class RecordReader {
     if (type === undefined) return;
     this.present.add(id);
     const result = normaliseTerm(id, type, raw, dateFormat);
-    if ('value' in result) {
-      if (result.value !== '') record[id] = result.value;
-    } else this.findings.push(result.finding);
+    if (result.value !== undefined && result.value !== '') record[id] = result.value;
+    if (result.finding) this.findings.push(result.finding);
   }
 }
 

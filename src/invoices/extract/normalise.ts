@@ -2,7 +2,11 @@
 // dates YYYY-MM-DD, numbers as plain decimal strings (never floats), identifiers without spaces.
 import type { Finding, TermType } from '../model.ts';
 
-export type Normalised = { readonly value: string } | { readonly finding: Finding };
+/** The normalised value, if there is one, and what was wrong with the text, if anything. */
+export interface Normalised {
+  readonly value?: string;
+  readonly finding?: Finding;
+}
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
@@ -63,6 +67,15 @@ export function normaliseTerm(
     case 'percent': {
       const value = normaliseDecimal(raw);
       if (value !== undefined) return { value };
+      // "1234,56": a decimal comma is the commonest slip of hand-made XML; its meaning is not in
+      // doubt when it is the only separator, so the value is kept and the slip reported.
+      const withComma = /^\s*([+-]?\d+),(\d+)\s*$/.exec(raw);
+      if (withComma) {
+        return {
+          value: normaliseDecimal(`${withComma[1]}.${withComma[2]}`),
+          finding: { rule: 'FACTEUR-NUMBER', severity: 'warning', message: `${id} "${raw.trim()}" uses a decimal comma; read as ${withComma[1]}.${withComma[2]}` },
+        };
+      }
       return {
         finding: { rule: 'FACTEUR-NUMBER', severity: 'error', message: `${id} "${raw.trim()}" is not a decimal number` },
       };
