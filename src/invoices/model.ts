@@ -210,7 +210,8 @@ export interface NormalisedInvoice {
   validation: Finding[];
 }
 
-const termRecord = z.record(z.string().regex(/^BT-\d+$/), z.string()) as unknown as z.ZodType<TermRecord>;
+const TERM_IDS = Object.keys(TERMS) as [TermId, ...TermId[]];
+const termRecord = z.partialRecord(z.enum(TERM_IDS), z.string());
 
 /** The JSON contract of DESIGN.md §6, for whoever reads a stored invoice back. */
 export const normalisedInvoiceSchema = z.object({
@@ -230,7 +231,7 @@ export const normalisedInvoiceSchema = z.object({
   charges: z.array(termRecord),
   vatBreakdown: z.array(termRecord),
   lines: z.array(termRecord),
-  confidence: z.record(z.string(), z.number().min(0).max(1)),
+  confidence: z.partialRecord(z.enum(TERM_IDS), z.number().min(0).max(1)),
   validation: z.array(
     z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), message: z.string() }),
   ),
