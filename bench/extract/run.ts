@@ -189,6 +189,12 @@ const lines: string[] = [];
 lines.push(`# Extraction benchmark, ${new Date().toISOString()}`, '');
 lines.push(`Corpus: ${corpus} (${labels.length} files); Node ${process.version}; ${repeat} timed runs per file, median kept.`, '');
 lines.push(`## Detection`, '', `Right on ${detectionRight} / ${results.length} files (${percent(detectionRight, results.length)}).`, '');
+lines.push('| kind (label) | files | detected right |', '|---|---:|---:|');
+for (const kind of [...new Set(results.map((r) => r.label.kind))].sort()) {
+  const rs = results.filter((r) => r.label.kind === kind);
+  lines.push(`| ${kind} | ${rs.length} | ${rs.filter((r) => r.detected === kind).length} |`);
+}
+lines.push('');
 for (const r of detectionWrong) lines.push(`- ${r.label.file}: label ${r.label.kind}, detected ${r.detected ?? r.detectionError}`);
 lines.push('', '## Structured path: field-level exact match', '');
 lines.push(`All: ${all.matched} / ${all.total} = ${percent(all.matched, all.total)} per file; ${(100 * perInvoice(structured)).toFixed(2)} % per distinct invoice.`, '');
