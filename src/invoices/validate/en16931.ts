@@ -1,8 +1,8 @@
-// EN 16931-1 business rules, evaluated on the normalised invoice with decimal arithmetic. Each rule
-// keeps the spec's id and follows the official Schematron's behaviour, including its tolerances
-// (±1 on BR-CO-17) and its half-up rounding to two decimals, so that Facteur agrees
-// with the CEN unit tests. A rule whose subject is absent does not fire; the mandatory-term rules
-// (BR-01…BR-16) say when a subject is missing.
+// EN 16931-1 business rules, evaluated on the normalised invoice with decimal arithmetic (the VAT
+// category rules are in categories.ts). Each rule keeps the spec's id and follows the official
+// Schematron's behaviour, its tolerances and its rounding included, so that Facteur agrees with the
+// CEN unit tests (bench/extract/cen.ts measures it). A rule whose subject is absent does not fire;
+// the mandatory-term rules (BR-01…BR-16, BR-21…BR-26, BR-31…BR-48) say when a subject is missing.
 import { Decimal } from 'decimal.js';
 import { validateVatCategories, VAT_CATEGORY_RULES } from './categories.ts';
 import { TERMS, type Finding, type NormalisedInvoice, type TermId, type TermRecord } from '../model.ts';
