@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { isConnectionError } from '../db/errors.ts';
 import type { Db, Sql } from '../db/types.ts';
 import { errorMessage } from '../errors.ts';
@@ -29,7 +29,8 @@ export type TaskHandlers = Readonly<Record<string, TaskHandler>>;
 export interface WorkerOptions {
   queue: Queue;
   tasks: TaskHandlers;
-  logger: Logger;
+  /** Structured logs; silent when absent. */
+  logger?: Logger;
   /** Jobs run at the same time. */
   concurrency?: number;
   /** A job's AbortSignal fires after this long. */
@@ -121,7 +122,7 @@ export class Worker {
     this.#queue = options.queue;
     this.#tasks = options.tasks;
     this.#taskNames = Object.keys(options.tasks);
-    this.#logger = options.logger;
+    this.#logger = options.logger ?? pino({ level: 'silent' });
     this.#concurrency = options.concurrency ?? 4;
     this.#jobTimeoutMs = options.jobTimeoutMs ?? 5 * 60_000;
     this.#leaseMs = options.leaseMs ?? 30_000;
