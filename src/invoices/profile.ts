@@ -6,7 +6,8 @@ import type { ProfileLevel } from './model.ts';
 const RULES: ReadonlyArray<readonly [RegExp, ProfileLevel]> = [
   [/xrechnung/, 'XRECHNUNG'],
   [/peppol/, 'PEPPOL'],
-  [/^urn:ferd:(?:crossindustrydocument:invoice:)?1p0/, 'ZUGFeRD1'],
+  // 1.0 and its release candidates: urn:ferd:CrossIndustryDocument:invoice:1p0:…, urn:ferd:invoice:rc:…
+  [/^urn:ferd:/, 'ZUGFeRD1'],
   [/minimum/, 'MINIMUM'],
   [/basic[-\s_]?wl/, 'BASIC WL'],
   [/extended/, 'EXTENDED'],

@@ -147,6 +147,8 @@ describe('profiles (BT-24)', () => {
     ['urn:zugferd.de:2p0:minimum', 'MINIMUM'],
     ['urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic', 'BASIC'],
     ['urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0', 'PEPPOL'],
+    ['urn:ferd:CrossIndustryDocument:invoice:1p0:extended', 'ZUGFeRD1'],
+    ['urn:ferd:invoice:rc:comfort', 'ZUGFeRD1'],
   ])('recognises %s as %s', async (urn, level) => {
     const sample = sampleInvoice();
     sample.fields['BT-24'] = urn;
