@@ -3,6 +3,7 @@ import { connect, migrate, type Db } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { Queue } from './queue/queue.ts';
 import { Worker, type TaskHandlers } from './queue/worker.ts';
+import { PROCESS_INVOICE, processInvoiceTask } from './invoices/handler.ts';
 import { builtinTasks } from './tasks/builtin.ts';
 
 /** Facteur wired from its configuration: the database, the queue and the tasks workers run. */
@@ -30,7 +31,7 @@ export async function openFacteur(config: Config, logger: Logger, options: { mig
     await db.close();
     throw error;
   }
-  const tasks: TaskHandlers = { ...builtinTasks };
+  const tasks: TaskHandlers = { ...builtinTasks, [PROCESS_INVOICE]: processInvoiceTask(db) };
   const queue = new Queue(db, {
     tasks: Object.keys(tasks),
     maxAttempts: config.maxAttempts,

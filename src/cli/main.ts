@@ -5,6 +5,7 @@ import { connect, migrate, redactUrl } from '../db/index.ts';
 import { FacteurError, InvalidInputError, errorMessage } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import type { QueueStats } from '../queue/queue.ts';
+import { extractInvoiceFile, isInvoiceError, TERMS, type NormalisedInvoice, type TermId } from '../invoices/index.ts';
 import { parseDuration } from './duration.ts';
 
 /** Exit statuses: 0 done, 1 the work failed (database down…), 2 unusable input or arguments. */
@@ -47,6 +48,18 @@ function formatStats(stats: QueueStats): string {
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** A person's view of an extracted invoice: its terms with their names, then the findings. */
+function formatInvoice(invoice: NormalisedInvoice): string {
+  const lines = [`format   ${invoice.format}${invoice.profileLevel ? ` (${invoice.profileLevel})` : ''}`];
+  for (const [id, value] of Object.entries(invoice.fields)) {
+    const term = TERMS[id as TermId] as { name?: string } | undefined;
+    lines.push(`${id.padEnd(8)} ${value}${term?.name ? `   (${term.name})` : ''}`);
+  }
+  lines.push(`${invoice.vatBreakdown.length} VAT rates, ${invoice.lines.length} lines`);
+  for (const finding of invoice.validation) lines.push(`${finding.severity.padEnd(8)} ${finding.rule}: ${finding.message}`);
+  return lines.join('\n');
 }
 
 export function buildProgram(): Command {
@@ -154,6 +167,23 @@ export function buildProgram(): Command {
         const deleted = await facteur.queue.purge(options.olderThan);
         console.log(`Deleted ${deleted} finished job${deleted === 1 ? '' : 's'}.`);
       });
+    });
+
+  program
+    .command('extract')
+    .description('read one invoice file, with no database, and print the normalised invoice')
+    .argument('<file>', 'a Factur-X/ZUGFeRD PDF, a CII or UBL XML file')
+    .option('--json', 'print the normalised invoice as JSON')
+    .option('--ignore-embedded-xml', 'read what is printed on the PDF instead of its embedded XML')
+    .action(async (file: string, options: { json?: boolean; ignoreEmbeddedXml?: boolean }) => {
+      let invoice: NormalisedInvoice;
+      try {
+        invoice = await extractInvoiceFile(file, { ignoreEmbeddedXml: options.ignoreEmbeddedXml });
+      } catch (error) {
+        if (isInvoiceError(error)) throw new InvalidInputError(error.code, `${file}: ${error.message}.`);
+        throw error;
+      }
+      console.log(options.json ? JSON.stringify(invoice, null, 2) : formatInvoice(invoice));
     });
 
   return program;

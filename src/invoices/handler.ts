@@ -1,0 +1,22 @@
+import type { Db } from '../db/types.ts';
+import { PermanentJobError, type TaskHandler } from '../queue/index.ts';
+import { extractInvoice } from './index.ts';
+import { readInvoiceFile, saveExtraction } from './store.ts';
+
+export const PROCESS_INVOICE = 'process_invoice';
+
+/**
+ * The `process_invoice` task: reads the invoice's file, extracts and validates it, and stores the
+ * result in the transaction that completes the job. Unusable files fail at once (InvoiceError is
+ * permanent); an abort (timeout, shutdown) stops the extraction between stages.
+ */
+export function processInvoiceTask(db: Db): TaskHandler {
+  return async (_payload, { job, signal }) => {
+    if (!job.invoiceId) throw new PermanentJobError('INVOICE_MISSING', 'A process_invoice job needs an invoice.');
+    const file = await readInvoiceFile(db, job.invoiceId);
+    if (!file) throw new PermanentJobError('INVOICE_MISSING', `Invoice ${job.invoiceId} has no stored file.`);
+    const invoice = await extractInvoice(file.bytes, { signal });
+    const invoiceId = job.invoiceId;
+    return { commit: (tx) => saveExtraction(tx, invoiceId, invoice) };
+  };
+}

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import type { Db, Sql } from '../db/types.ts';
+import { FacteurError, InvalidInputError } from '../errors.ts';
+import type { EnqueuedJob, Queue } from '../queue/index.ts';
+import { sniffContainer } from './detect.ts';
+import { isInvoiceError } from './errors.ts';
+import type { NormalisedInvoice } from './model.ts';
+
+/** What an upload may be: sniffed from the bytes, never taken from the name or the header. */
+const ACCEPTED_MEDIA_TYPES = new Set(['application/pdf', 'application/xml', 'image/png', 'image/jpeg', 'image/tiff', 'image/webp']);
+
+export interface AcceptedFile {
+  fileName: string;
+  mediaType: string;
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+export interface StoredInvoice {
+  invoiceId: string;
+  jobId: string;
+  status: EnqueuedJob['status'];
+  /** An earlier invoice of the same owner with the same bytes. */
+  duplicateOf?: string;
+}
+
+/** A file name fit to store and show: no directories, no control characters, not too long. */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
+  return clean === '' ? 'invoice' : clean;
+}
+
+/** Checks one uploaded file (empty, too large, not a kind Facteur reads) and fingerprints it. */
+export function acceptFile(fileName: string, bytes: Uint8Array, maxBytes: number): AcceptedFile {
+  const name = cleanFileName(fileName);
+  if (bytes.byteLength > maxBytes) {
+    throw new InvalidInputError('FILE_TOO_LARGE', `${name} is ${bytes.byteLength} bytes; the limit is ${maxBytes} bytes.`);
+  }
+  let mediaType: string;
+  try {
+    mediaType = sniffContainer(bytes).mediaType;
+  } catch (error) {
+    if (isInvoiceError(error) && error.code === 'EMPTY_FILE') throw new InvalidInputError('EMPTY_FILE', `${name} is empty.`);
+    mediaType = 'unknown';
+  }
+  if (!ACCEPTED_MEDIA_TYPES.has(mediaType)) {
+    throw new InvalidInputError('UNSUPPORTED_MEDIA_TYPE', `${name} is not a PDF, an XML invoice or an image (PNG, JPEG, TIFF, WebP).`);
+  }
+  return { fileName: name, mediaType, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+// The earliest invoice of this owner with the same bytes, read inside the upload's transaction.
+const FIND_DUPLICATE = `SELECT id FROM invoices WHERE owner = $1 AND sha256 = $2 ORDER BY created_at, id LIMIT 1`;
+
+const INSERT_INVOICE = `
+  INSERT INTO invoices (owner, file_name, media_type, size_bytes, sha256)
+  VALUES ($1, $2, $3, $4, $5)
+  RETURNING id`;
+
+const INSERT_FILE = `INSERT INTO invoice_files (invoice_id, content) VALUES ($1, $2)`;
+
+/**
+ * Stores the files, their invoices and their jobs in one transaction: an accepted upload is never
+ * half-written, and is never lost once this returns.
+ */
+export async function storeInvoices(db: Db, queue: Queue, owner: string, files: readonly AcceptedFile[], options: { priority?: number } = {}): Promise<StoredInvoice[]> {
+  return db.transaction(async (tx) => {
+    const stored: { invoiceId: string; duplicateOf?: string }[] = [];
+    for (const file of files) {
+      const duplicate = await tx.query<{ id: string }>(FIND_DUPLICATE, [owner, file.sha256]);
+      const { rows } = await tx.query<{ id: string }>(INSERT_INVOICE, [owner, file.fileName, file.mediaType, file.bytes.byteLength, file.sha256]);
+      const invoiceId = rows[0]!.id;
+      await tx.query(INSERT_FILE, [invoiceId, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength)]);
+      stored.push({ invoiceId, ...(duplicate.rows[0] ? { duplicateOf: duplicate.rows[0].id } : {}) });
+    }
+    const jobs = await queue.enqueueMany(stored.map(({ invoiceId }) => ({ invoiceId, priority: options.priority })), { tx });
+    return stored.map((invoice, i) => ({ ...invoice, jobId: jobs[i]!.id, status: jobs[i]!.status }));
+  });
+}
+
+export async function readInvoiceFile(sql: Sql, invoiceId: string, owner?: string): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array } | null> {
+  const { rows } = await sql.query<{ file_name: string; media_type: string; content: Uint8Array }>(
+    `SELECT i.file_name, i.media_type, f.content
+       FROM invoices i JOIN invoice_files f ON f.invoice_id = i.id
+      WHERE i.id = $1 AND ($2::text IS NULL OR i.owner = $2)`,
+    [invoiceId, owner ?? null],
+  );
+  const row = rows[0];
+  return row ? { fileName: row.file_name, mediaType: row.media_type, bytes: new Uint8Array(row.content) } : null;
+}
+
+/** Written in the same transaction that marks the job completed. */
+export async function saveExtraction(tx: Sql, invoiceId: string, invoice: NormalisedInvoice): Promise<void> {
+  await tx.query(
+    `UPDATE invoices SET format = $2, extracted = $3::jsonb, validation = $4::jsonb, updated_at = now() WHERE id = $1`,
+    [invoiceId, invoice.format, JSON.stringify(invoice), JSON.stringify(invoice.validation)],
+  );
+}
+
+/** The invoice does not exist, or belongs to another owner: the two are indistinguishable. */
+export class InvoiceNotFoundError extends FacteurError {
+  constructor(invoiceId: string) {
+    super('INVOICE_NOT_FOUND', `No invoice ${invoiceId}.`);
+  }
+}
