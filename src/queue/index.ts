@@ -4,6 +4,7 @@ export {
   DEFAULT_TASK,
   PRIORITY_MIN,
   PRIORITY_MAX,
+  STATUS_CHANNEL,
   WAKE_UP_CHANNEL,
   type Backoff,
   type EnqueuedJob,

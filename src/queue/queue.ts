@@ -5,6 +5,22 @@ import { type ClaimedJob, type Job, type JobRow, jobFromRow } from './job.ts';
 /** Workers LISTEN here; every statement that makes a job runnable now sends one notification. */
 export const WAKE_UP_CHANNEL = 'facteur_jobs';
 
+/**
+ * Status pages LISTEN here: every statement that changes the status of invoice jobs sends one
+ * notification whose payload lists their invoice ids (or `*` when too many for a payload).
+ */
+export const STATUS_CHANNEL = 'facteur_job_status';
+
+/**
+ * The notification a statement sends about the invoice jobs in `rows` (a CTE with invoice_id),
+ * when the boolean parameter `flag` is true. A scalar subquery, so it runs once, and not at all
+ * when the statement returns no row.
+ */
+function statusNotice(rows: string, flag: string): string {
+  return `(SELECT pg_notify('${STATUS_CHANNEL}', CASE WHEN count(*) > 200 THEN '*' ELSE string_agg(invoice_id::text, ',') END)
+             FROM ${rows} WHERE ${flag}::boolean AND invoice_id IS NOT NULL HAVING count(*) > 0) AS status_notified`;
+}
+
 export const DEFAULT_TASK = 'process_invoice';
 export const PRIORITY_MIN = -1000;
 export const PRIORITY_MAX = 1000;
@@ -39,7 +55,10 @@ export interface QueueOptions {
   tasks?: readonly string[];
   maxAttempts?: number;
   backoff?: Backoff;
-  /** Send a NOTIFY when jobs become runnable. Off in poll-only deployments: nobody listens. */
+  /**
+   * Send NOTIFYs when jobs become runnable (workers) and when invoice jobs change status (status
+   * pages). Off in poll-only deployments: nobody listens, and each NOTIFY costs a lock at commit.
+   */
   notify?: boolean;
 }
 
@@ -110,7 +129,8 @@ const ENQUEUE = `
      WHERE q.invoice_id IN (SELECT invoice_id FROM input WHERE invoice_id IS NOT NULL)
        AND q.status IN ('pending', 'processing')
   )
-  SELECT rows.*, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified FROM rows`;
+  SELECT rows.*, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('inserted', '$2')}
+    FROM rows`;
 
 // Takes the next runnable jobs in claim order. FOR UPDATE SKIP LOCKED lets concurrent workers
 // take disjoint batches without waiting on each other; the partial index on pending rows gives the
@@ -122,14 +142,16 @@ const CLAIM = `
      ORDER BY priority DESC, run_at, id
      LIMIT $2
      FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE processing_queue q
+       SET status = 'processing', attempts = q.attempts + 1, lock_token = gen_random_uuid(),
+           locked_by = $3, locked_until = now() + $4 * interval '1 millisecond',
+           started_at = now(), updated_at = now()
+      FROM next
+     WHERE q.id = next.id
+    RETURNING q.*
   )
-  UPDATE processing_queue q
-     SET status = 'processing', attempts = q.attempts + 1, lock_token = gen_random_uuid(),
-         locked_by = $3, locked_until = now() + $4 * interval '1 millisecond',
-         started_at = now(), updated_at = now()
-    FROM next
-   WHERE q.id = next.id
-  RETURNING q.*`;
+  SELECT claimed.*, ${statusNotice('claimed', '$5')} FROM claimed`;
 
 // Every transition below is guarded by status = 'processing' AND the caller's lock_token: a worker
 // whose lease expired (and whose job another worker may now hold) changes nothing. Each locks only
@@ -144,12 +166,12 @@ const COMPLETE = `
            lock_token = NULL, locked_until = NULL, last_error = NULL, error_code = NULL
       FROM outcome o
      WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
-    RETURNING q.id, q.attempts, q.locked_by, q.started_at, o.duration_ms
+    RETURNING q.id, q.invoice_id, q.attempts, q.locked_by, q.started_at, o.duration_ms
   ), recorded AS (
     INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, duration_ms)
     SELECT id, attempts, locked_by, started_at, 'completed', duration_ms FROM completed
   )
-  SELECT id FROM completed`;
+  SELECT id, ${statusNotice('completed', '$2')} FROM completed`;
 
 // A failed attempt goes back to pending after an exponential backoff with ±25 % jitter (computed
 // on the database clock), or to failed when it was the last attempt or the error is permanent.
@@ -168,14 +190,14 @@ const FAIL = `
            lock_token = NULL, locked_until = NULL, updated_at = now()
       FROM outcome o
      WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
-    RETURNING q.id, q.status, q.run_at, q.attempts, q.locked_by, q.started_at, o.duration_ms, o.error, o.error_code
+    RETURNING q.id, q.invoice_id, q.status, q.run_at, q.attempts, q.locked_by, q.started_at, o.duration_ms, o.error, o.error_code
   ), recorded AS (
     INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, error, error_code, duration_ms)
     SELECT id, attempts, locked_by, started_at, CASE status WHEN 'failed' THEN 'failed' ELSE 'retried' END,
            error, error_code, duration_ms
       FROM failed
   )
-  SELECT id, status, run_at FROM failed`;
+  SELECT id, status, run_at, ${statusNotice('failed', '$4')} FROM failed`;
 
 // Hands unfinished jobs back (shutdown, end of a drain tick's budget). The interrupted attempt
 // does not count against the job: it did not fail.
@@ -188,12 +210,13 @@ const RELEASE = `
            lock_token = NULL, locked_until = NULL, updated_at = now()
       FROM outcome o
      WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
-    RETURNING q.id, q.attempts + 1 AS attempt, q.locked_by, q.started_at, o.duration_ms
+    RETURNING q.id, q.invoice_id, q.attempts + 1 AS attempt, q.locked_by, q.started_at, o.duration_ms
   ), recorded AS (
     INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, duration_ms)
     SELECT id, attempt, locked_by, started_at, 'released', duration_ms FROM released
   )
-  SELECT id, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified FROM released`;
+  SELECT id, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('released', '$2')}
+    FROM released`;
 
 // Extends the leases of jobs still running. Rows that come back are still ours; the others were
 // reaped or cancelled, and their handlers must stop.
@@ -223,24 +246,28 @@ const REAP = `
            lock_token = NULL, locked_until = NULL, updated_at = now()
       FROM expired
      WHERE q.id = expired.id
-    RETURNING q.id, q.status, q.attempts, q.locked_by, q.started_at, q.last_error
+    RETURNING q.id, q.invoice_id, q.status, q.attempts, q.locked_by, q.started_at, q.last_error
   ), recorded AS (
     INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, error, error_code)
     SELECT id, attempts, locked_by, started_at, 'reaped', last_error, 'LEASE_EXPIRED' FROM reaped
   )
   SELECT count(*) FILTER (WHERE status = 'pending')::int AS retried,
          count(*) FILTER (WHERE status = 'failed')::int AS failed,
-         (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean AND EXISTS (SELECT 1 FROM reaped WHERE status = 'pending')) AS notified
+         (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean AND EXISTS (SELECT 1 FROM reaped WHERE status = 'pending')) AS notified,
+         ${statusNotice('reaped', '$2')}
     FROM reaped`;
 
 // Stops a job that has not finished. A worker still running it finds its lease gone at its next
 // heartbeat or completion, and changes nothing.
 const CANCEL = `
-  UPDATE processing_queue
-     SET status = 'failed', error_code = 'CANCELLED', last_error = 'Cancelled.',
-         completed_at = now(), lock_token = NULL, locked_until = NULL, updated_at = now()
-   WHERE id = $1 AND status IN ('pending', 'processing')
-  RETURNING *`;
+  WITH cancelled AS (
+    UPDATE processing_queue
+       SET status = 'failed', error_code = 'CANCELLED', last_error = 'Cancelled.',
+           completed_at = now(), lock_token = NULL, locked_until = NULL, updated_at = now()
+     WHERE id = $1 AND status IN ('pending', 'processing')
+    RETURNING *
+  )
+  SELECT cancelled.*, ${statusNotice('cancelled', '$2')} FROM cancelled`;
 
 // Gives failed jobs a fresh set of attempts. Per invoice, only the newest failed job is revived,
 // and none whose invoice has a live job again (one live job per invoice).
@@ -254,13 +281,16 @@ const RETRY_FAILED = `
          SELECT 1 FROM processing_queue l
           WHERE l.invoice_id = f.invoice_id AND l.status IN ('pending', 'processing'))
      ORDER BY coalesce(invoice_id, id), created_at DESC
+  ), revived AS (
+    UPDATE processing_queue q
+       SET status = 'pending', attempts = 0, run_at = now(), completed_at = NULL,
+           last_error = NULL, error_code = NULL, updated_at = now()
+      FROM candidates
+     WHERE q.id = candidates.id AND q.status = 'failed'
+    RETURNING q.*
   )
-  UPDATE processing_queue q
-     SET status = 'pending', attempts = 0, run_at = now(), completed_at = NULL,
-         last_error = NULL, error_code = NULL, updated_at = now()
-    FROM candidates
-   WHERE q.id = candidates.id AND q.status = 'failed'
-  RETURNING q.*, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified`;
+  SELECT revived.*, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('revived', '$2')}
+    FROM revived`;
 
 // Deletes finished jobs older than the retention, a bounded batch per statement so that no
 // statement holds many row locks or runs long; their attempts go with them (ON DELETE CASCADE).
@@ -404,7 +434,7 @@ export class Queue {
   /** Takes up to `limit` runnable jobs of the given tasks and leases them to `workerId`. */
   async claim(options: { tasks: readonly string[]; limit: number; workerId: string; leaseMs: number }): Promise<ClaimedJob[]> {
     if (options.limit <= 0 || options.tasks.length === 0) return [];
-    const result = await this.db.query<JobRow>(CLAIM, [options.tasks, options.limit, options.workerId, options.leaseMs]);
+    const result = await this.db.query<JobRow>(CLAIM, [options.tasks, options.limit, options.workerId, options.leaseMs, this.#notify]);
     return result.rows.map((row) => jobFromRow(row) as ClaimedJob);
   }
 
@@ -414,7 +444,7 @@ export class Queue {
    */
   async complete(outcomes: readonly Outcome[], options: { tx?: Sql } = {}): Promise<Set<string>> {
     if (outcomes.length === 0) return new Set();
-    const result = await (options.tx ?? this.db).query<{ id: string }>(COMPLETE, [toRecordset(outcomes)]);
+    const result = await (options.tx ?? this.db).query<{ id: string }>(COMPLETE, [toRecordset(outcomes), this.#notify]);
     return new Set(result.rows.map((row) => row.id));
   }
 
@@ -434,6 +464,7 @@ export class Queue {
       ),
       this.#backoff.baseMs,
       this.#backoff.maxMs,
+      this.#notify,
     ]);
     return result.rows.map((row) => ({ id: row.id, status: row.status, runAt: row.run_at }));
   }
@@ -462,7 +493,7 @@ export class Queue {
 
   async cancel(jobId: string): Promise<Job | null> {
     if (!UUID.test(jobId)) throw invalid('INVALID_JOB_ID', `The job id must be a UUID (got ${JSON.stringify(jobId)}).`);
-    const result = await this.db.query<JobRow>(CANCEL, [jobId]);
+    const result = await this.db.query<JobRow>(CANCEL, [jobId, this.#notify]);
     return result.rows[0] ? jobFromRow(result.rows[0]) : null;
   }
 

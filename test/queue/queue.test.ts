@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/index.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { PermanentJobError } from '../../src/queue/errors.ts';
 import type { ClaimedJob } from '../../src/queue/job.ts';
-import { Queue } from '../../src/queue/queue.ts';
+import { Queue, STATUS_CHANNEL } from '../../src/queue/queue.ts';
 import { Worker, type TaskHandlers } from '../../src/queue/worker.ts';
 import { builtinTasks } from '../../src/tasks/builtin.ts';
 import { insertInvoice, resetTables, testDatabases, type TestDb } from '../support/databases.ts';
@@ -221,6 +221,27 @@ describe.each(testDatabases())('queue on $name', (database) => {
     expect(await queue.purge(7 * 86_400_000, 1)).toBe(1);
     expect(await queue.getJob(done.id)).toBeNull();
     expect(await countJobs(db)).toBe(1);
+  });
+
+  it('notifies status changes of invoice jobs, one notification per statement', async () => {
+    const payloads: string[] = [];
+    const unlisten = await db.listen(STATUS_CHANNEL, (payload) => payloads.push(payload));
+    const [first, second] = [await insertInvoice(db), await insertInvoice(db)];
+    await queue.enqueueMany([{ invoiceId: first }, { invoiceId: second }, { task: 'noop' }]);
+    await waitFor('enqueue notice', async () => payloads.length === 1);
+    expect(payloads[0]!.split(',').sort()).toEqual([first, second].sort());
+
+    const claimed = await queue.claim({ tasks: ['process_invoice'], limit: 1, workerId: 'w', leaseMs: 1000 });
+    await queue.complete([{ id: claimed[0]!.id, lockToken: claimed[0]!.lockToken, durationMs: 1 }]);
+    await waitFor('claim and completion notices', async () => payloads.length === 3);
+    expect(payloads.slice(1)).toEqual([claimed[0]!.invoiceId, claimed[0]!.invoiceId]);
+
+    // Jobs without an invoice, and statements that change nothing, send nothing.
+    await queue.claim({ tasks: ['noop'], limit: 1, workerId: 'w', leaseMs: 1000 });
+    await queue.complete([{ id: claimed[0]!.id, lockToken: claimed[0]!.lockToken, durationMs: 1 }]);
+    await sleep(100);
+    expect(payloads).toHaveLength(3);
+    await unlisten();
   });
 
   it('runs the original design’s monitoring queries unchanged', async () => {
