@@ -38,6 +38,9 @@ const schema = z.object({
   FACTEUR_LEASE_MS: integer(100, 3600_000, 30_000),
   FACTEUR_RETRY_BASE_MS: integer(0, 24 * 3600_000, 5_000),
   FACTEUR_RETRY_MAX_MS: integer(0, 7 * 24 * 3600_000, 10 * 60_000),
+  FACTEUR_WORKER: z.enum(['inprocess', 'none']).optional(),
+  FACTEUR_TICK_BUDGET_MS: integer(1_000, 3600_000, 270_000),
+  VERCEL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((value) => value ?? 'info'),
 });
 
@@ -63,6 +66,13 @@ export interface Config {
   /** Backoff before the second attempt, doubled for each later one, capped at retryMaxMs. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * `inprocess`: the web server runs a worker too (the default when self-hosting). `none`: it does
+   * not (the default on Vercel): uploads kick a drain tick and the cron is the safety net.
+   */
+  worker: 'inprocess' | 'none';
+  /** Budget of one drain tick (the worker endpoint), under the platform's function limit. */
+  tickBudgetMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -99,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaseMs: value.FACTEUR_LEASE_MS,
     retryBaseMs: value.FACTEUR_RETRY_BASE_MS,
     retryMaxMs: value.FACTEUR_RETRY_MAX_MS,
+    worker: value.FACTEUR_WORKER ?? (value.VERCEL ? 'none' : 'inprocess'),
+    tickBudgetMs: value.FACTEUR_TICK_BUDGET_MS,
     logLevel: value.LOG_LEVEL,
   };
 }

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './types.ts';
 
@@ -8,7 +9,14 @@ export interface MigrationReport {
   alreadyApplied: string[];
 }
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../supabase/migrations/', import.meta.url));
+/**
+ * supabase/migrations beside the sources; inside a bundle (the Next.js server), where this file
+ * has moved, the one under the working directory.
+ */
+function migrationsDir(): string {
+  const besideSources = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'supabase', 'migrations');
+  return existsSync(besideSources) ? besideSources : join(process.cwd(), 'supabase', 'migrations');
+}
 
 // Records what ran. Separate from Supabase's own record, which `supabase db push` keeps.
 const CREATE_RECORD = `
@@ -25,7 +33,7 @@ const LOCK = `SELECT pg_advisory_xact_lock(hashtext('facteur.migrate.' || curren
  * Applies the SQL files of supabase/migrations that have not run yet, in name order, each in its
  * own transaction together with its record. Running it again applies nothing.
  */
-export async function migrate(db: Db, directory = MIGRATIONS_DIR): Promise<MigrationReport> {
+export async function migrate(db: Db, directory = migrationsDir()): Promise<MigrationReport> {
   const files = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   for (const name of files) {

@@ -18,7 +18,8 @@ interface Run {
 
 function start(args: string[], env: Record<string, string | undefined>): { child: ChildProcess; done: Promise<Run> } {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    // Only what the test gives: no DATABASE_URL or FACTEUR_* leaks in from the developer's shell.
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,0 +1,65 @@
+import { openFacteur, type Facteur } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import type { Worker } from '../queue/index.ts';
+import { createApi, type Api } from './api.ts';
+import { errorResponse } from './respond.ts';
+
+/**
+ * One Facteur per server process, kept on globalThis: Next.js may load this module more than once
+ * (instrumentation and route bundles), and the embedded database must be opened exactly once.
+ */
+interface Runtime {
+  facteur: Facteur;
+  api: Api;
+  worker: Worker | null;
+}
+
+const KEY = Symbol.for('facteur.runtime');
+const registry = globalThis as unknown as { [KEY]?: Promise<Runtime> };
+
+async function open(): Promise<Runtime> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const facteur = await openFacteur(config, logger);
+  const api = createApi(facteur, {
+    production: process.env.NODE_ENV === 'production',
+    kickAfterUpload: config.worker === 'none',
+    tickBudgetMs: config.tickBudgetMs,
+  });
+  return { facteur, api, worker: null };
+}
+
+export function runtime(): Promise<Runtime> {
+  registry[KEY] ??= open().catch((error: unknown) => {
+    // A failed start (database down) must not be cached: the next request tries again.
+    delete registry[KEY];
+    throw error;
+  });
+  return registry[KEY];
+}
+
+/** Starts the in-process worker when configured (self-hosting), and stops it on SIGTERM/SIGINT. */
+export async function startInProcessWorker(): Promise<void> {
+  const current = await runtime();
+  if (current.facteur.config.worker !== 'inprocess' || current.worker) return;
+  const worker = current.facteur.createWorker();
+  current.worker = worker;
+  await worker.start();
+  const stop = () => void worker.stop({ graceMs: 10_000 });
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** Runs a route against the API; a Facteur that cannot start (database down) answers 503. */
+export async function withApi(call: (api: Api) => Promise<Response>): Promise<Response> {
+  let current: Runtime;
+  try {
+    current = await runtime();
+  } catch (error) {
+    return errorResponse(error, fallbackLogger);
+  }
+  return call(current.api);
+}
+
+const fallbackLogger = createLogger(process.env.LOG_LEVEL ?? 'info');

@@ -1,0 +1,225 @@
+import type { Sql } from '../db/types.ts';
+import type { JobStatus } from '../queue/index.ts';
+import type { Finding, NormalisedInvoice, TermRecord } from './model.ts';
+
+/** What a list row or a status answer says about an invoice, once extracted. */
+export interface InvoiceSummary {
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  format: string | null;
+  number?: string;
+  issueDate?: string;
+  seller?: string;
+  totalWithVat?: string;
+  currency?: string;
+  errors: number;
+  warnings: number;
+}
+
+export interface InvoiceJobView {
+  jobId: string;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  priority: number;
+  /** Pending jobs that will be claimed before this one; null unless pending. */
+  position: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** When a pending job may run (a retry's backoff); null otherwise. */
+  nextRunAt: string | null;
+  lastError: string | null;
+  errorCode: string | null;
+}
+
+export interface InvoiceStatus extends InvoiceJobView {
+  invoiceId: string;
+  invoice: InvoiceSummary;
+}
+
+interface StatusRow {
+  invoice_id: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  format: string | null;
+  fields: TermRecord | null;
+  validation: Finding[] | null;
+  job_id: string;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  priority: number;
+  position: number | null;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  run_at: Date;
+  last_error: string | null;
+  error_code: string | null;
+  invoice_created_at: Date;
+}
+
+// The invoice with its latest job. The position counts the pending jobs that the claim order puts
+// ahead of this one (walking the claim index); it is only computed for a pending job.
+const STATUS_COLUMNS = `
+  i.id AS invoice_id, i.file_name, i.media_type, i.size_bytes, i.format, i.extracted->'fields' AS fields,
+  i.validation, i.created_at AS invoice_created_at,
+  q.id AS job_id, q.status, q.attempts, q.max_attempts, q.priority, q.created_at, q.started_at,
+  q.completed_at, q.run_at, q.last_error, q.error_code`;
+
+const LATEST_JOB = `
+  JOIN LATERAL (
+    SELECT * FROM processing_queue j WHERE j.invoice_id = i.id ORDER BY j.created_at DESC, j.id DESC LIMIT 1
+  ) q ON true`;
+
+const STATUS = `
+  SELECT ${STATUS_COLUMNS},
+         CASE WHEN q.status = 'pending' THEN (
+           SELECT count(*)::int FROM processing_queue p
+            WHERE p.status = 'pending' AND p.run_at <= greatest(now(), q.run_at)
+              AND (p.priority > q.priority OR (p.priority = q.priority AND (p.run_at, p.id) < (q.run_at, q.id)))
+         ) END AS position
+    FROM invoices i ${LATEST_JOB}
+   WHERE i.id = $1 AND i.owner = $2`;
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+function summaryOf(row: StatusRow): InvoiceSummary {
+  const fields = row.fields ?? {};
+  const findings = row.validation ?? [];
+  const summary: InvoiceSummary = {
+    fileName: row.file_name,
+    mediaType: row.media_type,
+    sizeBytes: row.size_bytes,
+    format: row.format,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+  };
+  const copy = (key: keyof InvoiceSummary, term: keyof TermRecord) => {
+    const value = fields[term];
+    if (value !== undefined) (summary as unknown as Record<string, string>)[key] = value;
+  };
+  copy('number', 'BT-1');
+  copy('issueDate', 'BT-2');
+  copy('seller', 'BT-27');
+  copy('totalWithVat', 'BT-112');
+  copy('currency', 'BT-5');
+  return summary;
+}
+
+function statusOf(row: StatusRow): InvoiceStatus {
+  return {
+    invoiceId: row.invoice_id,
+    jobId: row.job_id,
+    status: row.status,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    priority: row.priority,
+    position: row.position,
+    createdAt: row.created_at.toISOString(),
+    startedAt: iso(row.started_at),
+    completedAt: iso(row.completed_at),
+    nextRunAt: row.status === 'pending' ? row.run_at.toISOString() : null,
+    lastError: row.last_error,
+    errorCode: row.error_code,
+    invoice: summaryOf(row),
+  };
+}
+
+/** The invoice's latest job and a summary of what was extracted; null when not this owner's. */
+export async function invoiceStatus(sql: Sql, owner: string, invoiceId: string): Promise<InvoiceStatus | null> {
+  const { rows } = await sql.query<StatusRow>(STATUS, [invoiceId, owner]);
+  return rows[0] ? statusOf(rows[0]) : null;
+}
+
+export interface InvoicePage {
+  invoices: InvoiceStatus[];
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+// Newest first, a page at a time by keyset (created_at, id): page 500 costs what page 1 does.
+const LIST = `
+  SELECT ${STATUS_COLUMNS}, NULL::int AS position
+    FROM invoices i ${LATEST_JOB}
+   WHERE i.owner = $1
+     AND ($2::text IS NULL OR q.status = $2)
+     AND ($3::text IS NULL OR i.extracted->'fields'->>'BT-27' ILIKE '%' || $3 || '%'
+                           OR i.extracted->'fields'->>'BT-1' ILIKE '%' || $3 || '%'
+                           OR i.file_name ILIKE '%' || $3 || '%')
+     AND ($4::timestamptz IS NULL OR (i.created_at, i.id) < ($4, $5::uuid))
+   ORDER BY i.created_at DESC, i.id DESC
+   LIMIT $6`;
+
+export async function listInvoices(
+  sql: Sql,
+  owner: string,
+  options: { status?: JobStatus; search?: string; limit: number; cursor?: { createdAt: string; id: string } },
+): Promise<InvoicePage> {
+  const search = options.search?.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const { rows } = await sql.query<StatusRow>(LIST, [
+    owner,
+    options.status ?? null,
+    search || null,
+    options.cursor?.createdAt ?? null,
+    options.cursor?.id ?? null,
+    options.limit + 1,
+  ]);
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return {
+    invoices: page.map(statusOf),
+    nextCursor: rows.length > options.limit && last ? `${last.invoice_created_at.toISOString()}_${last.invoice_id}` : null,
+  };
+}
+
+export interface AttemptView {
+  attempt: number;
+  worker: string | null;
+  startedAt: string | null;
+  finishedAt: string;
+  outcome: string;
+  error: string | null;
+  errorCode: string | null;
+  durationMs: number | null;
+}
+
+export interface InvoiceDetail extends InvoiceStatus {
+  extracted: NormalisedInvoice | null;
+  /** Every attempt of every job of the invoice, oldest first. */
+  history: AttemptView[];
+}
+
+/** Everything the review screen shows: the status, the extracted invoice, every attempt of every job. */
+export async function invoiceDetail(sql: Sql, owner: string, invoiceId: string): Promise<InvoiceDetail | null> {
+  const status = await invoiceStatus(sql, owner, invoiceId);
+  if (!status) return null;
+  const [extracted, history] = await Promise.all([
+    sql.query<{ extracted: NormalisedInvoice | null }>('SELECT extracted FROM invoices WHERE id = $1', [invoiceId]),
+    sql.query<{ attempt: number; worker: string | null; started_at: Date | null; finished_at: Date; outcome: string; error: string | null; error_code: string | null; duration_ms: number | null }>(
+      `SELECT a.attempt, a.worker, a.started_at, a.finished_at, a.outcome, a.error, a.error_code, a.duration_ms
+         FROM job_attempts a JOIN processing_queue q ON q.id = a.job_id
+        WHERE q.invoice_id = $1 ORDER BY a.finished_at, a.id`,
+      [invoiceId],
+    ),
+  ]);
+  return {
+    ...status,
+    extracted: extracted.rows[0]?.extracted ?? null,
+    history: history.rows.map((row) => ({
+      attempt: row.attempt,
+      worker: row.worker,
+      startedAt: iso(row.started_at),
+      finishedAt: row.finished_at.toISOString(),
+      outcome: row.outcome,
+      error: row.error,
+      errorCode: row.error_code,
+      durationMs: row.duration_ms,
+    })),
+  };
+}
