@@ -1,0 +1,245 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCii, writeUbl } from '../invoices/support/writer.ts';
+import { sampleInvoice } from '../invoices/support/sample.ts';
+import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
+import { Queue } from '../../src/queue/queue.ts';
+import { openServerDb, requireServerUrl, serverUrl, type TestDb } from '../support/databases.ts';
+import { type RunningServer, startServer } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
+
+const CRON_SECRET = 'test-cron-secret';
+const MAX_UPLOAD = 200_000;
+const ORDER = ['pending', 'processing', 'completed'];
+
+let sequence = 0;
+/** A distinct, valid CII (or UBL) invoice each call. */
+function invoiceFile(syntax: 'cii' | 'ubl' = 'cii'): { name: string; bytes: Uint8Array } {
+  const invoice = sampleInvoice();
+  sequence += 1;
+  invoice.fields['BT-1'] = `HTTP-${Date.now()}-${sequence}`;
+  const xml = syntax === 'cii' ? writeCii(invoice) : writeUbl(invoice);
+  return { name: `facture-${sequence}.xml`, bytes: new TextEncoder().encode(xml) };
+}
+
+function form(files: { name: string; bytes: Uint8Array }[]): FormData {
+  const body = new FormData();
+  for (const file of files) body.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.name);
+  return body;
+}
+
+interface Status {
+  invoiceId: string;
+  jobId: string;
+  status: string;
+  attempts: number;
+  position: number | null;
+  lastError: string | null;
+  invoice: { number?: string; totalWithVat?: string; seller?: string; format: string | null };
+}
+
+/** Each database the app can run on: the embedded one, and the server's (a schema of its own). */
+const backends: { name: string; env(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> }[] = [
+  {
+    name: 'pglite',
+    async env() {
+      const dir = mkdtempSync(join(tmpdir(), 'facteur-http-'));
+      return { env: { FACTEUR_DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+];
+const server = serverUrl();
+if (server) {
+  backends.push({
+    name: 'postgres',
+    async env() {
+      const db = await openServerDb(server);
+      return { env: { DATABASE_URL: db.url! }, cleanup: () => db.drop() };
+    },
+  });
+}
+
+describe.each(backends)('HTTP API on $name', (backend) => {
+  let app: RunningServer;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const setup = await backend.env();
+    cleanup = setup.cleanup;
+    app = await startServer({ ...setup.env, CRON_SECRET, FACTEUR_MAX_UPLOAD_BYTES: String(MAX_UPLOAD), FACTEUR_POLL_MS: '200' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await cleanup?.();
+  });
+
+  const upload = async (files: { name: string; bytes: Uint8Array }[]) => {
+    const response = await fetch(`${app.url}/api/upload`, { method: 'POST', body: form(files) });
+    return { response, body: (await response.json()) as { invoices: { invoiceId: string; jobId: string; status: string; duplicateOf?: string }[] } };
+  };
+  const status = async (invoiceId: string) => (await (await fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as Status;
+  const invoiceCount = async () => ((await (await fetch(`${app.url}/api/queue/stats`)).json()) as { pending: number; processing: number; completed: number; failed: number });
+
+  it('uploads one invoice and sees it through pending, processing, completed — in that order', async () => {
+    const { response, body } = await upload([invoiceFile()]);
+    expect(response.status).toBe(201);
+    expect(body.invoices).toHaveLength(1);
+    const [stored] = body.invoices;
+    expect(stored).toMatchObject({ status: 'pending' });
+    const seen: string[] = [];
+    const done = await waitFor('completed', async () => {
+      const current = await status(stored!.invoiceId);
+      if (seen.at(-1) !== current.status) seen.push(current.status);
+      return current.status === 'completed' && current;
+    }, 30_000, 10);
+    const indexes = seen.map((s) => ORDER.indexOf(s));
+    expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+    expect(done).toMatchObject({ jobId: stored!.jobId, attempts: 1, position: null, lastError: null });
+    expect(done.invoice).toMatchObject({ number: expect.stringMatching(/^HTTP-/), totalWithVat: sampleInvoice().fields['BT-112'], format: 'cii' });
+
+    const detail = (await (await fetch(`${app.url}/api/invoices/${stored!.invoiceId}`)).json()) as { extracted: { fields: Record<string, string> }; history: { outcome: string }[] };
+    expect(detail.extracted.fields['BT-27']).toBe(sampleInvoice().fields['BT-27']);
+    expect(detail.history.map((h) => h.outcome)).toEqual(['completed']);
+    const file = await fetch(`${app.url}/api/invoices/${stored!.invoiceId}/file`);
+    expect(file.headers.get('content-type')).toBe('application/xml');
+    expect(new TextDecoder().decode(await file.arrayBuffer())).toContain('CrossIndustryInvoice');
+  });
+
+  it('uploads ten invoices at once and all complete; a second copy is reported as a duplicate', async () => {
+    const files = Array.from({ length: 10 }, (_, i) => invoiceFile(i % 2 ? 'ubl' : 'cii'));
+    const { response, body } = await upload(files);
+    expect(response.status).toBe(201);
+    expect(body.invoices).toHaveLength(10);
+    await waitFor('ten completed', async () => {
+      const statuses = await Promise.all(body.invoices.map((i) => status(i.invoiceId)));
+      return statuses.every((s) => s.status === 'completed');
+    }, 60_000, 100);
+
+    const again = await upload([files[0]!]);
+    expect(again.body.invoices[0]!.duplicateOf).toBe(body.invoices[0]!.invoiceId);
+  });
+
+  it('pushes status changes over Server-Sent Events until the job ends', async () => {
+    const { body } = await upload([invoiceFile()]);
+    const invoiceId = body.invoices[0]!.invoiceId;
+    const response = await fetch(`${app.url}/api/queue/events?invoiceId=${invoiceId}`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await response.text(); // the server closes the stream after `end`
+    const statuses = [...text.matchAll(/event: status\ndata: (.*)\n/g)].map((m) => (JSON.parse(m[1]!) as Status).status);
+    expect(statuses.at(-1)).toBe('completed');
+    const indexes = statuses.map((s) => ORDER.indexOf(s));
+    expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+    expect(text).toMatch(/event: end\n/);
+  });
+
+  it('requeues with /api/queue/add idempotently: twice gives one job', async () => {
+    const { body } = await upload([invoiceFile()]);
+    const invoiceId = body.invoices[0]!.invoiceId;
+    await waitFor('completed', async () => (await status(invoiceId)).status === 'completed');
+    const add = () => fetch(`${app.url}/api/queue/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invoiceId, priority: 5 }) });
+    const [first, second] = await Promise.all([add(), add()]);
+    const jobs = [(await first.json()) as Status & { created: boolean }, (await second.json()) as Status & { created: boolean }];
+    expect([first.status, second.status].sort()).toEqual([200, 201]);
+    expect(jobs[0]!.jobId).toBe(jobs[1]!.jobId);
+    await waitFor('reprocessed', async () => (await status(invoiceId)).status === 'completed');
+    const detail = (await (await fetch(`${app.url}/api/invoices/${invoiceId}`)).json()) as { history: unknown[] };
+    expect(detail.history).toHaveLength(2);
+  });
+
+  it('guards the worker endpoint with the cron secret', async () => {
+    const tick = (authorization?: string) => fetch(`${app.url}/api/queue/worker`, { headers: authorization ? { authorization } : {} });
+    for (const [authorization, code] of [[undefined, 'UNAUTHORIZED'], ['Bearer wrong', 'UNAUTHORIZED'], ['Bearer undefined', 'UNAUTHORIZED'], [CRON_SECRET, 'UNAUTHORIZED']] as const) {
+      const response = await tick(authorization);
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+    const ok = await tick(`Bearer ${CRON_SECRET}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ claimed: expect.any(Number), completed: expect.any(Number), remaining: expect.any(Number), durationMs: expect.any(Number) });
+    const post = await fetch(`${app.url}/api/queue/worker`, { method: 'POST', headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect(post.status).toBe(200);
+  });
+
+  it('refuses bad input with its status and code, and writes nothing', async () => {
+    const before = await invoiceCount();
+    const post = (init: RequestInit, path = '/api/upload') => fetch(`${app.url}${path}`, { method: 'POST', ...init });
+    const cases: [string, () => Promise<Response>, number, string][] = [
+      ['no file part', () => post({ body: (() => { const f = new FormData(); f.append('other', 'x'); return f; })() }), 400, 'NO_FILE'],
+      ['an empty file', () => post({ body: form([{ name: 'vide.pdf', bytes: new Uint8Array() }]) }), 400, 'EMPTY_FILE'],
+      ['a file that is no invoice', () => post({ body: form([{ name: 'photo.gif', bytes: new TextEncoder().encode('GIF89a……') }]) }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['random bytes', () => post({ body: form([{ name: 'x.pdf', bytes: new Uint8Array([0, 1, 2, 3, 255, 254]) }]) }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['JSON instead of multipart', () => post({ headers: { 'content-type': 'application/json' }, body: '{}' }), 415, 'UNSUPPORTED_CONTENT_TYPE'],
+      ['malformed multipart', () => post({ headers: { 'content-type': 'multipart/form-data; boundary=zzz' }, body: '--zzz\r\nContent-Disposition: form-data; name="file"; filename="a.xml"\r\n\r\n<x/>' }), 400, 'MALFORMED_MULTIPART'],
+      ['a file one byte over the limit', () => post({ body: form([{ name: 'big.pdf', bytes: new Uint8Array(MAX_UPLOAD + 1).fill(0x25) }]) }), 413, 'FILE_TOO_LARGE'],
+      ['a body far over the limit', () => post({ body: form([{ name: 'huge.pdf', bytes: new Uint8Array(MAX_UPLOAD * 6).fill(0x25) }]) }), 413, 'BODY_TOO_LARGE'],
+      ['one good file with one bad', () => post({ body: form([invoiceFile(), { name: 'vide.xml', bytes: new Uint8Array() }]) }), 400, 'EMPTY_FILE'],
+      ['add: not JSON', () => post({ headers: { 'content-type': 'application/json' }, body: '{oops' }, '/api/queue/add'), 400, 'INVALID_JSON'],
+      ['add: malformed id', () => post({ body: JSON.stringify({ invoiceId: 'nope' }) }, '/api/queue/add'), 400, 'INVALID_INVOICE_ID'],
+      ['add: unknown id', () => post({ body: JSON.stringify({ invoiceId: '00000000-0000-4000-8000-000000000000' }) }, '/api/queue/add'), 404, 'INVOICE_NOT_FOUND'],
+      ['add: bad priority', () => post({ body: JSON.stringify({ invoiceId: '00000000-0000-4000-8000-000000000000', priority: 'high' }) }, '/api/queue/add'), 400, 'INVALID_PRIORITY'],
+      ['status: no id', () => fetch(`${app.url}/api/queue/status`), 400, 'INVALID_INVOICE_ID'],
+      ['status: unknown id', () => fetch(`${app.url}/api/queue/status?invoiceId=00000000-0000-4000-8000-000000000000`), 404, 'INVOICE_NOT_FOUND'],
+      ['file: unknown id', () => fetch(`${app.url}/api/invoices/00000000-0000-4000-8000-000000000000/file`), 404, 'INVOICE_NOT_FOUND'],
+      ['list: bad status', () => fetch(`${app.url}/api/invoices?status=lost`), 400, 'INVALID_STATUS'],
+    ];
+    for (const [what, send, statusCode, code] of cases) {
+      const response = await send();
+      const body = (await response.json()) as { error?: { code: string; message: string } };
+      expect({ what, status: response.status, code: body.error?.code }).toEqual({ what, status: statusCode, code });
+      expect(body.error!.message.length).toBeGreaterThan(10);
+    }
+    const after = await invoiceCount();
+    expect(after.pending + after.processing + after.completed + after.failed).toBe(before.pending + before.processing + before.completed + before.failed);
+  });
+});
+
+// Several ticks against one database: the server's, where the test can queue jobs behind the app's back.
+describe('worker ticks on the PostgreSQL server', () => {
+  let db: TestDb;
+  let serverless: RunningServer;
+
+  beforeAll(async () => {
+    db = await openServerDb(requireServerUrl());
+    // No in-process worker: only the ticks run jobs.
+    serverless = await startServer({ DATABASE_URL: db.url!, FACTEUR_WORKER: 'none', CRON_SECRET });
+  });
+  afterAll(async () => {
+    await serverless?.stop();
+    await db?.drop();
+  });
+
+  it('five overlapping ticks on 200 queued invoices process each exactly once', async () => {
+    // Queued straight into the database, as uploads would, but with no upload kick to run them first.
+    const files = Array.from({ length: 200 }, () => invoiceFile()).map((f) => acceptFile(f.name, f.bytes, MAX_UPLOAD));
+    const stored = await storeInvoices(db.db, new Queue(db.db), 'local', files);
+    const ticks = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        fetch(`${serverless.url}/api/queue/worker`, { headers: { authorization: `Bearer ${CRON_SECRET}` } }).then((r) => r.json() as Promise<{ claimed: number; completed: number }>),
+      ),
+    );
+    expect(ticks.reduce((sum, tick) => sum + tick.completed, 0)).toBe(200);
+    expect(ticks.filter((tick) => tick.claimed > 0).length).toBeGreaterThan(1);
+    const { rows } = await db.db.query<{ n: number; jobs: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT job_id)::int AS jobs FROM job_attempts WHERE job_id = ANY($1::uuid[])`,
+      [stored.map((s) => s.jobId)],
+    );
+    expect(rows[0]).toEqual({ n: 200, jobs: 200 });
+  }, 120_000);
+});
+
+describe('HTTP API without its database', () => {
+  it('answers 503 DB_UNAVAILABLE', async () => {
+    const app = await startServer({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' });
+    try {
+      for (const path of ['/api/queue/stats', '/api/queue/status?invoiceId=00000000-0000-4000-8000-000000000000']) {
+        const response = await fetch(`${app.url}${path}`);
+        expect(response.status).toBe(503);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('DB_UNAVAILABLE');
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+});
