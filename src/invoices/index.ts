@@ -9,6 +9,8 @@ import { CII_BINDING, ZUGFERD1_BINDING } from './extract/cii.ts';
 import { findInvoiceAttachment, type InvoiceAttachment } from './extract/facturx.ts';
 import { openPdf, type OpenedPdf } from './extract/pdf.ts';
 import { UBL_BINDING } from './extract/ubl.ts';
+import { hasTextLayer, invoiceFromWords } from './extract/visual/index.ts';
+import type { PageWords } from './extract/visual/layout.ts';
 import type { Finding, InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
@@ -22,6 +24,8 @@ export interface ExtractLimits extends XmlLimits {
   readonly maxPdfPages: number;
   /** Pages whose text is compared with the embedded XML; invoices put their totals early. */
   readonly visibleTextPages: number;
+  /** Pages read by the visual path (text layer or OCR); later pages are ignored. */
+  readonly visualPages: number;
 }
 
 export const DEFAULT_LIMITS: ExtractLimits = {
@@ -29,6 +33,7 @@ export const DEFAULT_LIMITS: ExtractLimits = {
   maxFileBytes: 50 * 1024 * 1024,
   maxPdfPages: 200,
   visibleTextPages: 10,
+  visualPages: 10,
 };
 
 export interface ExtractOptions {
@@ -98,6 +103,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
   try {
     options.signal?.throwIfAborted();
     const { syntax } = detection;
+    if (pdf && (root === undefined || syntax === undefined)) return await readPdfPage(pdf, options);
     if (root === undefined || syntax === undefined) {
       throw new InvoiceError(
         'VISUAL_PATH_UNAVAILABLE',
@@ -136,6 +142,21 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
   } finally {
     await pdf?.close();
   }
+}
+
+/** A PDF without usable embedded XML, read from its text layer. */
+async function readPdfPage(pdf: OpenedPdf, options: ExtractOptions): Promise<NormalisedInvoice> {
+  const pages: PageWords[] = [];
+  for await (const page of pdf.pageWords(limitsOf(options).visualPages)) {
+    options.signal?.throwIfAborted();
+    pages.push(page);
+  }
+  if (!hasTextLayer(pages)) {
+    throw new InvoiceError('VISUAL_PATH_UNAVAILABLE', 'A PDF without a text layer needs OCR, which this version does not do yet');
+  }
+  const invoice = invoiceFromWords(pages, 'pdf-text', { container: 'pdf', pages: pdf.pages });
+  invoice.validation.push(...validateFrance(invoice));
+  return invoice;
 }
 
 /** The page-versus-XML check, reading pages only until every key value has been seen. */

@@ -3,8 +3,9 @@
 // nothing is rendered and no script in the PDF runs. (`isEvalSupported: false`, which older pdfjs
 // needed to stop it compiling PDF functions with `new Function`, is gone from pdfjs-dist 6: that
 // code path no longer exists, so there is nothing left to switch off.)
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument, Util, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { InvoiceError } from '../errors.ts';
+import type { PageWords, Word } from './visual/layout.ts';
 
 export interface PdfLimits {
   readonly maxPdfPages: number;
@@ -21,6 +22,10 @@ export interface OpenedPdf {
   embeddedFiles(): Promise<EmbeddedFile[]>;
   /** The text layer of the first `maxPages` pages, one string per page, items joined by spaces. */
   pageTexts(maxPages: number): AsyncGenerator<string>;
+  /** The text layer of the first `maxPages` pages as positioned words, top-left origin, in points. */
+  pageWords(maxPages: number): AsyncGenerator<PageWords>;
+  /** The pdfjs document, for rendering pages (the OCR path). */
+  readonly document: PDFDocumentProxy;
   close(): Promise<void>;
 }
 
@@ -86,6 +91,31 @@ export async function openPdf(bytes: Uint8Array, limits: PdfLimits): Promise<Ope
         yield parts.join(' ');
       }
     },
+    async *pageWords(maxPages) {
+      for (let number = 1; number <= Math.min(maxPages, document.numPages); number += 1) {
+        const words: Word[] = [];
+        let size: { width: number; height: number };
+        try {
+          const page = await document.getPage(number);
+          // The viewport applies the page's /Rotate and flips y, so boxes read as the page is seen.
+          const viewport = page.getViewport({ scale: 1 });
+          size = { width: viewport.width, height: viewport.height };
+          const content = await page.getTextContent();
+          for (const item of content.items) {
+            if (!('str' in item) || item.str.trim() === '') continue;
+            const [a = 0, b = 0, c = 0, d = 0, x = 0, y = 0] = Util.transform(viewport.transform, item.transform) as number[];
+            const height = Math.hypot(c, d) || item.height;
+            const width = item.width * (Math.hypot(a, b) / Math.max(Math.hypot(item.transform[0] ?? 1, item.transform[1] ?? 0), 1e-6));
+            words.push({ text: item.str, x0: x, y0: y - height, x1: x + width, y1: y, confidence: 1 });
+          }
+          page.cleanup();
+        } catch (cause) {
+          throw pdfError(cause);
+        }
+        yield { page: number, ...size, words };
+      }
+    },
+    document,
     close,
   };
 }

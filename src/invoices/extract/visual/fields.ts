@@ -1,0 +1,380 @@
+// The field finder: from the lines of a page (text layer or OCR, the same for both) to the
+// normalised invoice's header terms, each with a confidence. Values are found next to their labels
+// by layout — the rest of the label's cell or the cells to its right on the same line, else the
+// cell below it (column headings) — never by one pattern per supplier. The arithmetic then chooses
+// between candidates (HT + TVA = TTC; each rate's base × rate = its tax), and what stays uncertain
+// is flagged for review rather than guessed.
+import type { Finding, TermId, TermRecord } from '../../model.ts';
+import { CREDIT_NOTE, CURRENCIES, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
+import { cellAt, spanBox, type Line } from './layout.ts';
+import { luhnValid } from '../../validate/france.ts';
+import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
+
+export interface FoundInvoice {
+  fields: TermRecord;
+  confidence: Partial<Record<TermId, number>>;
+  vatBreakdown: TermRecord[];
+  validation: Finding[];
+}
+
+/** Below this, a value is reported with a FACTEUR-REVIEW warning; below `DROP`, not at all. */
+export const REVIEW_BELOW = 0.9;
+const DROP_BELOW = 0.4;
+
+interface Candidate<T> {
+  readonly value: T;
+  readonly score: number;
+}
+
+interface LabelHit {
+  readonly rule: LabelRule;
+  readonly line: Line;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Every label on every line; where labels overlap the longer one wins. */
+function labelHits(lines: readonly Line[]): LabelHit[] {
+  const hits: LabelHit[] = [];
+  for (const line of lines) {
+    const folded = fold(line.text);
+    const onLine: LabelHit[] = [];
+    for (const rule of LABELS) {
+      for (const m of folded.matchAll(new RegExp(rule.pattern.source, 'g'))) {
+        if (m[0].trim() === '') continue;
+        onLine.push({ rule, line, start: m.index, end: m.index + m[0].length });
+      }
+    }
+    onLine.sort((a, b) => b.end - b.start - (a.end - a.start) || b.rule.weight - a.rule.weight);
+    const kept: LabelHit[] = [];
+    for (const hit of onLine) {
+      if (!kept.some((h) => h.start < hit.end && hit.start < h.end)) kept.push(hit);
+    }
+    hits.push(...kept.filter((hit) => !hit.rule.after || kept.some((h) => h.rule.term === hit.rule.after && h.end <= hit.start)));
+  }
+  return hits;
+}
+
+/** Where a label's value may be printed, best first, with how much each place is trusted. */
+interface Place {
+  readonly text: string;
+  readonly trust: number;
+  readonly line: Line;
+  readonly x0: number;
+}
+
+function placesOf(hit: LabelHit, hits: readonly LabelHit[], lines: readonly Line[]): Place[] {
+  const { line } = hit;
+  // To the right: up to the next label on the line, at most the label's cell and two more.
+  const nextLabel = Math.min(...hits.filter((h) => h.line === line && h.start >= hit.end).map((h) => h.start), line.text.length);
+  const lastCell = line.cells[Math.min(cellAt(line, hit.end) + 2, line.cells.length - 1)];
+  const rightEnd = Math.min(nextLabel, lastCell ? lastCell.start + lastCell.text.length : line.text.length);
+  const box = spanBox(line, hit.start, hit.end);
+  const places: Place[] = [{ text: line.text.slice(hit.end, rightEnd), trust: 1, line, x0: box.x1 }];
+  // Below: the nearest following line on the page with a cell under the label.
+  const height = line.y1 - line.y0;
+  for (const next of lines.slice(line.index + 1, line.index + 3)) {
+    if (next.page !== line.page || next.y0 - line.y1 > 2.5 * Math.max(height, 1)) break;
+    const under = next.cells.filter((c) => c.x0 < box.x1 + 2 && c.x1 > box.x0 - 2);
+    if (under.length === 0) continue;
+    places.push({ text: under.map((c) => c.text).join('   '), trust: 0.85, line: next, x0: under[0]?.x0 ?? 0 });
+    break;
+  }
+  return places;
+}
+
+// ------------------------------------------------------------------ sections: whose block is this
+
+interface Section {
+  readonly party: Party;
+  readonly page: number;
+  readonly x0: number;
+  readonly x1: number;
+  readonly y: number;
+}
+
+function sectionsOf(lines: readonly Line[]): Section[] {
+  const sections: Section[] = [];
+  for (const line of lines) {
+    line.cells.forEach((cell, i) => {
+      const folded = fold(cell.text);
+      if (folded.length > 45) return;
+      const heading = SECTION_HEADINGS.find(([, pattern]) => pattern.test(folded));
+      if (!heading) return;
+      const next = line.cells[i + 1];
+      sections.push({ party: heading[0], page: line.page, x0: cell.x0 - 10, x1: next ? next.x0 - 1 : line.pageWidth, y: line.y0 });
+    });
+  }
+  return sections;
+}
+
+/** The party whose heading is nearest above this point in its column, within a third of a page. */
+function partyAt(sections: readonly Section[], line: Line, x: number): Party | undefined {
+  let best: Section | undefined;
+  for (const s of sections) {
+    if (s.page !== line.page || s.y > line.y0 || line.y0 - s.y > line.pageHeight / 3 || x < s.x0 || x >= s.x1) continue;
+    if (!best || s.y > best.y) best = s;
+  }
+  return best?.party;
+}
+
+const BUYER_WORDS = /\b(?:client|customer|kunde|kunden|buyer|acheteur|votre|vos|your|ihre)\b/;
+
+// ------------------------------------------------------------------ reading values at a place
+
+const DOCUMENT_NUMBER = /^[\s:.#°]*(?:n\s?[°o]\.?\s*|nr\.?\s*|no\.?\s*)?[:.#]?\s*([A-Za-z0-9][A-Za-z0-9\-/_.#]*)/i;
+
+function documentNumber(text: string): string | undefined {
+  const token = DOCUMENT_NUMBER.exec(text)?.[1]?.replace(/[.\-/_]+$/, '');
+  if (!token || !/\d/.test(token) || token.length > 30 || findDates(token).length > 0 || /^\d{1,2}$/.test(token)) return undefined;
+  return token;
+}
+
+function siren(text: string): { value: string; checked: boolean } | undefined {
+  const m = /^[\s:.]*(?:[a-z-]+\s+)?(\d{3}\s?\d{3}\s?\d{3})(?:\s?(\d{5}))?(?!\d)/i.exec(text);
+  if (!m?.[1]) return undefined;
+  const value = m[1].replace(/\s/g, '');
+  return { value, checked: luhnValid(value) && (m[2] === undefined || luhnValid(value + m[2])) };
+}
+
+/** Merges candidates of one value: independent sightings raise the score. */
+function best<T>(candidates: ReadonlyArray<Candidate<T>>, key: (v: T) => string = String): Array<Candidate<T>> {
+  const merged = new Map<string, { value: T; miss: number; top: number }>();
+  for (const c of candidates) {
+    const k = key(c.value);
+    const m = merged.get(k) ?? { value: c.value, miss: 1, top: 0 };
+    m.miss *= 1 - 0.5 * c.score;
+    m.top = Math.max(m.top, c.score);
+    merged.set(k, m);
+  }
+  // The best sighting counts in full, the others only as corroboration.
+  return [...merged.values()]
+    .map((m) => ({ value: m.value, score: Math.min(1, m.top + 0.5 * (1 - m.top) * (1 - m.miss / (1 - 0.5 * m.top))) }))
+    .sort((a, b) => b.score - a.score);
+}
+
+// ------------------------------------------------------------------ the finder
+
+export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
+  const hits = labelHits(lines);
+  const monthFirst = monthFirstIn(lines.map((l) => l.text).join('\n'));
+  const sections = sectionsOf(lines);
+  const candidates = new Map<LabelledTerm, Array<Candidate<string>>>();
+  const amounts = new Map<LabelledTerm, Array<Candidate<number>>>();
+  const add = <T>(map: Map<LabelledTerm, Array<Candidate<T>>>, term: LabelledTerm, c: Candidate<T>) =>
+    map.set(term, [...(map.get(term) ?? []), c]);
+
+  for (const hit of hits) {
+    const { term, weight } = hit.rule;
+    if (term === 'other') continue;
+    for (const [rank, place] of placesOf(hit, hits, lines).entries()) {
+      const trust = weight * place.trust;
+      if (term === 'BT-1') {
+        const value = documentNumber(place.text);
+        if (value) add(candidates, term, { value, score: trust });
+      } else if (term === 'BT-2' || term === 'BT-9') {
+        const date = findDates(place.text, monthFirst).find((d) => d.start < 40);
+        if (date) add(candidates, term, { value: date.value, score: trust });
+      } else if (term === 'BT-30') {
+        const found = siren(place.text);
+        const party = partyAt(sections, hit.line, place.x0);
+        if (found && party !== 'buyer' && party !== 'other' && !BUYER_WORDS.test(fold(hit.line.text.slice(0, hit.start)))) {
+          add(candidates, term, { value: found.value, score: trust * (found.checked ? 1 : 0.6) });
+        }
+      } else if (term === 'BT-27') {
+        const party = partyAt(sections, hit.line, place.x0);
+        const name = place.text.split('   ').map((s) => s.trim()).find((s) => s !== '');
+        if (name && rank === 0 && (party === 'seller' || party === 'buyer')) {
+          add(candidates, party === 'seller' ? 'BT-27' : 'BT-44', { value: name, score: 0.95 });
+        }
+      } else {
+        findAmounts(place.text)
+          .slice(0, 4)
+          .forEach((amount, i) => add(amounts, term, { value: amount.value, score: trust * (0.95 - 0.1 * i) }));
+      }
+    }
+  }
+
+  const fields: TermRecord = {};
+  const confidence: Partial<Record<TermId, number>> = {};
+  const set = (term: TermId, value: string | undefined, score: number) => {
+    if (value === undefined || score < DROP_BELOW) return;
+    fields[term] = value;
+    confidence[term] = Math.round(Math.min(0.99, score) * 100) / 100;
+  };
+
+  // BT-1, BT-2, BT-9: the best labelled value.
+  const number = best(candidates.get('BT-1') ?? [])[0];
+  set('BT-1', number?.value, number?.score ?? 0);
+  const issued = best(candidates.get('BT-2') ?? [])[0] ?? firstDateOnTop(lines, monthFirst);
+  const due = best(candidates.get('BT-9') ?? []).find((d) => !issued || d.value >= issued.value);
+  set('BT-2', issued?.value, issued?.score ?? 0);
+  set('BT-9', due?.value, due?.score ?? 0);
+
+  const document = fold(lines.map((l) => l.text).join('\n'));
+  set('BT-3', CREDIT_NOTE.test(fold(lines.slice(0, 30).map((l) => l.text).join('\n'))) ? '381' : '380', 0.8);
+  const currency = currencyOf(document);
+  set('BT-5', currency?.value, currency?.score ?? 0);
+
+  const vatIds = partyIds(lines, sections);
+  set('BT-31', vatIds.seller?.value, vatIds.seller?.score ?? 0);
+  set('BT-48', vatIds.buyer?.value, vatIds.buyer?.score ?? 0);
+  const registration = best(candidates.get('BT-30') ?? [])[0];
+  set('BT-30', registration?.value, registration?.score ?? 0);
+  const seller = sellerName(lines, sections, candidates.get('BT-27') ?? []);
+  set('BT-27', seller?.value, seller?.score ?? 0);
+  const buyer = best(candidates.get('BT-44') ?? [])[0];
+  set('BT-44', buyer?.value, buyer?.score ?? 0);
+  const iban = best(lines.flatMap((l) => findIbans(l.text).map((f) => ({ value: f.value, score: 0.9 }))))[0];
+  set('BT-84', iban?.value, iban?.score ?? 0);
+
+  const vatBreakdown = vatBreakdownOf(lines);
+  const totals = chooseTotals(amounts, vatBreakdown);
+  for (const [term, total] of Object.entries(totals) as Array<[TermId, Candidate<number>]>) set(term, formatCents(total.value), total.score);
+  const breakdownAgrees =
+    vatBreakdown.length > 0 &&
+    totals['BT-109']?.value === vatBreakdown.reduce((s, r) => s + r.base, 0) &&
+    totals['BT-110']?.value === vatBreakdown.reduce((s, r) => s + r.tax, 0);
+
+  const validation: Finding[] = [];
+  const unsure = Object.entries(confidence).filter(([, c]) => c < REVIEW_BELOW);
+  if (unsure.length > 0) {
+    validation.push({
+      rule: 'FACTEUR-REVIEW',
+      severity: 'warning',
+      message: `Read from the page with low confidence, to be checked: ${unsure.map(([t, c]) => `${t} (${c})`).join(', ')}`,
+    });
+  }
+  return {
+    fields,
+    confidence,
+    vatBreakdown: breakdownAgrees
+      ? vatBreakdown.map((r) => ({ 'BT-116': formatCents(r.base), 'BT-117': formatCents(r.tax), 'BT-118': r.rate === 0 ? 'Z' : 'S', 'BT-119': formatCents(r.rate) }))
+      : [],
+    validation,
+  };
+}
+
+function firstDateOnTop(lines: readonly Line[], monthFirst: boolean): Candidate<string> | undefined {
+  for (const line of lines) {
+    if (line.page !== 1 || line.y0 > line.pageHeight * 0.4) continue;
+    const date = findDates(line.text, monthFirst)[0];
+    if (date) return { value: date.value, score: 0.5 };
+  }
+  return undefined;
+}
+
+function currencyOf(document: string): Candidate<string> | undefined {
+  const counts = CURRENCIES.map(([code, pattern]) => ({ code, count: [...document.matchAll(pattern)].length })).filter((c) => c.count > 0);
+  counts.sort((a, b) => b.count - a.count);
+  const [first, second] = counts;
+  if (!first) return undefined;
+  return { value: first.code, score: second ? 0.7 : 0.95 };
+}
+
+/** VAT ids by party: those in a buyer's block or after "client", "Ihre" are the buyer's. */
+function partyIds(lines: readonly Line[], sections: readonly Section[]) {
+  const seller: Array<Candidate<string>> = [];
+  const buyer: Array<Candidate<string>> = [];
+  for (const line of lines) {
+    for (const id of findVatIds(line.text)) {
+      const cell = line.cells[cellAt(line, id.start)];
+      const party = partyAt(sections, line, cell?.x0 ?? 0);
+      const before = fold(line.text.slice(Math.max(0, (cell?.start ?? 0) - 1), id.start));
+      const score = id.checked ? 1 : 0.9;
+      if (party === 'buyer' || BUYER_WORDS.test(before)) buyer.push({ value: id.value, score: 0.9 * score });
+      else if (party === 'seller') seller.push({ value: id.value, score: score });
+      else if (party === undefined) seller.push({ value: id.value, score: 0.8 * score });
+    }
+  }
+  const sellerIds = best(seller).filter((c) => !buyer.some((b) => b.value === c.value));
+  const first = sellerIds[0];
+  // Two unplaced ids: the buyer's may sit in an address block without a heading.
+  const chosen = first && sellerIds.length > 1 ? { value: first.value, score: Math.min(first.score, 0.75) } : first;
+  return { seller: chosen, buyer: best(buyer)[0] };
+}
+
+/**
+ * The seller: a name given in the seller's block, else the name-like cell with a company legal
+ * form that is not in the buyer's block, the more often printed (letterhead, footer) the better.
+ */
+function sellerName(lines: readonly Line[], sections: readonly Section[], labelled: ReadonlyArray<Candidate<string>>): Candidate<string> | undefined {
+  const found: Array<Candidate<string>> = [...labelled];
+  for (const line of lines) {
+    for (const cell of line.cells) {
+      // A letterhead line "Name SARL - address - city": the name is its first part.
+      const name = cell.text.split(/\s+[-–·|•]\s+|\s*[,;]\s+/)[0]?.trim() ?? '';
+      if (!LEGAL_FORM.test(name) || name.length > 60 || /\d{3}/.test(name) || /:\s*$/.test(name)) continue;
+      const party = partyAt(sections, line, cell.x0);
+      if (party === 'buyer' || party === 'other') continue;
+      const top = line.page === 1 && line.y0 < line.pageHeight * 0.3;
+      found.push({ value: name, score: party === 'seller' ? 0.8 : top ? 0.6 : 0.45 });
+    }
+  }
+  const [first] = best(found, (v) => v.toLowerCase());
+  // A name without a label is never certain enough to go unreviewed.
+  return first && !labelled.some((c) => c.value === first.value) ? { value: first.value, score: Math.min(first.score, 0.85) } : first;
+}
+
+interface VatRow {
+  readonly rate: number;
+  readonly base: number;
+  readonly tax: number;
+}
+
+/** Lines that hold a rate, a base and a tax with base × rate = tax: the VAT breakdown table. */
+function vatBreakdownOf(lines: readonly Line[]): VatRow[] {
+  const rows = new Map<number, VatRow>();
+  for (const line of lines) {
+    const amounts = findAmounts(line.text);
+    if (amounts.length < 2) continue;
+    const rates = findRates(line.text).filter((r) => !amounts.some((a) => a.start <= r.start && r.start < a.end));
+    for (const rate of rates) {
+      for (const base of amounts) {
+        const tax = amounts.find((a) => a !== base && a.value !== 0 && Math.abs((base.value * rate.value) / 10000 - a.value) <= 1.01);
+        if (tax && !rows.has(rate.value)) rows.set(rate.value, { rate: rate.value, base: base.value, tax: tax.value });
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
+type Totals = Partial<Record<'BT-106' | 'BT-109' | 'BT-110' | 'BT-112' | 'BT-115', Candidate<number>>>;
+
+/**
+ * The totals that agree: HT + TVA = TTC, and the VAT breakdown's sums. An agreeing set is trusted;
+ * values that agree with nothing are reported for review.
+ */
+function chooseTotals(amounts: ReadonlyMap<LabelledTerm, ReadonlyArray<Candidate<number>>>, breakdown: readonly VatRow[]): Totals {
+  const of = (term: LabelledTerm) => [...(amounts.get(term) ?? [])];
+  const baseSum = breakdown.reduce((s, r) => s + r.base, 0);
+  const taxSum = breakdown.reduce((s, r) => s + r.tax, 0);
+  const fromBreakdown = breakdown.length > 0 ? 0.6 : 0;
+  const net = best([...of('BT-109'), ...of('BT-106').map((c) => ({ ...c, score: 0.6 * c.score })), ...(fromBreakdown ? [{ value: baseSum, score: fromBreakdown }] : [])]).slice(0, 8);
+  const vat = best([...of('BT-110'), ...(fromBreakdown ? [{ value: taxSum, score: fromBreakdown }] : [])]).slice(0, 8);
+  const gross = best([...of('BT-112'), ...of('BT-115').map((c) => ({ ...c, score: 0.7 * c.score }))]).slice(0, 8);
+  const due = best(of('BT-115'))[0];
+
+  let chosen: { net?: Candidate<number>; vat?: Candidate<number>; gross?: Candidate<number>; agree: boolean; score: number } = { agree: false, score: 0 };
+  for (const n of [undefined, ...net]) {
+    for (const v of [undefined, ...vat]) {
+      for (const g of [undefined, ...gross]) {
+        const agree = n !== undefined && v !== undefined && g !== undefined && Math.abs(n.value + v.value - g.value) <= 1 && v.value < n.value;
+        const untaxed = n !== undefined && v === undefined && g !== undefined && n.value === g.value;
+        const score = (n?.score ?? 0) + (v?.score ?? 0) + (g?.score ?? 0) + (agree ? 1.5 : untaxed ? 0.5 : 0);
+        if (n && v && g && !agree) continue;
+        if (score > chosen.score) chosen = { net: n, vat: v, gross: g, agree, score };
+      }
+    }
+  }
+  const trusted = (c: Candidate<number> | undefined) => c && { value: c.value, score: chosen.agree ? 0.8 + 0.2 * c.score : 0.75 * c.score };
+  const totals: Totals = {};
+  const put = (term: keyof Totals, c: Candidate<number> | undefined) => {
+    if (c) totals[term] = c;
+  };
+  put('BT-109', trusted(chosen.net));
+  put('BT-110', trusted(chosen.vat));
+  put('BT-112', trusted(chosen.gross));
+  if (due) put('BT-115', { value: due.value, score: due.value === chosen.gross?.value && chosen.agree ? 0.97 : 0.8 * due.score });
+  return totals;
+}

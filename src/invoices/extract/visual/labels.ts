@@ -1,0 +1,159 @@
+// What invoices print before their values, in French, English and German, as data: one table of
+// label patterns for the field finder, one of section headings that say whose block follows.
+// Patterns are matched against folded text (lower case, no accents: see `fold`). Where two labels
+// overlap on a line the longer one wins, so "date d'échéance" is never read as "date", and labels
+// of terms Facteur does not report ("date de livraison", "n° de client") are listed to block them.
+
+/** The terms the finder looks for by label, and `other` for labels that only block shorter ones. */
+export type LabelledTerm = 'BT-1' | 'BT-2' | 'BT-9' | 'BT-27' | 'BT-30' | 'BT-44' | 'BT-106' | 'BT-109' | 'BT-110' | 'BT-112' | 'BT-115' | 'other';
+
+export interface LabelRule {
+  readonly term: LabelledTerm;
+  readonly pattern: RegExp;
+  /** How sure a value next to this label is the term: 1 for an unambiguous label. */
+  readonly weight: number;
+  /** A label too common to stand alone ("vom", "du"): it counts only after this term's label on its line. */
+  readonly after?: LabelledTerm;
+}
+
+const rule = (term: LabelledTerm, weight: number, ...patterns: RegExp[]): LabelRule[] =>
+  patterns.map((pattern) => ({ term, pattern, weight }));
+const ruleAfter = (after: LabelledTerm, term: LabelledTerm, weight: number, ...patterns: RegExp[]): LabelRule[] =>
+  patterns.map((pattern) => ({ term, pattern, weight, after }));
+
+const AMOUNT_SUFFIX = /(?:\s*\(?(?:eur|€|usd|\$|gbp|£|chf)\)?)?/.source;
+const amountLabel = (source: string) => new RegExp(`${source}${AMOUNT_SUFFIX}`);
+
+export const LABELS: readonly LabelRule[] = [
+  // BT-1 Invoice number
+  ...rule(
+    'BT-1',
+    1,
+    /\b(?:facture|avoir|invoice|credit note|\w*rechnung|gutschrift)\s*(?:\(\d+\)\s*)?(?:n\s?[°o˚º]|no\b\.?|nr\b\.?|num(?:ero|ber)?\b\.?|#)/,
+    /\bn\s?[°o˚º]\.?\s*(?:de\s+)?(?:la\s+)?(?:facture|l'avoir|avoir)\b/,
+    /\bnumero\s+(?:de\s+)?(?:la\s+)?facture\b/,
+    /\b(?:handels|schluss|teil|abschlags)?rechnungs?\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)/,
+    /\bgutschrifts?\s*-?\s*(?:nummer|nr\b\.?)/,
+    /\bbelegnummer\b/,
+    /\binvoice\s+(?:id|ref(?:erence)?)\b/,
+  ),
+  ...rule('BT-1', 0.6, /\b(?:facture|invoice|\w*rechnung|avoir)\b(?:\s*\(\d+\))?/),
+  // BT-2 Invoice issue date
+  ...rule(
+    'BT-2',
+    1,
+    /\bdate\s+(?:de\s+(?:la\s+)?)?factur(?:e|ation)\b/,
+    /\bdate\s+d'emission\b/,
+    /\b(?:invoice|issue)\s+date\b/,
+    /\bdate\s+of\s+(?:issue|invoice)\b/,
+    /\b(?:rechnungs|beleg|ausstellungs)datum\b/,
+  ),
+  ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/),
+  // "Rechnung Nr. 471102 vom 05.03.2018", "Facture n° 12 du 13/11/2017"
+  ...ruleAfter('BT-1', 'BT-2', 0.8, /\bvom\b/, /\bdu\b/, /\bdated\b/),
+  // BT-9 Payment due date
+  ...rule(
+    'BT-9',
+    1,
+    /\bdate\s+(?:d'|de\s+l'|limite\s+de\s+)?\s*(?:echeance|paiement)\b/,
+    /\becheance\b/,
+    /\b(?:payment\s+)?due\s+(?:date|on|by)\b/,
+    /\bpayment\s+due\b/,
+    /\bfalligkeit(?:sdatum)?\b/,
+    /\bfallig\s+(?:am|bis)\b/,
+    /\bzahlbar\s+bis\b/,
+    /\bzahlungsziel\b/,
+  ),
+  // BT-30 Seller legal registration (SIREN, SIRET)
+  ...rule('BT-30', 1, /\bsiren\b/, /\bsiret\b/, /\brcs\b(?:\s+[a-z-]+)?/),
+  // Names in a party's block
+  ...rule('BT-27', 1, /\b(?:name|nom|raison sociale|firma)\s*:/),
+  // Totals
+  ...rule(
+    'BT-109',
+    1,
+    amountLabel(/\b(?:total|montant|sous[-\s]total)\s+(?:net\s+)?(?:h\.?\s?t\.?|hors\s+taxes?|hors\s+tva)/.source),
+    amountLabel(/\btotal\s+(?:net|excl\.?(?:uding)?\.?\s+(?:vat|tax)|before\s+tax|without\s+vat)/.source),
+    amountLabel(/\b(?:net\s+(?:total|amount)|amount\s+excl\.?(?:uding)?\.?\s+(?:vat|tax)|total\s+amount\s+excl\.?\s+vat)/.source),
+    amountLabel(/\b(?:nettobetrag|nettosumme|summe\s+netto|gesamt(?:betrag)?\s+netto|netto\s*(?:betrag|summe|gesamt)|rechnungssumme\s+ohne\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+ohne\s+(?:ust|mwst)\.?|steuerbasisbetrag|warenwert\s+netto)/.source),
+  ),
+  ...rule('BT-109', 0.7, amountLabel(/\b(?:sous[-\s]total|sub[-\s]?total|netto)\b/.source)),
+  ...rule(
+    'BT-110',
+    1,
+    amountLabel(/\b(?:total|montant)\s+(?:de\s+la\s+)?t\.?v\.?a\.?\b/.source),
+    amountLabel(/\b(?:total\s+(?:vat|tax)|vat\s+amount|tax\s+amount|total\s+tax\s+amount)\b/.source),
+    amountLabel(/\b(?:steuerbetrag|umsatzsteuerbetrag|mehrwertsteuerbetrag|mwst\.?[-\s]?betrag|ust\.?[-\s]?betrag|summe\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+(?:der\s+)?(?:umsatz)?steuer)/.source),
+  ),
+  ...rule('BT-110', 0.7, amountLabel(/\b(?:t\.?v\.?a\.?|vat|tax|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer)\b/.source)),
+  ...rule(
+    'BT-112',
+    1,
+    amountLabel(/\b(?:total|montant)\s+(?:net\s+)?t\.?t\.?c\.?/.source),
+    amountLabel(/\btotal\s+(?:incl\.?(?:uding)?\.?\s+(?:vat|tax)|gross|amount\s+incl\.?\s+vat|with\s+vat)/.source),
+    amountLabel(/\b(?:grand\s+total|invoice\s+total|total\s+invoice\s+amount)\b/.source),
+    amountLabel(/\b(?:bruttobetrag|bruttosumme|summe\s+brutto|gesamt(?:betrag)?\s+brutto|gesamtsumme|rechnungsbetrag|rechnungssumme|endbetrag|gesamtbetrag)\b/.source),
+  ),
+  ...rule('BT-112', 0.6, amountLabel(/\b(?:total|brutto|summe)\b/.source)),
+  ...rule(
+    'BT-115',
+    1,
+    amountLabel(/\b(?:net|reste|montant|solde)\s+a\s+payer\b/.source),
+    amountLabel(/\b(?:amount|balance|total)\s+due\b/.source),
+    amountLabel(/\bamount\s+payable\b/.source),
+    amountLabel(/\b(?:zahlbetrag|zu\s+zahlen(?:der\s+betrag)?|falliger\s+betrag|offener\s+betrag|zahlbarer\s+betrag)\b/.source),
+  ),
+  ...rule(
+    'BT-106',
+    1,
+    amountLabel(/\b(?:total\s+(?:des\s+)?lignes|summe\s+(?:der\s+)?(?:rechnungs)?positionen|positionssumme|line\s+total|sum\s+of\s+lines|warenwert)\b/.source),
+  ),
+  // Look-alikes that must not be read as the terms above.
+  ...rule(
+    'other',
+    1,
+    /\b(?:n\s?[°o]|numero)\s+(?:de\s+)?facture\s+(?:associee|precedente|d'origine)\b/,
+    /\bdate\s+de\s+(?:la\s+)?facture\s+(?:associee|precedente|d'origine)\b/,
+    /\bdate\s+(?:de\s+)?(?:livraison|commande|debut|fin|d'expedition)\b/,
+    /\b(?:delivery|order|shipping|service|due)\s+date\b/,
+    /\b(?:liefer|leistungs|bestell|auftrags)\s*-?\s*(?:und\s+leistungs)?datum\b/,
+    /\b(?:n\s?[°o]|numero)\s+(?:de\s+)?(?:client|commande|bon\s+de\s+\w+|contrat|tva)\b/,
+    /\b(?:customer|client|order|account|purchase\s+order)\s+(?:no\.?|number|id)\b/,
+    /\b(?:kunden|bestell|auftrags|liefer|vertrags|steuer)\s*-?\s*(?:nummer|nr\.?)\b/,
+    /\btva\s+(?:intra(?:communautaire)?|non\s+applicable)\b/,
+    /\b(?:tva|vat|ust|mwst)\s*(?:-?\s*id(?:ent)?\.?(?:\s*-?\s*nr\.?)?|number|no\.?|reg\.?|n\s?[°o])/,
+    /\bust\.?\s*-?\s*id\.?\s*-?\s*nr\.?/,
+    /\bvat\s+(?:id|reg(?:istration)?)\b/,
+    /\b(?:taux|rate|satz|steuersatz|ust-satz|mwst-satz)\b/,
+    /\bgesamtbetrag\s+der\s+(?:zuschlage|abschlage)\b/,
+    /\b(?:erhaltene\s+anzahlungen|acompte|deposit|already\s+paid|prepaid)\b/,
+  ),
+];
+
+/** Whose block a heading opens. */
+export type Party = 'seller' | 'buyer' | 'other';
+
+// A heading is a short cell that starts with one of these.
+export const SECTION_HEADINGS: ReadonlyArray<readonly [Party, RegExp]> = [
+  ['seller', /^(?:verkaufer|lieferant|rechnungssteller|seller|supplier|vendor|from|vendeur|fournisseur|emetteur|prestataire|nos references)\b/],
+  [
+    'buyer',
+    /^(?:kaufer|kunde|rechnungsempfanger|leistungsempfanger|buyer|customer|bill(?:ed)?\s+to|invoice\s+to|sold\s+to|client|adresse\s+(?:du\s+client|de\s+facturation)|facture\s+a|destinataire|acheteur|vos\s+identifiants)\b/,
+  ],
+  ['other', /^(?:lieferanschrift|abweichender|zahlungsempfanger|representant\s+fiscal|tax\s+representative|ship\s+to|deliver(?:y)?\s+to|adresse\s+de\s+livraison|livraison|payee)\b/],
+];
+
+/** Company legal forms, matched on the text as printed (case matters: "sa" is a French word, "SA" a company). */
+export const LEGAL_FORM =
+  /(?:^|\s)(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|AG|KG|OHG|e\.\s?K\.|UG|SARL|Sarl|S\.A\.R\.L\.|SAS|SASU|SA|EURL|SNC|SCI|SE|Ltd\.?|LTD\.?|Limited|LLC|Inc\.?|INC\.?|Corp\.?|PLC|plc|LLP|B\.V\.|N\.V\.|BV|NV|S\.L\.|S\.p\.A\.|S\.r\.l\.|AB|Oy|A\/S|ApS)(?=$|[\s,.)])/;
+
+export const CURRENCIES: ReadonlyArray<readonly [string, RegExp]> = [
+  ['EUR', /(?:€|(?<![a-z])eur(?:o|os)?(?![a-z]))/g],
+  ['USD', /(?:us\$|(?<![a-z])usd(?![a-z]))/g],
+  ['GBP', /(?:£|(?<![a-z])gbp(?![a-z]))/g],
+  ['CHF', /(?<![a-z])chf(?![a-z])/g],
+  ['INR', /(?:₹|(?<![a-z])(?:inr|rs\.?)(?![a-z]))/g],
+];
+
+/** Words that make a document a credit note (BT-3 381) rather than an invoice (380). */
+export const CREDIT_NOTE = /\b(?:avoir|credit\s+note|gutschrift|rechnungskorrektur)\b/;

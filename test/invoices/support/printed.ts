@@ -1,0 +1,198 @@
+// The project's own printed invoices, for tests of the visual path: PDFs drawn with pdf-lib from
+// known values, in French, English and German, in several layouts (labels beside their values,
+// labels above them in columns, a letterhead line), so that the field finder is tested on layout
+// rather than on one template. Images of the same pages are made from them by the tests.
+import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+
+export type Language = 'fr' | 'en' | 'de';
+export type Layout = 'beside' | 'columns' | 'letterhead';
+
+export interface PrintedParty {
+  readonly name: string;
+  readonly street: string;
+  readonly city: string;
+  readonly vatId?: string;
+  readonly siren?: string;
+}
+
+export interface PrintedInvoice {
+  readonly language: Language;
+  readonly layout: Layout;
+  readonly number: string;
+  /** YYYY-MM-DD */
+  readonly issueDate: string;
+  readonly dueDate: string;
+  readonly seller: PrintedParty;
+  readonly buyer: PrintedParty;
+  readonly lines: ReadonlyArray<{ readonly name: string; readonly quantity: number; readonly unitPriceCents: number }>;
+  /** VAT rate in percent. */
+  readonly rate: number;
+  readonly iban?: string;
+}
+
+/** The totals the page prints, in cents. */
+export function totalsOf(invoice: PrintedInvoice): { net: number; vat: number; gross: number } {
+  const net = invoice.lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0);
+  const vat = Math.round((net * invoice.rate) / 100);
+  return { net, vat, gross: net + vat };
+}
+
+export const decimal = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
+const group = (integer: number, separator: string) => String(integer).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+
+function money(cents: number, language: Language): string {
+  const integer = Math.floor(cents / 100);
+  const fraction = String(cents % 100).padStart(2, '0');
+  if (language === 'fr') return `${group(integer, ' ')},${fraction} €`;
+  if (language === 'de') return `${group(integer, '.')},${fraction} EUR`;
+  return `€${group(integer, ',')}.${fraction}`;
+}
+
+const MONTHS: Record<Language, string[]> = {
+  fr: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  de: ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember'],
+};
+
+/** Dates in words for the letterhead layout, in figures for the others. */
+function printedDate(iso: string, language: Language, layout: Layout): string {
+  const [y, m, d] = iso.split('-');
+  if (layout === 'letterhead') {
+    const month = MONTHS[language][Number(m) - 1];
+    return language === 'en' ? `${month} ${Number(d)}, ${y}` : language === 'de' ? `${Number(d)}. ${month} ${y}` : `${Number(d)} ${month} ${y}`;
+  }
+  return language === 'de' ? `${d}.${m}.${y}` : `${d}/${m}/${y}`;
+}
+
+const WORDS = {
+  fr: { title: 'FACTURE', number: 'Facture n°', date: 'Date de facture', due: 'Échéance', buyer: 'Facturé à', net: 'Total HT', vat: (r: number) => `TVA ${r} %`, gross: 'Total TTC', due2: 'Net à payer', vatId: 'N° TVA intracommunautaire :', siren: 'SIREN :', item: 'Désignation', qty: 'Qté', price: 'Prix unitaire HT', amount: 'Montant HT', from: 'du' },
+  en: { title: 'INVOICE', number: 'Invoice No.', date: 'Invoice date', due: 'Due date', buyer: 'Bill to', net: 'Subtotal', vat: (r: number) => `VAT ${r}%`, gross: 'Total', due2: 'Amount due', vatId: 'VAT number:', siren: 'Company no.:', item: 'Description', qty: 'Qty', price: 'Unit price', amount: 'Amount', from: 'dated' },
+  de: { title: 'RECHNUNG', number: 'Rechnungsnummer', date: 'Rechnungsdatum', due: 'Fällig am', buyer: 'Rechnungsempfänger', net: 'Nettobetrag', vat: (r: number) => `MwSt. ${r} %`, gross: 'Gesamtbetrag', due2: 'Zahlbetrag', vatId: 'USt-IdNr.:', siren: 'HRB:', item: 'Bezeichnung', qty: 'Menge', price: 'Einzelpreis', amount: 'Betrag', from: 'vom' },
+} as const;
+
+/** Draws the invoice on an A4 page and returns the PDF (no embedded XML: a plain PDF). */
+export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([595, 842]);
+  const regular = await pdf.embedFont(StandardFonts.Helvetica);
+  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const w = WORDS[invoice.language];
+  const { language, layout } = invoice;
+  const { net, vat, gross } = totalsOf(invoice);
+  // y counts from the top of the page, as one reads it.
+  const text = (s: string, x: number, y: number, size = 10, font: PDFFont = regular) => page.drawText(s, { x, y: 842 - y, size, font });
+  const right = (s: string, x1: number, y: number, size = 10, font: PDFFont = regular) => text(s, x1 - font.widthOfTextAtSize(s, size), y, size, font);
+
+  const seller = invoice.seller;
+  const sellerIds = [seller.vatId && `${w.vatId} ${seller.vatId}`, seller.siren && `${w.siren} ${seller.siren}`].filter((s): s is string => Boolean(s));
+  if (layout === 'letterhead') {
+    text([seller.name, seller.street, seller.city].join(' · '), 50, 50, 9);
+    text(`${w.title} ${invoice.number} ${w.from} ${printedDate(invoice.issueDate, language, layout)}`, 50, 110, 16, bold);
+    text(`${w.due} : ${printedDate(invoice.dueDate, language, layout)}`, 50, 135);
+  } else {
+    text(seller.name, 50, 50, 14, bold);
+    text(seller.street, 50, 68);
+    text(seller.city, 50, 82);
+    sellerIds.forEach((s, i) => text(s, 50, 96 + 14 * i));
+    text(w.title, 400, 50, 18, bold);
+    if (layout === 'beside') {
+      [[w.number, invoice.number], [w.date, printedDate(invoice.issueDate, language, layout)], [w.due, printedDate(invoice.dueDate, language, layout)]].forEach(([label, value], i) => {
+        text(`${label} :`, 330, 110 + 16 * i);
+        text(value ?? '', 450, 110 + 16 * i);
+      });
+    } else {
+      [[w.number, invoice.number], [w.date, printedDate(invoice.issueDate, language, layout)], [w.due, printedDate(invoice.dueDate, language, layout)]].forEach(([label, value], i) => {
+        text(label ?? '', 50 + 130 * i, 150, 9, bold);
+        text(value ?? '', 50 + 130 * i, 164);
+      });
+    }
+  }
+  // The addressee's window.
+  text(w.buyer, 330, 190, 9, bold);
+  [invoice.buyer.name, invoice.buyer.street, invoice.buyer.city, invoice.buyer.vatId && `${w.vatId} ${invoice.buyer.vatId}`]
+    .filter((s): s is string => Boolean(s))
+    .forEach((s, i) => text(s, 330, 205 + 14 * i));
+
+  // Lines.
+  let y = 300;
+  text(w.item, 50, y, 9, bold);
+  right(w.qty, 330, y, 9, bold);
+  right(w.price, 430, y, 9, bold);
+  right(w.amount, 540, y, 9, bold);
+  for (const line of invoice.lines) {
+    y += 18;
+    text(line.name, 50, y);
+    right(String(line.quantity), 330, y);
+    right(money(line.unitPriceCents, language), 430, y);
+    right(money(line.quantity * line.unitPriceCents, language), 540, y);
+  }
+
+  // Totals.
+  y += 40;
+  if (layout === 'columns') {
+    [w.net, w.vat(invoice.rate), w.gross].forEach((label, i) => right(label, 330 + 105 * i, y, 9, bold));
+    [net, vat, gross].forEach((value, i) => right(money(value, language), 330 + 105 * i, y + 15));
+    y += 30;
+  } else {
+    for (const [label, value] of [[w.net, net], [w.vat(invoice.rate), vat], [w.gross, gross]] as const) {
+      text(label, 330, y, 10, label === w.gross ? bold : regular);
+      right(money(value, language), 540, y, 10, label === w.gross ? bold : regular);
+      y += 16;
+    }
+  }
+  text(w.due2, 330, y + 10, 10, bold);
+  right(money(gross, language), 540, y + 10, 10, bold);
+  if (invoice.iban) text(`IBAN : ${invoice.iban}`, 50, y + 50, 9);
+  if (layout === 'letterhead') footer(page, regular, [seller.name, ...sellerIds].join(' – '));
+  return pdf.save();
+}
+
+function footer(page: PDFPage, font: PDFFont, line: string): void {
+  page.drawText(line, { x: 50, y: 40, size: 8, font });
+}
+
+/** Three sellers and buyers, one per language, with valid check digits (SIREN Luhn, French VAT key). */
+export const SAMPLES: Record<Language, Omit<PrintedInvoice, 'layout'>> = {
+  fr: {
+    language: 'fr',
+    number: 'F2026-0042',
+    issueDate: '2026-11-13',
+    dueDate: '2026-12-13',
+    seller: { name: 'Atelier Dupont SARL', street: '12 rue des Lilas', city: '69003 Lyon', vatId: 'FR44732829320', siren: '732 829 320' },
+    buyer: { name: 'Boulangerie Martin SAS', street: '3 place du Marché', city: '75011 Paris', vatId: 'FR83404833048' },
+    lines: [
+      { name: 'Réparation four', quantity: 2, unitPriceCents: 45_000 },
+      { name: 'Pièces détachées', quantity: 3, unitPriceCents: 11_152 },
+    ],
+    rate: 20,
+    iban: 'FR7630006000011234567890189',
+  },
+  en: {
+    language: 'en',
+    number: 'INV-1187',
+    issueDate: '2026-03-05',
+    dueDate: '2026-04-04',
+    seller: { name: 'Northwind Supplies Ltd', street: '5 Harbour Road', city: 'Dublin D02 X285', vatId: 'GB123456789' },
+    buyer: { name: 'Contoso Retail Inc', street: '200 Main Street', city: 'Bristol BS1 4DJ' },
+    lines: [
+      { name: 'Printer paper A4', quantity: 40, unitPriceCents: 499 },
+      { name: 'Toner cartridge', quantity: 3, unitPriceCents: 8_950 },
+      { name: 'Delivery', quantity: 1, unitPriceCents: 1_500 },
+    ],
+    rate: 20,
+  },
+  de: {
+    language: 'de',
+    number: 'RE-2026-0815',
+    issueDate: '2026-06-05',
+    dueDate: '2026-07-05',
+    seller: { name: 'Müller Haustechnik GmbH', street: 'Lindenstraße 8', city: '80331 München', vatId: 'DE129273398' },
+    buyer: { name: 'Schneider Bau AG', street: 'Hafenweg 22', city: '20457 Hamburg', vatId: 'DE811907980' },
+    lines: [
+      { name: 'Wartung Heizungsanlage', quantity: 1, unitPriceCents: 128_000 },
+      { name: 'Ersatzteile', quantity: 4, unitPriceCents: 2_375 },
+    ],
+    rate: 19,
+  },
+};

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { extractInvoice, normalisedInvoiceSchema, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { findAmounts, findDates, findVatIds, monthFirstIn } from '../../src/invoices/extract/visual/parse.ts';
+import { decimal, printInvoice, SAMPLES, totalsOf, type Language, type Layout, type PrintedInvoice } from './support/printed.ts';
+import { sampleInvoice } from './support/sample.ts';
+import { writeFacturX } from './support/writer.ts';
+
+describe('reading printed numbers and dates', () => {
+  it.each([
+    ['1 234,56 €', 123456],
+    ['1.234,56 EUR', 123456],
+    ['€1,234.56', 123456],
+    ['12 345 678,90', 1234567890],
+    ['4,90', 490],
+    ['-0,00', 0],
+    ['100,00-', -10000],
+    ["1'234.50 CHF", 123450],
+  ])('reads %s as %i cents', (text, cents) => {
+    expect(findAmounts(text).map((a) => a.value)).toEqual([cents]);
+  });
+
+  it('does not read rates, years or identifiers as amounts', () => {
+    expect(findAmounts('TVA 20,00 % ; 2026 ; FR 11 123 456 782 ; 19%')).toEqual([]);
+  });
+
+  it.each([
+    ['13 novembre 2017', '2017-11-13'],
+    ['1er août 2026', '2026-08-01'],
+    ['05.06.2018', '2018-06-05'],
+    ['5. März 2026', '2026-03-05'],
+    ['November 13, 2017', '2017-11-13'],
+    ['13/11/2017', '2017-11-13'],
+    ['2026-01-15', '2026-01-15'],
+    ['31/02/2026', undefined],
+  ])('reads %s as %s', (text, iso) => {
+    expect(findDates(text)[0]?.value).toBe(iso);
+  });
+
+  it('reads slashed dates month first only on documents that write them so', () => {
+    expect(monthFirstIn('Invoice date 11/03/2017 … paid 11/17/2017')).toBe(true);
+    expect(monthFirstIn('Date 11/03/2017 … 17/11/2017')).toBe(false);
+    expect(findDates('11/03/2017', true)[0]?.value).toBe('2017-11-03');
+  });
+
+  it('keeps French VAT ids whose key matches their SIREN, and German ones of the right length', () => {
+    expect(findVatIds('N° TVA : FR 44 732 829 320').map((v) => v.value)).toEqual(['FR44732829320']);
+    expect(findVatIds('TVA FR45732829320')).toEqual([]);
+    expect(findVatIds('USt-IdNr.: DE 129 273 398 Steuernummer').map((v) => v.value)).toEqual(['DE129273398']);
+    expect(findVatIds('DE 80333 München')).toEqual([]);
+  });
+});
+
+const KEY_TERMS = ['BT-1', 'BT-2', 'BT-5', 'BT-27', 'BT-31', 'BT-109', 'BT-110', 'BT-112'] as const;
+
+function expected(printed: PrintedInvoice): Record<(typeof KEY_TERMS)[number] | 'BT-9', string | undefined> {
+  const { net, vat, gross } = totalsOf(printed);
+  return {
+    'BT-1': printed.number,
+    'BT-2': printed.issueDate,
+    'BT-5': 'EUR',
+    'BT-9': printed.dueDate,
+    'BT-27': printed.seller.name,
+    'BT-31': printed.seller.vatId,
+    'BT-109': decimal(net),
+    'BT-110': decimal(vat),
+    'BT-112': decimal(gross),
+  };
+}
+
+const reviewed = (invoice: NormalisedInvoice) => invoice.validation.find((f) => f.rule === 'FACTEUR-REVIEW')?.message ?? '';
+
+describe('the text-layer path on printed invoices', () => {
+  const cases: Array<[Language, Layout]> = (['fr', 'en', 'de'] as const).flatMap((language) =>
+    (['beside', 'columns', 'letterhead'] as const).map((layout): [Language, Layout] => [language, layout]),
+  );
+
+  it.each(cases)('reads the key terms of a %s invoice laid out %s', async (language, layout) => {
+    const printed: PrintedInvoice = { ...SAMPLES[language], layout };
+    const invoice = await extractInvoice(await printInvoice(printed));
+    expect(invoice.format).toBe('pdf-text');
+    expect(invoice.source).toMatchObject({ container: 'pdf', pages: 1 });
+    const want = expected(printed);
+    for (const term of [...KEY_TERMS, 'BT-9'] as const) {
+      if (term === 'BT-5' && language === 'en') continue; // "€1,234.56": EUR, but written as a symbol
+      expect({ term, value: invoice.fields[term] }).toEqual({ term, value: want[term] });
+    }
+    // Totals that add up are trusted; whatever is less sure is flagged by name, never silently kept.
+    for (const term of ['BT-109', 'BT-110', 'BT-112'] as const) expect(invoice.confidence[term]).toBeGreaterThanOrEqual(0.9);
+    for (const [term, confidence] of Object.entries(invoice.confidence)) {
+      if (confidence < 0.9) expect(reviewed(invoice)).toContain(term);
+    }
+    expect(invoice.vatBreakdown).toEqual([]);
+    expect(() => normalisedInvoiceSchema.parse(invoice)).not.toThrow();
+  });
+
+  it('reads the IBAN and the SIREN when printed', async () => {
+    const invoice = await extractInvoice(await printInvoice({ ...SAMPLES.fr, layout: 'beside' }));
+    expect(invoice.fields['BT-84']).toBe('FR7630006000011234567890189');
+    expect(invoice.fields['BT-30']).toBe('732829320');
+    expect(invoice.fields['BT-48']).toBe('FR83404833048');
+  });
+
+  it('reads the page of a Factur-X PDF when told to ignore its XML, and the XML is the answer key', async () => {
+    const sample = sampleInvoice();
+    const pdf = await writeFacturX(sample);
+    const fromXml = await extractInvoice(pdf);
+    const fromPage = await extractInvoice(pdf, { ignoreEmbeddedXml: true });
+    expect(fromXml.format).toBe('facturx');
+    expect(fromPage.format).toBe('pdf-text');
+    for (const term of ['BT-1', 'BT-2', 'BT-112'] as const) expect(fromPage.fields[term]).toBe(fromXml.fields[term]);
+  });
+
+  it('does not invent totals that are not printed', async () => {
+    const printed: PrintedInvoice = { ...SAMPLES.de, layout: 'beside', lines: [] };
+    const invoice = await extractInvoice(await printInvoice(printed));
+    expect(invoice.fields['BT-1']).toBe(printed.number);
+    // The empty invoice prints 0,00 everywhere: the finder may read zeros, but nothing else.
+    for (const term of ['BT-109', 'BT-110', 'BT-112'] as const) expect([undefined, '0.00']).toContain(invoice.fields[term]);
+  });
+});
