@@ -23,6 +23,7 @@ export async function openFacteur(config: Config, logger: Logger, options: { mig
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     poolMode: config.poolMode,
+    maxConnections: config.dbPoolMax,
     onError: (error) => logger.warn({ err: error }, 'database connection error'),
   });
   try {

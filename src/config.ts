@@ -3,13 +3,16 @@ import { ConfigError } from './errors.ts';
 
 /** The one place where the environment is read. A bad value stops start-up with a clear message. */
 
-const integer = (min: number, max: number, fallback: number) =>
+const wholeNumber = (min: number, max: number) =>
   z
     .string()
     .trim()
     .regex(/^-?\d+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
+    .pipe(z.number().int().min(min).max(max));
+
+const integer = (min: number, max: number, fallback: number) =>
+  wholeNumber(min, max)
     .optional()
     .transform((value) => value ?? fallback);
 
@@ -35,6 +38,7 @@ const schema = z.object({
   FACTEUR_MAX_ATTEMPTS: integer(1, 100, 3),
   FACTEUR_MAX_UPLOAD_BYTES: integer(1, 2 ** 31, 20 * 1024 * 1024),
   FACTEUR_POLL_MS: integer(10, 3600_000, 1000),
+  FACTEUR_DB_POOL_MAX: wholeNumber(1, 1000).optional(),
   FACTEUR_LEASE_MS: integer(100, 3600_000, 30_000),
   FACTEUR_RETRY_BASE_MS: integer(0, 24 * 3600_000, 5_000),
   FACTEUR_RETRY_MAX_MS: integer(0, 7 * 24 * 3600_000, 10 * 60_000),
@@ -61,6 +65,8 @@ export interface Config {
   maxAttempts: number;
   maxUploadBytes: number;
   pollMs: number;
+  /** Connections this process may open: 10 for a long-running server, 2 in a serverless function. */
+  dbPoolMax: number;
   /** A claim lasts this long unless renewed; a dead worker's jobs come back within it. */
   leaseMs: number;
   /** Backoff before the second attempt, doubled for each later one, capped at retryMaxMs. */
@@ -93,6 +99,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
   }
   const value = parsed.data;
+  if (value.VERCEL && !value.DATABASE_URL) {
+    throw new ConfigError('On Vercel, set DATABASE_URL (your Supabase connection string): the embedded database does not survive a serverless function.');
+  }
   const poolMode = value.FACTEUR_POOL_MODE ?? guessPoolMode(value.DATABASE_URL);
   return {
     databaseUrl: value.DATABASE_URL,
@@ -106,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAttempts: value.FACTEUR_MAX_ATTEMPTS,
     maxUploadBytes: value.FACTEUR_MAX_UPLOAD_BYTES,
     pollMs: value.FACTEUR_POLL_MS,
+    dbPoolMax: value.FACTEUR_DB_POOL_MAX ?? (value.VERCEL ? 2 : 10),
     leaseMs: value.FACTEUR_LEASE_MS,
     retryBaseMs: value.FACTEUR_RETRY_BASE_MS,
     retryMaxMs: value.FACTEUR_RETRY_MAX_MS,
