@@ -19,8 +19,15 @@ export const INVOICE_ERROR_CODES = [
   'CORRUPT_PDF',
   'PDF_ENCRYPTED',
   'PDF_TOO_MANY_PAGES',
-  /** A plain PDF, an image or a text file: the text and OCR extractors are not part of this module yet. */
+  /** A text file: the text extractor is not part of this module yet. */
   'VISUAL_PATH_UNAVAILABLE',
+  'CORRUPT_IMAGE',
+  /** More pixels than the limit (a decompression bomb, or a page rendered too large). */
+  'IMAGE_TOO_LARGE',
+  /** Reading the page (text layer or OCR) used up the memory its worker is allowed. */
+  'EXTRACTION_OUT_OF_MEMORY',
+  /** Reading the page took longer than its time limit. */
+  'EXTRACTION_TIMEOUT',
 ] as const;
 
 export type InvoiceErrorCode = (typeof INVOICE_ERROR_CODES)[number];

@@ -9,8 +9,7 @@ import { CII_BINDING, ZUGFERD1_BINDING } from './extract/cii.ts';
 import { findInvoiceAttachment, type InvoiceAttachment } from './extract/facturx.ts';
 import { openPdf, type OpenedPdf } from './extract/pdf.ts';
 import { UBL_BINDING } from './extract/ubl.ts';
-import { hasTextLayer, invoiceFromWords } from './extract/visual/index.ts';
-import type { PageWords } from './extract/visual/layout.ts';
+import { readVisual, type VisualLimits } from './extract/visual/read.ts';
 import type { Finding, InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
@@ -18,14 +17,11 @@ import { validateFrance } from './validate/france.ts';
 import { checkVisibleText } from './validate/visible.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml.ts';
 
-export interface ExtractLimits extends XmlLimits {
+export interface ExtractLimits extends XmlLimits, VisualLimits {
   /** Largest file accepted (PDF, image or XML), in bytes. */
   readonly maxFileBytes: number;
-  readonly maxPdfPages: number;
   /** Pages whose text is compared with the embedded XML; invoices put their totals early. */
   readonly visibleTextPages: number;
-  /** Pages read by the visual path (text layer or OCR); later pages are ignored. */
-  readonly visualPages: number;
 }
 
 export const DEFAULT_LIMITS: ExtractLimits = {
@@ -34,6 +30,9 @@ export const DEFAULT_LIMITS: ExtractLimits = {
   maxPdfPages: 200,
   visibleTextPages: 10,
   visualPages: 10,
+  // An A4 page at 300 dpi is 8.7 million pixels; a phone photo 12 to 50.
+  maxImagePixels: 60_000_000,
+  ocrDpi: 300,
 };
 
 export interface ExtractOptions {
@@ -103,16 +102,14 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
   try {
     options.signal?.throwIfAborted();
     const { syntax } = detection;
-    if (pdf && (root === undefined || syntax === undefined)) return await readPdfPage(pdf, options);
     if (root === undefined || syntax === undefined) {
-      throw new InvoiceError(
-        'VISUAL_PATH_UNAVAILABLE',
-        detection.container === 'image'
-          ? 'An image needs OCR, which this version does not do yet'
-          : detection.container === 'text'
-            ? 'A text invoice needs the text path, which this version does not do yet'
-            : 'A PDF without embedded invoice XML needs the text/OCR path, which this version does not do yet',
-      );
+      if (detection.container === 'text') {
+        throw new InvoiceError('VISUAL_PATH_UNAVAILABLE', 'A text invoice needs the text path, which this version does not do yet');
+      }
+      await pdf?.close();
+      const invoice = await readVisual(bytes, { container: detection.container === 'image' ? 'image' : 'pdf', limits: limitsOf(options) }, options.signal);
+      invoice.validation.push(...validateFrance(invoice));
+      return invoice;
     }
     const data = readInvoiceXml(root, BINDINGS[syntax]);
     const ublDocument = syntax === 'ubl' ? { ublDocument: root.localName === 'CreditNote' ? ('CreditNote' as const) : ('Invoice' as const) } : {};
@@ -142,21 +139,6 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
   } finally {
     await pdf?.close();
   }
-}
-
-/** A PDF without usable embedded XML, read from its text layer. */
-async function readPdfPage(pdf: OpenedPdf, options: ExtractOptions): Promise<NormalisedInvoice> {
-  const pages: PageWords[] = [];
-  for await (const page of pdf.pageWords(limitsOf(options).visualPages)) {
-    options.signal?.throwIfAborted();
-    pages.push(page);
-  }
-  if (!hasTextLayer(pages)) {
-    throw new InvoiceError('VISUAL_PATH_UNAVAILABLE', 'A PDF without a text layer needs OCR, which this version does not do yet');
-  }
-  const invoice = invoiceFromWords(pages, 'pdf-text', { container: 'pdf', pages: pdf.pages });
-  invoice.validation.push(...validateFrance(invoice));
-  return invoice;
 }
 
 /** The page-versus-XML check, reading pages only until every key value has been seen. */

@@ -6,7 +6,7 @@
 // is flagged for review rather than guessed.
 import type { Finding, TermId, TermRecord } from '../../model.ts';
 import { CREDIT_NOTE, CURRENCIES, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
-import { cellAt, spanBox, type Line } from './layout.ts';
+import { CELL_GAP, cellAt, spanBox, type Line } from './layout.ts';
 import { luhnValid } from '../../validate/france.ts';
 import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
 
@@ -71,14 +71,14 @@ function placesOf(hit: LabelHit, hits: readonly LabelHit[], lines: readonly Line
   const rightEnd = Math.min(nextLabel, lastCell ? lastCell.start + lastCell.text.length : line.text.length);
   const box = spanBox(line, hit.start, hit.end);
   const places: Place[] = [{ text: line.text.slice(hit.end, rightEnd), trust: 1, line, x0: box.x1 }];
-  // Below: the nearest following line on the page with a cell under the label.
-  const height = line.y1 - line.y0;
-  for (const next of lines.slice(line.index + 1, line.index + 3)) {
-    if (next.page !== line.page || next.y0 - line.y1 > 2.5 * Math.max(height, 1)) break;
+  // Below (column headings): the cells under the label on the next few lines of the page; text of
+  // another column that runs under it is skipped by the value readers, not by position.
+  const height = Math.max(line.y1 - line.y0, 1);
+  for (const next of lines.slice(line.index + 1, line.index + 5)) {
+    if (next.page !== line.page || next.y0 - line.y1 > 4 * height) break;
     const under = next.cells.filter((c) => c.x0 < box.x1 + 2 && c.x1 > box.x0 - 2);
     if (under.length === 0) continue;
-    places.push({ text: under.map((c) => c.text).join('   '), trust: 0.85, line: next, x0: under[0]?.x0 ?? 0 });
-    break;
+    places.push({ text: under.map((c) => c.text).join(CELL_GAP), trust: 0.85 - 0.05 * (places.length - 1), line: next, x0: under[0]?.x0 ?? 0 });
   }
   return places;
 }
@@ -331,7 +331,8 @@ function vatBreakdownOf(lines: readonly Line[]): VatRow[] {
     const rates = findRates(line.text).filter((r) => !amounts.some((a) => a.start <= r.start && r.start < a.end));
     for (const rate of rates) {
       for (const base of amounts) {
-        const tax = amounts.find((a) => a !== base && a.value !== 0 && Math.abs((base.value * rate.value) / 10000 - a.value) <= 1.01);
+        // A zero rate's row prints a zero tax beside a base that is not zero.
+        const tax = amounts.find((a) => a !== base && base.value !== 0 && (a.value !== 0 || rate.value === 0) && Math.abs((base.value * rate.value) / 10000 - a.value) <= 1.01);
         if (tax && !rows.has(rate.value)) rows.set(rate.value, { rate: rate.value, base: base.value, tax: tax.value });
       }
     }

@@ -18,6 +18,8 @@ export interface PageWords {
   readonly width: number;
   readonly height: number;
   readonly words: readonly Word[];
+  /** Degrees the page was turned to be read upright (OCR only). */
+  readonly rotation?: number;
 }
 
 export interface Cell {
