@@ -1,7 +1,7 @@
 /**
  * Drain rate: enqueue N no-op jobs, then time one in-process Worker running them all.
  *
- *   node bench/queue-drain.ts [--jobs 10000] [--concurrency 10] [--db pglite|postgres|both]
+ *   node bench/queue-drain.ts [--jobs 10000] [--concurrency 10] [--prefetch 0] [--db pglite|postgres|both]
  *
  * PostgreSQL comes from BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the machine's server;
  * the run uses a schema of its own and drops it afterwards.
@@ -18,11 +18,13 @@ const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '10' },
+    prefetch: { type: 'string', default: '0' },
     db: { type: 'string', default: 'both' },
   },
 });
 const jobs = Number(values.jobs);
 const concurrency = Number(values.concurrency);
+const prefetch = Number(values.prefetch);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function drainRate(db: Db): Promise<{ enqueueMs: number; drainMs: number }> {
@@ -33,7 +35,7 @@ async function drainRate(db: Db): Promise<{ enqueueMs: number; drainMs: number }
     await queue.enqueueMany(Array.from({ length: Math.min(1000, jobs - i) }, () => ({ task: 'noop' })));
   }
   const enqueueMs = performance.now() - started;
-  const worker = new Worker({ queue, tasks: { noop: builtinTasks.noop! }, logger: pino({ level: 'silent' }), concurrency });
+  const worker = new Worker({ queue, tasks: { noop: builtinTasks.noop! }, logger: pino({ level: 'silent' }), concurrency, prefetch });
   started = performance.now();
   const report = await worker.drain({ budgetMs: 600_000 });
   const drainMs = performance.now() - started;
@@ -43,7 +45,7 @@ async function drainRate(db: Db): Promise<{ enqueueMs: number; drainMs: number }
 
 function line(name: string, { enqueueMs, drainMs }: { enqueueMs: number; drainMs: number }): string {
   const rate = (ms: number) => Math.round(jobs / (ms / 1000)).toLocaleString('en');
-  return `${name.padEnd(10)} enqueue ${rate(enqueueMs).padStart(7)} jobs/s   drain ${rate(drainMs).padStart(7)} jobs/s   (${jobs} no-op jobs, concurrency ${concurrency}, ${Math.round(drainMs)} ms)`;
+  return `${name.padEnd(10)} enqueue ${rate(enqueueMs).padStart(7)} jobs/s   drain ${rate(drainMs).padStart(7)} jobs/s   (${jobs} no-op jobs, concurrency ${concurrency}, prefetch ${prefetch}, ${Math.round(drainMs)} ms)`;
 }
 
 if (values.db === 'pglite' || values.db === 'both') {

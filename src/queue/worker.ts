@@ -33,6 +33,12 @@ export interface WorkerOptions {
   logger?: Logger;
   /** Jobs run at the same time. */
   concurrency?: number;
+  /**
+   * Jobs claimed ahead of free slots, waiting in this worker with their leases renewed. Larger
+   * batches mean fewer commits per job — worth it for short jobs; for long ones it keeps work
+   * from idle workers elsewhere, so the default is none.
+   */
+  prefetch?: number;
   /** A job's AbortSignal fires after this long. */
   jobTimeoutMs?: number;
   /**
@@ -92,6 +98,7 @@ export class Worker {
   readonly #taskNames: string[];
   readonly #logger: Logger;
   readonly #concurrency: number;
+  readonly #prefetch: number;
   readonly #jobTimeoutMs: number;
   readonly #leaseMs: number;
   readonly #pollMs: number;
@@ -99,6 +106,8 @@ export class Worker {
   readonly #reapIntervalMs: number;
 
   readonly #running = new Map<string, RunningJob>();
+  /** Claimed ahead (prefetch), not started yet. */
+  #waiting: ClaimedJob[] = [];
   /** Outcomes decided but not yet written; their leases are still renewed. */
   #settled: Settled[] = [];
   #state: 'idle' | 'running' | 'stopping' = 'idle';
@@ -124,6 +133,7 @@ export class Worker {
     this.#taskNames = Object.keys(options.tasks);
     this.#logger = options.logger ?? pino({ level: 'silent' });
     this.#concurrency = options.concurrency ?? 4;
+    this.#prefetch = options.prefetch ?? 0;
     this.#jobTimeoutMs = options.jobTimeoutMs ?? 5 * 60_000;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 1_000;
@@ -131,6 +141,7 @@ export class Worker {
     this.#reapIntervalMs = options.reapIntervalMs ?? this.#leaseMs;
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new RangeError('concurrency must be a whole number of 1 or more');
+    if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) throw new RangeError('prefetch must be a whole number of 0 or more');
     if (this.#taskNames.length === 0) throw new RangeError('a worker needs at least one task handler');
   }
 
@@ -167,6 +178,7 @@ export class Worker {
     await this.#unlisten?.().catch(() => {});
     this.#unlisten = null;
     const graceMs = options.graceMs ?? 30_000;
+    this.#releaseWaiting();
     await Promise.race([this.#untilIdle(), sleep(graceMs)]);
     for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
     await this.#untilIdle();
@@ -190,6 +202,7 @@ export class Worker {
     this.#queueLooksEmpty = false;
     this.#dbFailures = 0;
     const budgetTimer = setTimeout(() => {
+      this.#releaseWaiting();
       for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
     }, options.budgetMs);
     try {
@@ -249,8 +262,11 @@ export class Worker {
   async #claimWhileCapacity(): Promise<void> {
     while (this.#state === 'running' && !this.#queueLooksEmpty) {
       // Outcomes waiting to be written hold leases too: do not pile up more while the database lags.
-      const free = this.#concurrency - this.#running.size - Math.max(0, this.#settled.length - this.#concurrency);
-      if (free <= 0) return;
+      const held = this.#running.size + this.#waiting.length + Math.max(0, this.#settled.length - this.#concurrency);
+      const free = this.#concurrency + this.#prefetch - held;
+      // With prefetch, top up by at least half of it at a time, unless a slot would sit idle.
+      const slotIdle = this.#running.size + this.#waiting.length < this.#concurrency;
+      if (free <= 0 || (!slotIdle && free < Math.ceil(this.#prefetch / 2))) return;
       if (this.#deadline !== null && this.#deadline - Date.now() < 50) return;
       let jobs: ClaimedJob[];
       try {
@@ -261,9 +277,22 @@ export class Worker {
       }
       this.#databaseBack();
       this.#counts.claimed += jobs.length;
-      for (const job of jobs) this.#run(job);
+      this.#waiting.push(...jobs);
+      this.#startWaiting();
       if (jobs.length < free) this.#queueLooksEmpty = true;
     }
+  }
+
+  /** Starts claimed jobs while slots are free. */
+  #startWaiting(): void {
+    while (this.#running.size < this.#concurrency && this.#waiting.length > 0) this.#run(this.#waiting.shift()!);
+  }
+
+  /** Hands back jobs claimed ahead that will not start (stop, end of a drain budget). */
+  #releaseWaiting(): void {
+    if (this.#waiting.length === 0) return;
+    for (const job of this.#waiting.splice(0)) this.#settled.push({ kind: 'released', outcome: { id: job.id, lockToken: job.lockToken, durationMs: 0 } });
+    this.#flushSoon();
   }
 
   #run(job: ClaimedJob): void {
@@ -297,6 +326,7 @@ export class Worker {
     if (decision.kind === 'failed') logger.warn({ err: decision.error, durationMs }, 'job attempt failed');
     else logger.debug({ durationMs, outcome: decision.kind }, 'job attempt finished');
     this.#settled.push({ ...decision, outcome });
+    this.#startWaiting();
     this.#flushSoon();
     this.#wake();
   }
@@ -305,6 +335,7 @@ export class Worker {
     if (!this.#running.delete(running.job.id)) return;
     clearTimeout(running.timer);
     logger.warn('lease lost: the job is someone else’s now; its outcome is dropped');
+    this.#startWaiting();
     this.#wake();
     this.#notifyIfIdle();
   }
@@ -415,6 +446,7 @@ export class Worker {
   async #renewLeases(): Promise<void> {
     // Outcomes not yet written still hold their leases: a slow write must not let them expire.
     const held = [...this.#running.values()].map(({ job }) => ({ id: job.id, lockToken: job.lockToken }));
+    for (const job of this.#waiting) held.push({ id: job.id, lockToken: job.lockToken });
     for (const { outcome } of this.#settled) held.push({ id: outcome.id, lockToken: outcome.lockToken });
     if (held.length === 0) return;
     let stillOurs: Set<string>;
@@ -426,7 +458,9 @@ export class Worker {
     }
     // Only jobs that were asked about: others were claimed while the statement ran.
     for (const { id } of held) {
-      if (!stillOurs.has(id)) this.#running.get(id)?.controller.abort(new LeaseLostError());
+      if (stillOurs.has(id)) continue;
+      this.#running.get(id)?.controller.abort(new LeaseLostError());
+      this.#waiting = this.#waiting.filter((job) => job.id !== id);
     }
   }
 
@@ -470,7 +504,7 @@ export class Worker {
 
   /** No job running and no claim in flight; outcomes may still be waiting to be written. */
   #isIdle(): boolean {
-    return this.#running.size === 0 && !this.#claiming && !this.#claimScheduled;
+    return this.#running.size === 0 && this.#waiting.length === 0 && !this.#claiming && !this.#claimScheduled;
   }
 
   #notifyIfIdle(): void {

@@ -402,6 +402,29 @@ describe.each(testDatabases())('queue on $name', (database) => {
       expect(history.rows).toEqual([{ outcome: 'released' }]);
     });
 
+    it('prefetches ahead of free slots: runs them all, and hands back the unstarted ones at stop', async () => {
+      await queue.enqueueMany(Array.from({ length: 200 }, () => ({ task: 'noop' })));
+      let concurrent = 0;
+      let maxConcurrent = 0;
+      const fast = makeWorker({
+        noop: async () => {
+          maxConcurrent = Math.max(maxConcurrent, ++concurrent);
+          await sleep(1);
+          concurrent -= 1;
+        },
+      }, { concurrency: 3, prefetch: 20 });
+      expect(await fast.drain({ budgetMs: 20_000 })).toMatchObject({ claimed: 200, completed: 200, remaining: 0 });
+      expect(maxConcurrent).toBe(3);
+
+      const slow = await queue.enqueueMany(Array.from({ length: 10 }, () => ({ task: 'sleep', payload: { ms: 60_000 } })));
+      const worker = makeWorker({ sleep: builtinTasks.sleep! }, { concurrency: 2, prefetch: 8 });
+      await worker.start();
+      await waitFor('all ten claimed', async () => (await queue.stats()).processing === 10);
+      await worker.stop({ graceMs: 100 });
+      const rows = await Promise.all(slow.map((job) => statusOf(db, job.id)));
+      expect(rows.every((row) => row.status === 'pending' && row.attempts === 0)).toBe(true);
+    });
+
     it('drains within a budget: finishes what it can, releases what it cannot, and reports', async () => {
       await queue.enqueueMany(Array.from({ length: 30 }, () => ({ task: 'noop' })));
       const noopWorker = makeWorker({ noop: builtinTasks.noop! }, { concurrency: 5 });
