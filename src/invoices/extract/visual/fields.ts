@@ -50,7 +50,8 @@ function labelHits(lines: readonly Line[]): LabelHit[] {
     for (const hit of onLine) {
       if (!kept.some((h) => h.start < hit.end && hit.start < h.end)) kept.push(hit);
     }
-    hits.push(...kept.filter((hit) => !hit.rule.after || kept.some((h) => h.rule.term === hit.rule.after && h.end <= hit.start)));
+    const anchored = (hit: LabelHit) => kept.some((h) => h.rule.term === hit.rule.after && h.rule.weight === 1 && h.end <= hit.start);
+    hits.push(...kept.filter((hit) => !hit.rule.after || anchored(hit)));
   }
   return hits;
 }
@@ -183,9 +184,10 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
         }
       } else if (term === 'BT-27') {
         const party = partyAt(sections, hit.line, place.x0);
-        const name = place.text.split('   ').map((s) => s.trim()).find((s) => s !== '');
+        const name = place.text.split(CELL_GAP).map((s) => s.trim()).find((s) => s !== '');
         if (name && rank === 0 && (party === 'seller' || party === 'buyer')) {
-          add(candidates, party === 'seller' ? 'BT-27' : 'BT-44', { value: name, score: 0.95 });
+          const cell = hit.line.cells.find((c) => c.x0 >= place.x0 - 1 && c.text.includes(name));
+          add(candidates, party === 'seller' ? 'BT-27' : 'BT-44', { value: [...nameAbove(hit.line, cell?.x0 ?? place.x0, lines), name].join(' '), score: 0.95 });
         }
       } else {
         findAmounts(place.text)
@@ -217,11 +219,12 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   set('BT-5', currency?.value, currency?.score ?? 0);
 
   const vatIds = partyIds(lines, sections);
+  const idBlockName = vatIds.seller && nameOfIdBlock(lines, vatIds.seller.value);
   set('BT-31', vatIds.seller?.value, vatIds.seller?.score ?? 0);
   set('BT-48', vatIds.buyer?.value, vatIds.buyer?.score ?? 0);
   const registration = best(candidates.get('BT-30') ?? [])[0];
   set('BT-30', registration?.value, registration?.score ?? 0);
-  const seller = sellerName(lines, sections, candidates.get('BT-27') ?? []);
+  const seller = sellerName(lines, sections, [...(candidates.get('BT-27') ?? []), ...(idBlockName ? [idBlockName] : [])]);
   set('BT-27', seller?.value, seller?.score ?? 0);
   const buyer = best(candidates.get('BT-44') ?? [])[0];
   set('BT-44', buyer?.value, buyer?.score ?? 0);
@@ -253,6 +256,17 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
       : [],
     validation,
   };
+}
+
+/**
+ * A name too long for its column starts on the line above, alone in that column with no label to
+ * its left ("MVM Musterhafter" / "Name: Versicherungsverein Musterstadt a.G.").
+ */
+function nameAbove(line: Line, x0: number, lines: readonly Line[]): string[] {
+  const above = lines[line.index - 1];
+  if (!above || above.page !== line.page || line.y0 - above.y1 > line.y1 - line.y0) return [];
+  const [only, ...others] = above.cells;
+  return only && others.length === 0 && Math.abs(only.x0 - x0) < 3 ? [only.text] : [];
 }
 
 function firstDateOnTop(lines: readonly Line[], monthFirst: boolean): Candidate<string> | undefined {
@@ -313,7 +327,34 @@ function sellerName(lines: readonly Line[], sections: readonly Section[], labell
   }
   const [first] = best(found, (v) => v.toLowerCase());
   // A name without a label is never certain enough to go unreviewed.
-  return first && !labelled.some((c) => c.value === first.value) ? { value: first.value, score: Math.min(first.score, 0.85) } : first;
+  return first && !labelled.some((c) => c.value === first.value && c.score >= 0.9) ? { value: first.value, score: Math.min(first.score, 0.85) } : first;
+}
+
+const STREET = /^(?:\d+[a-z]?\b|[a-z]-?\d{4,5}\b|\d{4,5}\s)/i;
+
+/**
+ * The seller's block is the column that holds its VAT id; its name is the line above the street
+ * address there ("LE FOURNISSEUR" / "35 rue d'ici" / … / "N° TVA : FR 11 …").
+ */
+function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string> | undefined {
+  const compact = (t: string) => t.replace(/[\s.-]/g, '');
+  const start = lines.find((l) => compact(l.text).includes(vatId));
+  const cell = start?.cells.find((c) => compact(c.text).includes(vatId));
+  if (!start || !cell) return undefined;
+  const block: string[] = [];
+  let below = start;
+  for (let i = start.index - 1; i >= 0; i -= 1) {
+    const line = lines[i];
+    if (!line || line.page !== start.page || below.y0 - line.y1 > 1.5 * (below.y1 - below.y0)) break;
+    const same = line.cells.find((c) => Math.abs(c.x0 - cell.x0) < 4);
+    if (!same) continue;
+    block.unshift(same.text);
+    below = line;
+  }
+  const street = block.findIndex((t) => STREET.test(t));
+  const name = street > 0 ? block[street - 1] : undefined;
+  if (!name || /[:@]|\d{3}/.test(name)) return undefined;
+  return { value: name, score: 0.7 };
 }
 
 interface VatRow {

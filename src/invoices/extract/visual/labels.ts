@@ -21,6 +21,12 @@ const rule = (term: LabelledTerm, weight: number, ...patterns: RegExp[]): LabelR
 const ruleAfter = (after: LabelledTerm, term: LabelledTerm, weight: number, ...patterns: RegExp[]): LabelRule[] =>
   patterns.map((pattern) => ({ term, pattern, weight, after }));
 
+/**
+ * A German compound label that some PDFs print with kerning wide enough for pdfjs to see a space
+ * inside it ("Br uttosumme", "Zahlbetr ag"): any one letter may be followed by a space.
+ */
+const compound = (...words: string[]) => words.map((w) => [...w].join(' ?')).join('|');
+
 const AMOUNT_SUFFIX = /(?:\s*\(?(?:eur|€|usd|\$|gbp|£|chf)\)?)?/.source;
 const amountLabel = (source: string) => new RegExp(`${source}${AMOUNT_SUFFIX}`);
 
@@ -29,12 +35,14 @@ export const LABELS: readonly LabelRule[] = [
   ...rule(
     'BT-1',
     1,
-    /\b(?:facture|avoir|invoice|credit note|\w*rechnung|gutschrift)\s*(?:\(\d+\)\s*)?(?:n\s?[°o˚º]|no\b\.?|nr\b\.?|num(?:ero|ber)?\b\.?|#)/,
+    /\b(?:facture|avoir|invoice|credit note|\w*rechnung|gutschrift)\)?\s*(?:\(\d+\)\s*)?(?:n\s?[°o˚º]|no\b\.?|nr\b\.?|num(?:ero|ber)?\b\.?|#)/,
     /\bn\s?[°o˚º]\.?\s*(?:de\s+)?(?:la\s+)?(?:facture|l'avoir|avoir)\b/,
     /\bnumero\s+(?:de\s+)?(?:la\s+)?facture\b/,
     /\b(?:handels|schluss|teil|abschlags)?rechnungs?\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)/,
     /\bgutschrifts?\s*-?\s*(?:nummer|nr\b\.?)/,
     /\bbelegnummer\b/,
+    // "Rechnung des Versicherers (575) Nr.": the FeRD layout names the type code before the number.
+    /\b(?:\w*rechnung|gutschrift|facture|invoice)\b[^:\d]{0,40}?\(\d{3}\)\s*(?:nr|no|n\s?°)\.?/,
     /\binvoice\s+(?:id|ref(?:erence)?)\b/,
   ),
   ...rule('BT-1', 0.6, /\b(?:facture|invoice|\w*rechnung|avoir)\b(?:\s*\(\d+\))?/),
@@ -75,7 +83,8 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\b(?:total|montant|sous[-\s]total)\s+(?:net\s+)?(?:h\.?\s?t\.?|hors\s+taxes?|hors\s+tva)/.source),
     amountLabel(/\btotal\s+(?:net|excl\.?(?:uding)?\.?\s+(?:vat|tax)|before\s+tax|without\s+vat)/.source),
     amountLabel(/\b(?:net\s+(?:total|amount)|amount\s+excl\.?(?:uding)?\.?\s+(?:vat|tax)|total\s+amount\s+excl\.?\s+vat)/.source),
-    amountLabel(/\b(?:nettobetrag|nettosumme|summe\s+netto|gesamt(?:betrag)?\s+netto|netto\s*(?:betrag|summe|gesamt)|rechnungssumme\s+ohne\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+ohne\s+(?:ust|mwst)\.?|steuerbasisbetrag|warenwert\s+netto)/.source),
+    amountLabel(`\\b(?:${compound('nettobetrag', 'nettosumme')})\\b`),
+    amountLabel(/\b(?:summe\s+netto|gesamt(?:betrag)?\s+netto|netto\s*(?:betrag|summe|gesamt)|rechnungssumme\s+ohne\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+ohne\s+(?:ust|mwst)\.?|steuerbasisbetrag|warenwert\s+netto)/.source),
   ),
   ...rule('BT-109', 0.7, amountLabel(/\b(?:sous[-\s]total|sub[-\s]?total|netto)\b/.source)),
   ...rule(
@@ -83,7 +92,8 @@ export const LABELS: readonly LabelRule[] = [
     1,
     amountLabel(/\b(?:total|montant)\s+(?:de\s+la\s+)?t\.?v\.?a\.?\b/.source),
     amountLabel(/\b(?:total\s+(?:vat|tax)|vat\s+amount|tax\s+amount|total\s+tax\s+amount)\b/.source),
-    amountLabel(/\b(?:steuerbetrag|umsatzsteuerbetrag|mehrwertsteuerbetrag|mwst\.?[-\s]?betrag|ust\.?[-\s]?betrag|summe\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+(?:der\s+)?(?:umsatz)?steuer)/.source),
+    amountLabel(`\\b(?:${compound('steuerbetrag', 'umsatzsteuerbetrag', 'mehrwertsteuerbetrag')})\\b`),
+    amountLabel(/\b(?:mwst\.?[-\s]?betrag|ust\.?[-\s]?betrag|summe\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+(?:der\s+)?(?:umsatz)?steuer)/.source),
   ),
   ...rule('BT-110', 0.7, amountLabel(/\b(?:t\.?v\.?a\.?|vat|tax|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer)\b/.source)),
   ...rule(
@@ -92,7 +102,8 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\b(?:total|montant)\s+(?:net\s+)?t\.?t\.?c\.?/.source),
     amountLabel(/\btotal\s+(?:incl\.?(?:uding)?\.?\s+(?:vat|tax)|gross|amount\s+incl\.?\s+vat|with\s+vat)/.source),
     amountLabel(/\b(?:grand\s+total|invoice\s+total|total\s+invoice\s+amount)\b/.source),
-    amountLabel(/\b(?:bruttobetrag|bruttosumme|summe\s+brutto|gesamt(?:betrag)?\s+brutto|gesamtsumme|rechnungsbetrag|rechnungssumme|endbetrag|gesamtbetrag)\b/.source),
+    amountLabel(`\\b(?:${compound('bruttobetrag', 'bruttosumme', 'gesamtsumme', 'rechnungsbetrag', 'rechnungssumme', 'endbetrag', 'gesamtbetrag')})\\b`),
+    amountLabel(/\b(?:summe\s+brutto|gesamt(?:betrag)?\s+brutto)\b/.source),
   ),
   ...rule('BT-112', 0.6, amountLabel(/\b(?:total|brutto|summe)\b/.source)),
   ...rule(
@@ -101,12 +112,14 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\b(?:net|reste|montant|solde)\s+a\s+payer\b/.source),
     amountLabel(/\b(?:amount|balance|total)\s+due\b/.source),
     amountLabel(/\bamount\s+payable\b/.source),
-    amountLabel(/\b(?:zahlbetrag|zu\s+zahlen(?:der\s+betrag)?|falliger\s+betrag|offener\s+betrag|zahlbarer\s+betrag)\b/.source),
+    amountLabel(`\\b(?:${compound('zahlbetrag')})\\b`),
+    amountLabel(/\b(?:zu\s+zahlen(?:der\s+betrag)?|falliger\s+betrag|offener\s+betrag|zahlbarer\s+betrag)\b/.source),
   ),
   ...rule(
     'BT-106',
     1,
-    amountLabel(/\b(?:total\s+(?:des\s+)?lignes|summe\s+(?:der\s+)?(?:rechnungs)?positionen|positionssumme|line\s+total|sum\s+of\s+lines|warenwert)\b/.source),
+    amountLabel(`\\b(?:${compound('positionssumme')})\\b`),
+    amountLabel(/\b(?:total\s+(?:des\s+)?lignes|summe\s+(?:der\s+)?(?:rechnungs)?positionen|line\s+total|sum\s+of\s+lines|warenwert)\b/.source),
   ),
   // Look-alikes that must not be read as the terms above.
   ...rule(
