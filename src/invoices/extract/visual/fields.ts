@@ -330,7 +330,8 @@ function sellerName(lines: readonly Line[], sections: readonly Section[], labell
   return first && !labelled.some((c) => c.value === first.value && c.score >= 0.9) ? { value: first.value, score: Math.min(first.score, 0.85) } : first;
 }
 
-const STREET = /^(?:\d+[a-z]?\b|[a-z]-?\d{4,5}\b|\d{4,5}\s)/i;
+// A street ("35 rue d'ici", "Lindenstraße 8") or a post code line ("80331 München", "D-80331").
+const ADDRESS = /^(?:\d+[a-z]?\b|[a-z]{1,2}-?\d{4,5}\b)|\s\d+[a-z]?$/i;
 
 /**
  * The seller's block is the column that holds its VAT id; its name is the line above the street
@@ -351,7 +352,7 @@ function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string>
     block.unshift(same.text);
     below = line;
   }
-  const street = block.findIndex((t) => STREET.test(t));
+  const street = block.findIndex((t) => ADDRESS.test(t));
   const name = street > 0 ? block[street - 1] : undefined;
   if (!name || /[:@]|\d{3}/.test(name)) return undefined;
   return { value: name, score: 0.7 };
