@@ -1,38 +1,10 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { openFacteur, type Facteur } from '../app.ts';
+import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { connect, migrate, redactUrl } from '../db/index.ts';
 import { FacteurError, InvalidInputError, errorMessage } from '../errors.ts';
-import { createLogger } from '../logger.ts';
 import type { QueueStats } from '../queue/queue.ts';
-import { extractInvoiceFile, isInvoiceError, TERMS, type NormalisedInvoice, type TermId } from '../invoices/index.ts';
-import { parseDuration } from './duration.ts';
-
-/** Exit statuses: 0 done, 1 the work failed (database down…), 2 unusable input or arguments. */
-const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
-
-function positiveInteger(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
-  return Number(value);
-}
-
-function duration(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === null) throw new InvalidArgumentError('expected a duration such as 30s, 15m, 12h or 7d.');
-  return ms;
-}
-
-/** Opens Facteur from the environment, runs `work`, and always closes the database. */
-async function withFacteur<T>(work: (facteur: Facteur) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
-  const config = loadConfig();
-  const facteur = await openFacteur(config, createLogger(config.logLevel), options);
-  try {
-    return await work(facteur);
-  } finally {
-    await facteur.close();
-  }
-}
+import { EXIT_FAILURE, EXIT_USAGE, duration, positiveInteger, withFacteur } from './context.ts';
+import { registerInvoiceCommands } from './invoices.ts';
 
 function formatStats(stats: QueueStats): string {
   const seconds = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 0)} s`);
@@ -48,18 +20,6 @@ function formatStats(stats: QueueStats): string {
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
-}
-
-/** A person's view of an extracted invoice: its terms with their names, then the findings. */
-function formatInvoice(invoice: NormalisedInvoice): string {
-  const lines = [`format   ${invoice.format}${invoice.profileLevel ? ` (${invoice.profileLevel})` : ''}`];
-  for (const [id, value] of Object.entries(invoice.fields)) {
-    const term = TERMS[id as TermId] as { name?: string } | undefined;
-    lines.push(`${id.padEnd(8)} ${value}${term?.name ? `   (${term.name})` : ''}`);
-  }
-  lines.push(`${invoice.vatBreakdown.length} VAT rates, ${invoice.lines.length} lines`);
-  for (const finding of invoice.validation) lines.push(`${finding.severity.padEnd(8)} ${finding.rule}: ${finding.message}`);
-  return lines.join('\n');
 }
 
 export function buildProgram(): Command {
@@ -169,22 +129,7 @@ export function buildProgram(): Command {
       });
     });
 
-  program
-    .command('extract')
-    .description('read one invoice file, with no database, and print the normalised invoice')
-    .argument('<file>', 'a Factur-X/ZUGFeRD PDF, a CII or UBL XML file')
-    .option('--json', 'print the normalised invoice as JSON')
-    .option('--ignore-embedded-xml', 'read what is printed on the PDF instead of its embedded XML')
-    .action(async (file: string, options: { json?: boolean; ignoreEmbeddedXml?: boolean }) => {
-      let invoice: NormalisedInvoice;
-      try {
-        invoice = await extractInvoiceFile(file, { ignoreEmbeddedXml: options.ignoreEmbeddedXml });
-      } catch (error) {
-        if (isInvoiceError(error)) throw new InvalidInputError(error.code, `${file}: ${error.message}.`);
-        throw error;
-      }
-      console.log(options.json ? JSON.stringify(invoice, null, 2) : formatInvoice(invoice));
-    });
+  registerInvoiceCommands(program);
 
   return program;
 }

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from '../../src/queue/queue.ts';
+import { sampleInvoice } from '../invoices/support/sample.ts';
+import { writeCii, writeUbl } from '../invoices/support/writer.ts';
 import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -109,6 +111,36 @@ describe('facteur CLI', () => {
 
       const purge = await facteur(['purge', '--older-than', '0s'], env);
       expect(purge).toMatchObject({ code: 0, stdout: 'Deleted 5 finished jobs.\n' });
+    });
+
+    it('enqueues a folder of invoices, refuses what is not one, and shows an invoice’s status', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'facteur-enqueue-'));
+      try {
+        const invoice = sampleInvoice();
+        writeFileSync(join(folder, 'a.xml'), writeCii(invoice));
+        writeFileSync(join(folder, 'b.xml'), writeUbl({ ...invoice, fields: { ...invoice.fields, 'BT-1': 'OTHER-1' } }));
+        writeFileSync(join(folder, 'notes.txt'), Buffer.from([0, 1, 2, 3]));
+        writeFileSync(join(folder, '.hidden.xml'), writeCii(invoice));
+        const run = await facteur(['enqueue', folder, '--json'], env);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/^facteur: 1 file was refused; the others are queued\.$/m);
+        const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; invoiceId?: string; code?: string });
+        expect(lines.map((line) => [line.file.split('/').pop(), line.code ?? 'queued'])).toEqual([
+          ['a.xml', 'queued'],
+          ['b.xml', 'queued'],
+          ['notes.txt', 'UNSUPPORTED_MEDIA_TYPE'],
+        ]);
+        const drain = await facteur(['drain', '--json'], env);
+        expect(JSON.parse(drain.stdout)).toMatchObject({ completed: 2 });
+        const status = await facteur(['status', lines[1]!.invoiceId!], env);
+        expect(status).toMatchObject({ code: 0 });
+        expect(status.stdout).toContain('b.xml: completed, attempt 1 of 3');
+        expect(status.stdout).toContain(`n° OTHER-1 · ${invoice.fields['BT-2']} · ${invoice.fields['BT-112']} EUR`);
+        const missing = await facteur(['status', '00000000-0000-4000-8000-000000000000'], env);
+        expect(missing).toMatchObject({ code: 2, stderr: 'facteur: No invoice 00000000-0000-4000-8000-000000000000.\n' });
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
 
     it('runs a worker that finishes its jobs on SIGTERM and exits 0', async () => {
