@@ -5,11 +5,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectInvoice, extractInvoice, isInvoiceError, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { detectInvoice, extractInvoice, isInvoiceError, stopVisualWorkers, type NormalisedInvoice } from '../../src/invoices/index.ts';
 import { runCenUnitTests } from './cen.ts';
 import { fieldMatches, type LabelValue } from './score.ts';
 import { readAndScore, scannedPdf, scoredKeys, visualReport, type VisualLabel, type VisualMode, type VisualResult } from './visual.ts';
-import { stopOcr } from '../../src/invoices/extract/visual/ocr.ts';
 
 interface Label {
   file: string;
@@ -320,7 +319,7 @@ async function runVisual(modes: VisualMode[]): Promise<void> {
     sections.push('', report.markdown);
     json[mode] = report.json;
   }
-  await stopOcr();
+  await stopVisualWorkers();
   const outDir = resolve(args.out);
   await mkdir(outDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -9,7 +9,7 @@ import { CII_BINDING, ZUGFERD1_BINDING } from './extract/cii.ts';
 import { findInvoiceAttachment, type InvoiceAttachment } from './extract/facturx.ts';
 import { openPdf, type OpenedPdf } from './extract/pdf.ts';
 import { UBL_BINDING } from './extract/ubl.ts';
-import { readVisual, type VisualLimits } from './extract/visual/read.ts';
+import { readVisualContained, type ContainmentLimits } from './extract/visual/contained.ts';
 import type { Finding, InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
@@ -17,7 +17,7 @@ import { validateFrance } from './validate/france.ts';
 import { checkVisibleText } from './validate/visible.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml.ts';
 
-export interface ExtractLimits extends XmlLimits, VisualLimits {
+export interface ExtractLimits extends XmlLimits, ContainmentLimits {
   /** Largest file accepted (PDF, image or XML), in bytes. */
   readonly maxFileBytes: number;
   /** Pages whose text is compared with the embedded XML; invoices put their totals early. */
@@ -33,6 +33,9 @@ export const DEFAULT_LIMITS: ExtractLimits = {
   // An A4 page at 300 dpi is 8.7 million pixels; a phone photo 12 to 50.
   maxImagePixels: 60_000_000,
   ocrDpi: 300,
+  workerHeapMb: 512,
+  // Ten scanned pages at up to 8 s each, with room to spare; the job's own deadline may be shorter.
+  visualTimeoutMs: 180_000,
 };
 
 export interface ExtractOptions {
@@ -107,7 +110,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
         throw new InvoiceError('VISUAL_PATH_UNAVAILABLE', 'A text invoice needs the text path, which this version does not do yet');
       }
       await pdf?.close();
-      const invoice = await readVisual(bytes, { container: detection.container === 'image' ? 'image' : 'pdf', limits: limitsOf(options) }, options.signal);
+      const invoice = await readVisualContained(bytes, { container: detection.container === 'image' ? 'image' : 'pdf', limits: limitsOf(options) }, options.signal);
       invoice.validation.push(...validateFrance(invoice));
       return invoice;
     }
@@ -177,6 +180,7 @@ export async function extractInvoiceFile(path: string, options: ExtractOptions =
 
 export type { Detection, InvoiceKind } from './detect.ts';
 export { EN16931_RULES } from './validate/en16931.ts';
+export { stopVisualWorkers } from './extract/visual/contained.ts';
 export { INVOICE_ERROR_CODES, InvoiceError, isInvoiceError, type InvoiceErrorCode } from './errors.ts';
 export {
   normalisedInvoiceSchema,

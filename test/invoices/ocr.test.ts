@@ -9,12 +9,11 @@ import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractInvoice } from '../../src/invoices/index.ts';
-import { stopOcr } from '../../src/invoices/extract/visual/ocr.ts';
+import { extractInvoice, stopVisualWorkers } from '../../src/invoices/index.ts';
 import { pageImage } from './support/images.ts';
 import { decimal, printInvoice, SAMPLES, totalsOf, type PrintedInvoice } from './support/printed.ts';
 
-afterAll(stopOcr);
+afterAll(stopVisualWorkers);
 
 const french: PrintedInvoice = { ...SAMPLES.fr, layout: 'beside' };
 

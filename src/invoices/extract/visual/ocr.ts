@@ -56,12 +56,6 @@ function tesseract(): Promise<TesseractWorker> {
   return engine;
 }
 
-export async function stopOcr(): Promise<void> {
-  const running = engine;
-  engine = undefined;
-  await (await running?.catch(() => undefined))?.terminate();
-}
-
 interface Reading {
   readonly words: Word[];
   /** Mean word confidence weighted by length: how readable the page is this way up. */
