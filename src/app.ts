@@ -53,6 +53,7 @@ export async function openFacteur(config: Config, logger: Logger, options: { mig
         concurrency: overrides.concurrency ?? config.concurrency,
         jobTimeoutMs: config.jobTimeoutMs,
         leaseMs: config.leaseMs,
+        retentionMs: config.retentionMs,
         pollMs: config.pollMs,
         pollOnly: overrides.pollOnly ?? config.pollOnly,
       }),

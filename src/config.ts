@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './duration.ts';
 import { ConfigError } from './errors.ts';
 
 /** The one place where the environment is read. A bad value stops start-up with a clear message. */
@@ -42,6 +43,13 @@ const schema = z.object({
   FACTEUR_LEASE_MS: integer(100, 3600_000, 30_000),
   FACTEUR_RETRY_BASE_MS: integer(0, 24 * 3600_000, 5_000),
   FACTEUR_RETRY_MAX_MS: integer(0, 7 * 24 * 3600_000, 10 * 60_000),
+  FACTEUR_RETENTION: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value ?? '7d')
+    .refine((value) => value === 'forever' || parseDuration(value) !== null, 'must be a duration such as 7d or 12h, or forever')
+    .transform((value) => (value === 'forever' ? null : parseDuration(value))),
   FACTEUR_WORKER: z.enum(['inprocess', 'none']).optional(),
   FACTEUR_TICK_BUDGET_MS: integer(1_000, 3600_000, 270_000),
   VERCEL: z.string().optional(),
@@ -72,6 +80,8 @@ export interface Config {
   /** Backoff before the second attempt, doubled for each later one, capped at retryMaxMs. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Finished jobs older than this are purged by the workers; null keeps them. */
+  retentionMs: number | null;
   /**
    * `inprocess`: the web server runs a worker too (the default when self-hosting). `none`: it does
    * not (the default on Vercel): uploads kick a drain tick and the cron is the safety net.
@@ -119,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaseMs: value.FACTEUR_LEASE_MS,
     retryBaseMs: value.FACTEUR_RETRY_BASE_MS,
     retryMaxMs: value.FACTEUR_RETRY_MAX_MS,
+    retentionMs: value.FACTEUR_RETENTION,
     worker: value.FACTEUR_WORKER ?? (value.VERCEL ? 'none' : 'inprocess'),
     tickBudgetMs: value.FACTEUR_TICK_BUDGET_MS,
     logLevel: value.LOG_LEVEL,

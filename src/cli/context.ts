@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { openFacteur, type Facteur } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../duration.ts';
 
 /** Exit statuses: 0 done, 1 the work failed (database down…), 2 unusable input or arguments. */
 export const EXIT_FAILURE = 1;

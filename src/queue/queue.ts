@@ -303,6 +303,14 @@ const PURGE = `
   )
   DELETE FROM processing_queue q USING old WHERE q.id = old.id`;
 
+// Takes the turn to run a periodic task if its last run is older than the interval. The row lock
+// serialises concurrent callers; the loser re-reads the moved timestamp and gets no row back.
+const TAKE_TURN = `
+  INSERT INTO queue_maintenance (task, last_run_at) VALUES ($1, now())
+  ON CONFLICT (task) DO UPDATE SET last_run_at = now()
+   WHERE queue_maintenance.last_run_at <= now() - $2 * interval '1 millisecond'
+  RETURNING task`;
+
 // One pass over the table for every figure of the dashboard and of the original monitoring queries.
 const STATS = `
   SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
@@ -518,6 +526,15 @@ export class Queue {
       total += rowCount;
       if (rowCount < batchSize) return total;
     }
+  }
+
+  /**
+   * True for exactly one of the callers asking within `everyMs` of each other: the one that runs
+   * the periodic task `task` (purge, reap) this time.
+   */
+  async takeTurn(task: string, everyMs: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(TAKE_TURN, [task, everyMs]);
+    return rowCount > 0;
   }
 
   async stats(): Promise<QueueStats> {

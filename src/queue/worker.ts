@@ -50,8 +50,14 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Never LISTEN (transaction-mode poolers). */
   pollOnly?: boolean;
-  /** How often this worker looks for expired leases. */
+  /** How often expired leases are looked for (by one worker of all those running). */
   reapIntervalMs?: number;
+  /**
+   * Completed and failed jobs older than this are deleted, checked every `purgeIntervalMs` by one
+   * worker of all those running; null keeps them forever.
+   */
+  retentionMs?: number | null;
+  purgeIntervalMs?: number;
   workerId?: string;
 }
 
@@ -104,6 +110,8 @@ export class Worker {
   readonly #pollMs: number;
   readonly #pollOnly: boolean;
   readonly #reapIntervalMs: number;
+  readonly #retentionMs: number | null;
+  readonly #purgeIntervalMs: number;
 
   readonly #running = new Map<string, RunningJob>();
   /** Claimed ahead (prefetch), not started yet. */
@@ -139,6 +147,8 @@ export class Worker {
     this.#pollMs = options.pollMs ?? 1_000;
     this.#pollOnly = options.pollOnly ?? false;
     this.#reapIntervalMs = options.reapIntervalMs ?? this.#leaseMs;
+    this.#retentionMs = options.retentionMs ?? null;
+    this.#purgeIntervalMs = options.purgeIntervalMs ?? 3_600_000;
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new RangeError('concurrency must be a whole number of 1 or more');
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) throw new RangeError('prefetch must be a whole number of 0 or more');
@@ -159,7 +169,11 @@ export class Worker {
     }
     this.#every(this.#pollMs, () => this.#wake(true));
     this.#every(this.#leaseMs / 3, () => void this.#renewLeases());
-    this.#every(this.#reapIntervalMs, () => void this.#reap());
+    this.#every(this.#reapIntervalMs, () => void this.#maintain('reap', this.#reapIntervalMs, () => this.#reap()));
+    const retentionMs = this.#retentionMs;
+    if (retentionMs !== null) {
+      this.#every(this.#purgeIntervalMs, () => void this.#maintain('purge', this.#purgeIntervalMs, () => this.#purge(retentionMs)));
+    }
     this.#logger.info({ workerId: this.id, concurrency: this.#concurrency, tasks: this.#taskNames }, 'worker started');
     void this.#reap();
     this.#wake(true);
@@ -462,6 +476,21 @@ export class Worker {
       this.#running.get(id)?.controller.abort(new LeaseLostError());
       this.#waiting = this.#waiting.filter((job) => job.id !== id);
     }
+  }
+
+  /** Runs a periodic task if this worker wins the turn; the others skip it this time. */
+  async #maintain(task: string, everyMs: number, work: () => Promise<void>): Promise<void> {
+    try {
+      // A little less than the interval, so that timer drift never makes every worker lose the turn.
+      if (await this.#queue.takeTurn(task, everyMs * 0.9)) await work();
+    } catch (error) {
+      this.#logger.warn({ err: error, task }, 'periodic maintenance failed');
+    }
+  }
+
+  async #purge(retentionMs: number): Promise<void> {
+    const deleted = await this.#queue.purge(retentionMs);
+    if (deleted > 0) this.#logger.info({ deleted, retentionMs }, 'purged finished jobs');
   }
 
   async #reap(): Promise<void> {

@@ -244,6 +244,43 @@ describe.each(testDatabases())('queue on $name', (database) => {
     await unlisten();
   });
 
+  it('gives the turn of a periodic task to exactly one of the workers asking', async () => {
+    const turns = await Promise.all(Array.from({ length: 5 }, () => queue.takeTurn('purge', 60_000)));
+    expect(turns.filter(Boolean)).toHaveLength(1);
+    expect(await queue.takeTurn('purge', 60_000)).toBe(false);
+    expect(await queue.takeTurn('reap', 60_000)).toBe(true);
+    await db.query(`UPDATE queue_maintenance SET last_run_at = now() - interval '2 minutes'`);
+    expect(await queue.takeTurn('purge', 60_000)).toBe(true);
+  });
+
+  it('purges exactly the finished jobs past the retention while three workers run', async () => {
+    await db.query(`
+      INSERT INTO processing_queue (task, status, created_at, completed_at)
+      SELECT 'noop', s.status, now() - s.age, CASE WHEN s.status = 'pending' THEN NULL ELSE now() - s.age END
+        FROM (VALUES ('completed', interval '2 days', 30), ('failed', interval '3 days', 20),
+                     ('completed', interval '1 hour', 10), ('failed', interval '2 hours', 5),
+                     ('pending', interval '9 days', 5)) AS s(status, age, n),
+             generate_series(1, s.n)`);
+    const workers = Array.from({ length: 3 }, () =>
+      new Worker({ queue, tasks: { other: async () => {} }, logger, retentionMs: 86_400_000, purgeIntervalMs: 100, pollMs: 50 }),
+    );
+    await Promise.all(workers.map((worker) => worker.start()));
+    try {
+      await waitFor('old finished jobs purged', async () => {
+        const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processing_queue WHERE completed_at < now() - interval '1 day'`);
+        return rows[0]!.n === 0;
+      });
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    const { rows } = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM processing_queue GROUP BY status ORDER BY status');
+    expect(rows).toEqual([
+      { status: 'completed', n: 10 },
+      { status: 'failed', n: 5 },
+      { status: 'pending', n: 5 },
+    ]);
+  });
+
   it('runs the original design’s monitoring queries unchanged', async () => {
     const a = await queue.enqueue({ task: 'noop', priority: 1 });
     const b = await queue.enqueue({ task: 'noop', priority: 5 });
