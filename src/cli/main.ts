@@ -4,6 +4,7 @@ import { connect, migrate, redactUrl } from '../db/index.ts';
 import { FacteurError, InvalidInputError, errorMessage } from '../errors.ts';
 import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, positiveInteger, withFacteur } from './context.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
 
 function formatStats(stats: QueueStats): string {
@@ -130,6 +131,7 @@ export function buildProgram(): Command {
     });
 
   registerInvoiceCommands(program);
+  registerDoctor(program);
 
   return program;
 }

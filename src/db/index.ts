@@ -3,7 +3,7 @@ import { openPostgres } from './postgres.ts';
 import type { Db } from './types.ts';
 
 export type { Db, Sql, QueryResult, NotificationHandler } from './types.ts';
-export { migrate, type MigrationReport } from './migrate.ts';
+export { migrate, pendingMigrations, type MigrationReport } from './migrate.ts';
 export { redactUrl } from './postgres.ts';
 export { isConnectionError } from './errors.ts';
 

@@ -33,8 +33,22 @@ const LOCK = `SELECT pg_advisory_xact_lock(hashtext('facteur.migrate.' || curren
  * Applies the SQL files of supabase/migrations that have not run yet, in name order, each in its
  * own transaction together with its record. Running it again applies nothing.
  */
+async function migrationFiles(directory: string): Promise<string[]> {
+  return (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
+}
+
+/** The migrations that `migrate` would apply, without applying them. */
+export async function pendingMigrations(db: Db, directory = migrationsDir()): Promise<string[]> {
+  const files = await migrationFiles(directory);
+  const table = await db.query<{ exists: boolean }>(`SELECT to_regclass('facteur_migrations') IS NOT NULL AS exists`);
+  if (!table.rows[0]?.exists) return files;
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM facteur_migrations');
+  const applied = new Set(rows.map((row) => row.name));
+  return files.filter((name) => !applied.has(name));
+}
+
 export async function migrate(db: Db, directory = migrationsDir()): Promise<MigrationReport> {
-  const files = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
+  const files = await migrationFiles(directory);
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   for (const name of files) {
     const script = await readFile(join(directory, name), 'utf8');

@@ -45,10 +45,34 @@ describe('facteur CLI', () => {
   it('migrates the embedded database, and a second run applies nothing', async () => {
     const first = await facteur(['migrate'], { FACTEUR_DATA_DIR: dataDir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toMatch(/Applied 1 migrations? .*\n\s+20250119000000_create_processing_queue\.sql/);
+    expect(first.stdout).toMatch(/^Applied 2 migrations .*\n\s+20250119000000_create_processing_queue\.sql\n\s+20261128000000_queue_maintenance\.sql\n$/);
     const second = await facteur(['migrate'], { FACTEUR_DATA_DIR: dataDir });
     expect(second).toMatchObject({ code: 0, stderr: '' });
-    expect(second.stdout).toMatch(/^Up to date: 1 migrations already applied/);
+    expect(second.stdout).toMatch(/^Up to date: 2 migrations already applied/);
+  });
+
+  it('doctor: all green on a migrated database; says what to fix on a broken setup', async () => {
+    const good = await facteur(['doctor'], { FACTEUR_DATA_DIR: dataDir });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^✓ Node\.js 22\./m);
+    expect(good.stdout).toMatch(/^✓ every migration is applied$/m);
+    expect(good.stdout).not.toContain('✗');
+
+    const fresh = mkdtempSync(join(tmpdir(), 'facteur-doctor-'));
+    try {
+      const unmigrated = await facteur(['doctor'], { FACTEUR_DATA_DIR: fresh });
+      expect(unmigrated.code).toBe(1);
+      expect(unmigrated.stdout).toMatch(/^✗ 2 migration\(s\) not applied: 20250119000000_create_processing_queue\.sql/m);
+      expect(unmigrated.stdout).toMatch(/fix: run `facteur migrate`/);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+    const unreachable = await facteur(['doctor'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stdout).toMatch(/^✗ Cannot connect to PostgreSQL .*\n    fix: check DATABASE_URL/m);
+    expect(unreachable.stderr).toBe('facteur: 1 problem to fix.\n');
+    const misconfigured = await facteur(['doctor'], { DATABASE_URL: 'postgres://u@db.example:6543/postgres', FACTEUR_POOL_MODE: 'session', FACTEUR_CONCURRENCY: '0' });
+    expect(misconfigured.stdout).toMatch(/^✗ Invalid configuration: FACTEUR_CONCURRENCY/m);
   });
 
   it('says in one line why it cannot connect, and exits non-zero', async () => {
