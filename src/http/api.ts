@@ -1,9 +1,12 @@
 import type { Facteur } from '../app.ts';
 import { InvalidInputError } from '../errors.ts';
 import { invoiceDetail, invoiceStatus, listInvoices, type InvoiceStatus } from '../invoices/reads.ts';
+import { isHistoryRange, queueHistory } from '../queue/history.ts';
 import { acceptFile, readInvoiceFile, storeInvoices } from '../invoices/store.ts';
 import { PRIORITY_MAX, PRIORITY_MIN, STATUS_CHANNEL, type JobStatus } from '../queue/index.ts';
 import { checkCronSecret, ownerOf } from './auth.ts';
+import { invoiceCsv } from './export.ts';
+import { setPendingPriority } from './jobs.ts';
 import { readFileParts } from './multipart.ts';
 import { HttpError, errorResponse, json } from './respond.ts';
 
@@ -33,6 +36,14 @@ function invoiceIdFrom(value: string | null | undefined): string {
 
 function notFound(invoiceId: string): HttpError {
   return new HttpError(404, 'INVOICE_NOT_FOUND', `No invoice ${invoiceId}.`);
+}
+
+function priorityFrom(value: unknown): number {
+  const priority = value ?? 0;
+  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
+    throw new HttpError(400, 'INVALID_PRIORITY', `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}.`);
+  }
+  return priority;
 }
 
 async function jsonBody(request: Request): Promise<Record<string, unknown>> {
@@ -83,10 +94,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
       const owner = ownerOf(request, config);
       const body = await jsonBody(request);
       const invoiceId = invoiceIdFrom(typeof body.invoiceId === 'string' ? body.invoiceId : body.invoiceId === undefined ? undefined : String(body.invoiceId));
-      const priority = body.priority ?? 0;
-      if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
-        throw new HttpError(400, 'INVALID_PRIORITY', `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}.`);
-      }
+      const priority = priorityFrom(body.priority);
       const owned = await db.query('SELECT 1 FROM invoices WHERE id = $1 AND owner = $2', [invoiceId, owner]);
       if (owned.rowCount === 0) throw notFound(invoiceId);
       const job = await queue.enqueue({ invoiceId, priority });
@@ -239,6 +247,60 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
           'cache-control': 'private, max-age=3600',
         },
       });
+    }),
+
+    /** POST /api/invoices/{id}/retry: gives the invoice's failed job a fresh set of attempts. */
+    retryInvoice: guarded(async (request: Request, id: string) => {
+      const owner = ownerOf(request, config);
+      const invoiceId = invoiceIdFrom(id);
+      const before = await invoiceStatus(db, owner, invoiceId);
+      if (!before) throw notFound(invoiceId);
+      if (before.status !== 'failed') throw new HttpError(409, 'NOT_FAILED', `Invoice ${invoiceId} has not failed (it is ${before.status}); nothing to retry.`);
+      await queue.retryFailed({ invoiceId });
+      return json(await invoiceStatus(db, owner, invoiceId));
+    }),
+
+    /** POST /api/queue/retry-failed: gives every failed job a fresh set of attempts; `{retried}`. */
+    retryAllFailed: guarded(async (request: Request) => {
+      ownerOf(request, config);
+      return json({ retried: (await queue.retryFailed()).length });
+    }),
+
+    /** POST /api/invoices/{id}/priority `{priority}`: reorders the invoice's pending job. */
+    setPriority: guarded(async (request: Request, id: string) => {
+      const owner = ownerOf(request, config);
+      const invoiceId = invoiceIdFrom(id);
+      const priority = priorityFrom((await jsonBody(request)).priority);
+      if (!(await setPendingPriority(db, owner, invoiceId, priority))) {
+        const current = await invoiceStatus(db, owner, invoiceId);
+        if (!current) throw notFound(invoiceId);
+        throw new HttpError(409, 'NOT_PENDING', `Invoice ${invoiceId} is ${current.status}: only a pending job's priority can change (re-queue it with a priority instead).`);
+      }
+      return json(await invoiceStatus(db, owner, invoiceId));
+    }),
+
+    /** GET /api/invoices/{id}/export?format=json|csv: the normalised invoice as a download. */
+    exportInvoice: guarded(async (request: Request, id: string) => {
+      const owner = ownerOf(request, config);
+      const invoiceId = invoiceIdFrom(id);
+      const format = new URL(request.url).searchParams.get('format') ?? 'json';
+      if (format !== 'json' && format !== 'csv') throw new InvalidInputError('INVALID_FORMAT', 'format must be json or csv.');
+      const detail = await invoiceDetail(db, owner, invoiceId);
+      if (!detail) throw notFound(invoiceId);
+      if (!detail.extracted) throw new HttpError(409, 'NOT_EXTRACTED', `Invoice ${invoiceId} has no extracted data yet (it is ${detail.status}).`);
+      const base = (detail.extracted.fields['BT-1'] ?? invoiceId).replace(/[^\w.-]+/g, '_');
+      const [body, type] = format === 'csv' ? [invoiceCsv(detail.extracted), 'text/csv; charset=utf-8'] : [`${JSON.stringify(detail.extracted, null, 2)}\n`, 'application/json; charset=utf-8'];
+      return new Response(body, {
+        headers: { 'content-type': type, 'content-disposition': `attachment; filename="${base}.${format}"`, 'cache-control': 'no-store' },
+      });
+    }),
+
+    /** GET /api/queue/dashboard?range=hour|day: throughput and failures per bucket, processing times, workers seen. */
+    queueDashboard: guarded(async (request: Request) => {
+      ownerOf(request, config);
+      const range = new URL(request.url).searchParams.get('range') ?? 'hour';
+      if (!isHistoryRange(range)) throw new InvalidInputError('INVALID_RANGE', 'range must be hour or day.');
+      return json(await queueHistory(db, range));
     }),
   };
 }

@@ -1,0 +1,108 @@
+import type { Sql } from '../db/types.ts';
+
+// Pure reads of processing_queue and job_attempts for the queue dashboard: what happened over a
+// recent window (throughput, failures, processing times) and which workers were seen. Nothing here
+// locks or writes. job_attempts has no index on finished_at: each read scans the attempts still
+// kept, which `facteur purge` bounds.
+
+export type HistoryRange = 'hour' | 'day';
+
+/** A window, cut into buckets of equal length: 60 of one minute, or 48 of half an hour. */
+const RANGES: Record<HistoryRange, { bucketSeconds: number; buckets: number }> = {
+  hour: { bucketSeconds: 60, buckets: 60 },
+  day: { bucketSeconds: 1_800, buckets: 48 },
+};
+
+export interface HistoryBucket {
+  /** Start of the bucket, ISO 8601. */
+  at: string;
+  completed: number;
+  /** Attempts that did not complete: failed for good, retried later, or reaped after a lost lease. */
+  failed: number;
+}
+
+export interface WorkerSeen {
+  worker: string;
+  lastSeenAt: string;
+  /** Jobs it holds now. */
+  running: number;
+  /** Attempts it completed within the window of `workersSeen`. */
+  completed: number;
+}
+
+export interface QueueHistory {
+  range: HistoryRange;
+  bucketSeconds: number;
+  buckets: HistoryBucket[];
+  /** Over the completed attempts of the window; null when there were none. */
+  medianMs: number | null;
+  p95Ms: number | null;
+  workers: WorkerSeen[];
+}
+
+// Attempts finished within the window, counted per bucket (bucket numbers are epoch seconds
+// divided by the bucket length, so the buckets line up from one call to the next), with the
+// bucket of the database's now() to anchor the window.
+const SERIES = `
+  SELECT floor(extract(epoch FROM a.finished_at) / $1)::bigint AS bucket,
+         count(*) FILTER (WHERE a.outcome = 'completed')::int AS completed,
+         count(*) FILTER (WHERE a.outcome IN ('failed', 'retried', 'reaped'))::int AS failed
+    FROM job_attempts a
+   WHERE a.finished_at > now() - ($1 * $2) * interval '1 second'
+   GROUP BY 1`;
+
+const NOW_BUCKET = `SELECT floor(extract(epoch FROM now()) / $1)::bigint AS bucket`;
+
+// Processing time of the attempts that completed within the window.
+const DURATIONS = `
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms)::float8 AS median_ms,
+         percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms)::float8 AS p95_ms
+    FROM job_attempts
+   WHERE outcome = 'completed' AND duration_ms IS NOT NULL AND finished_at > now() - $1 * interval '1 second'`;
+
+// Workers seen recently: those that finished an attempt within $1 seconds, and those holding a
+// job now (the lease's locked_by), whatever their last attempt.
+const WORKERS = `
+  SELECT w.worker, max(w.at) AS last_seen_at,
+         count(*) FILTER (WHERE w.kind = 'running')::int AS running,
+         count(*) FILTER (WHERE w.kind = 'completed')::int AS completed
+    FROM (
+      SELECT worker, finished_at AS at, CASE WHEN outcome = 'completed' THEN 'completed' ELSE 'other' END AS kind
+        FROM job_attempts WHERE worker IS NOT NULL AND finished_at > now() - $1 * interval '1 second'
+      UNION ALL
+      SELECT locked_by, now(), 'running' FROM processing_queue WHERE status = 'processing' AND locked_by IS NOT NULL
+    ) w
+   GROUP BY w.worker
+   ORDER BY max(w.at) DESC, w.worker
+   LIMIT 50`;
+
+/** How long a worker stays on the dashboard after its last attempt. */
+export const WORKER_SEEN_SECONDS = 15 * 60;
+
+export async function queueHistory(sql: Sql, range: HistoryRange): Promise<QueueHistory> {
+  const { bucketSeconds, buckets } = RANGES[range];
+  const [series, now, durations, workers] = await Promise.all([
+    sql.query<{ bucket: string | number; completed: number; failed: number }>(SERIES, [bucketSeconds, buckets]),
+    sql.query<{ bucket: string | number }>(NOW_BUCKET, [bucketSeconds]),
+    sql.query<{ median_ms: number | null; p95_ms: number | null }>(DURATIONS, [bucketSeconds * buckets]),
+    sql.query<{ worker: string; last_seen_at: Date; running: number; completed: number }>(WORKERS, [WORKER_SEEN_SECONDS]),
+  ]);
+  const counts = new Map(series.rows.map((row) => [Number(row.bucket), row]));
+  const last = Number(now.rows[0]!.bucket);
+  return {
+    range,
+    bucketSeconds,
+    buckets: Array.from({ length: buckets }, (_, i) => {
+      const bucket = last - buckets + 1 + i;
+      const row = counts.get(bucket);
+      return { at: new Date(bucket * bucketSeconds * 1000).toISOString(), completed: row?.completed ?? 0, failed: row?.failed ?? 0 };
+    }),
+    medianMs: durations.rows[0]?.median_ms ?? null,
+    p95Ms: durations.rows[0]?.p95_ms ?? null,
+    workers: workers.rows.map((row) => ({ worker: row.worker, lastSeenAt: row.last_seen_at.toISOString(), running: row.running, completed: row.completed })),
+  };
+}
+
+export function isHistoryRange(value: string): value is HistoryRange {
+  return value === 'hour' || value === 'day';
+}
