@@ -1,12 +1,27 @@
 import type { ReactNode } from 'react';
+import './styles.css';
+import { messages } from './i18n.ts';
+import { requestLocale } from './locale.ts';
 
-export const metadata = { title: 'Facteur', description: 'Réception et traitement des factures' };
+export const metadata = { title: 'Facteur', description: 'Réception et traitement des factures · Invoice inbox' };
+export const viewport = { width: 'device-width', initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await requestLocale();
+  const t = messages(locale);
   return (
-    <html lang="fr">
-      <body style={{ fontFamily: 'system-ui, sans-serif', margin: '2rem auto', maxWidth: '60rem', padding: '0 1rem', color: '#1a1a1a' }}>
-        {children}
+    <html lang={locale}>
+      <body>
+        <header className="site-header">
+          <a className="brand" href="/">
+            Facteur
+          </a>
+          <nav aria-label={t.nav.label}>
+            <a href="/">{t.nav.inbox}</a>
+            <a href="/queue">{t.nav.queue}</a>
+          </nav>
+        </header>
+        <main>{children}</main>
       </body>
     </html>
   );

@@ -1,11 +1,8 @@
 import { Inbox } from './inbox.tsx';
+import { requestLocale } from './locale.ts';
 
-export default function Home() {
-  return (
-    <main>
-      <h1>Facteur</h1>
-      <p>Déposez vos factures (Factur-X, CII, UBL, PDF, images) : elles sont traitées en arrière-plan, vous pouvez fermer la page.</p>
-      <Inbox />
-    </main>
-  );
+export const dynamic = 'force-dynamic';
+
+export default async function Home() {
+  return <Inbox locale={await requestLocale()} />;
 }
