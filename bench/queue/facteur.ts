@@ -1,0 +1,86 @@
+/** Facteur behind the benchmark's interface: its own Queue and Worker, nothing added. */
+import pg from 'pg';
+import { connect, migrate } from '../../src/db/index.ts';
+import { Queue } from '../../src/queue/queue.ts';
+import { Worker } from '../../src/queue/worker.ts';
+import { urlWithSchema } from '../../test/support/databases.ts';
+import type { Adapter, QueueClient, RunningWorker, SchemaContext, WorkerSpec } from './types.ts';
+
+const PREFETCH = Number(process.env.BENCH_FACTEUR_PREFETCH ?? 100);
+const POLL_MS = 500;
+/** W4: the retry delay, the same (0) for every system that lets it be set. */
+const BACKOFF = { baseMs: 0, maxMs: 0 };
+const MAX_ATTEMPTS = 3;
+
+function queueOf(db: Awaited<ReturnType<typeof connect>>): Queue {
+  return new Queue(db, { backoff: BACKOFF, maxAttempts: MAX_ATTEMPTS });
+}
+
+export const adapter: Adapter = {
+  name: 'facteur',
+  settings: {
+    concurrency: 10,
+    prefetch: PREFETCH,
+    pollMs: POLL_MS,
+    notify: 'LISTEN/NOTIFY (the default on PostgreSQL)',
+    maxConnections: '10 (default pool size)',
+    retry: `backoff baseMs ${BACKOFF.baseMs}, maxMs ${BACKOFF.maxMs}; maxAttempts ${MAX_ATTEMPTS}`,
+    api: 'Queue.enqueue / enqueueMany; Worker.start() / stop()',
+  },
+
+  async install(ctx) {
+    const admin = new pg.Client({ connectionString: ctx.serverUrl, application_name: 'bench-queue-runner' });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${ctx.schema}`);
+    } finally {
+      await admin.end();
+    }
+    const db = await connect({ url: urlWithSchema(ctx.serverUrl, ctx.schema), maxConnections: 1, applicationName: `${ctx.applicationName}:install` });
+    try {
+      await migrate(db);
+    } finally {
+      await db.close();
+    }
+  },
+
+  async openClient(ctx: SchemaContext): Promise<QueueClient> {
+    const db = await connect({ url: urlWithSchema(ctx.serverUrl, ctx.schema), applicationName: `${ctx.applicationName}:client` });
+    const queue = queueOf(db);
+    return {
+      async add(seq) {
+        await queue.enqueue({ task: 'noop', payload: { seq } });
+      },
+      async addMany(seqs) {
+        await queue.enqueueMany(seqs.map((seq) => ({ task: 'noop', payload: { seq } })));
+      },
+      async unfinished() {
+        const result = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processing_queue WHERE status <> 'completed'`);
+        return result.rows[0]!.n;
+      },
+      close: () => db.close(),
+    };
+  },
+
+  async startWorker(ctx: SchemaContext, spec: WorkerSpec): Promise<RunningWorker> {
+    const db = await connect({ url: urlWithSchema(ctx.serverUrl, ctx.schema), applicationName: ctx.applicationName });
+    const worker = new Worker({
+      queue: queueOf(db),
+      tasks: {
+        noop: async (payload) => {
+          await spec.handler((payload as { seq: number }).seq);
+        },
+      },
+      concurrency: spec.concurrency,
+      prefetch: PREFETCH,
+      pollMs: POLL_MS,
+    });
+    await worker.start();
+    return {
+      async stop() {
+        await worker.stop({ graceMs: 10_000 });
+        await db.close();
+      },
+    };
+  },
+};

@@ -1,0 +1,806 @@
+/**
+ * The queue benchmark of issue 8: Facteur, graphile-worker and pg-boss on the same PostgreSQL, in
+ * one run, alternating, each workload on a freshly created schema, several rounds.
+ *
+ *   npm run bench:queue -- [--rounds 3] [--jobs 10000] [--single 2000] [--latency-jobs 500]
+ *                          [--latency-rate 50] [--retry-jobs 1000] [--finished 1000000]
+ *                          [--workloads w1,w2,w3,w4,big] [--systems facteur,graphile-worker,pg-boss]
+ *                          [--out bench/results] [--note "machine state"]
+ *
+ * W1  add one at a time (16 in flight) and in bulk (1,000 per call)
+ * W2  drain --jobs no-op jobs with 1 and with 2 worker processes (child processes; each measures its
+ *     own peak RSS; connections counted in pg_stat_activity by application_name while they run)
+ * W3  pickup latency: --latency-jobs added one at a time at --latency-rate per second to an idle
+ *     worker in the same process; handler start minus add() return, performance.now()
+ * W4  --retry-jobs jobs that fail on their first run then succeed: time to all done, jobs run more
+ *     than twice, jobs lost (must both be 0)
+ * big Facteur only: the W2 drain (1 process) with --finished completed jobs already in the table,
+ *     against the empty-table W2 rate of the same run; and the claim's query plan there
+ *
+ * PostgreSQL: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test. Every schema this
+ * run creates is named bench_queue_*, and each is dropped when its workload ends.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg, cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { connect, type Db } from '../../src/db/index.ts';
+import { Queue } from '../../src/queue/queue.ts';
+import { urlWithSchema } from '../../test/support/databases.ts';
+import type { ChildMessage, ChildResult } from './child.ts';
+import { fmt, fmtSpread, percentile, spread, type Spread } from './stats.ts';
+import { loadAdapter } from './systems.ts';
+import { type Adapter, type SchemaContext, type SystemName, SYSTEMS, nowAbs } from './types.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    jobs: { type: 'string', default: '10000' },
+    single: { type: 'string', default: '2000' },
+    'in-flight': { type: 'string', default: '16' },
+    bulk: { type: 'string', default: '1000' },
+    'latency-jobs': { type: 'string', default: '500' },
+    'latency-rate': { type: 'string', default: '50' },
+    'retry-jobs': { type: 'string', default: '1000' },
+    finished: { type: 'string', default: '1000000' },
+    concurrency: { type: 'string', default: '10' },
+    workloads: { type: 'string', default: 'w1,w2,w3,w4,big' },
+    systems: { type: 'string', default: SYSTEMS.join(',') },
+    out: { type: 'string', default: 'bench/results' },
+    note: { type: 'string', default: '' },
+  },
+});
+
+const ROUNDS = Number(opts.rounds);
+const JOBS = Number(opts.jobs);
+const SINGLE = Number(opts.single);
+const IN_FLIGHT = Number(opts['in-flight']);
+const BULK = Number(opts.bulk);
+const LATENCY_JOBS = Number(opts['latency-jobs']);
+const LATENCY_RATE = Number(opts['latency-rate']);
+const RETRY_JOBS = Number(opts['retry-jobs']);
+const FINISHED = Number(opts.finished);
+const CONCURRENCY = Number(opts.concurrency);
+const WORKLOADS = new Set(opts.workloads.split(',').map((w) => w.trim()));
+const SYSTEM_LIST = opts.systems.split(',').map((s) => s.trim()) as SystemName[];
+for (const s of SYSTEM_LIST) if (!SYSTEMS.includes(s)) throw new Error(`unknown system ${s}`);
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const DRAIN_TIMEOUT_MS = 180_000;
+
+const SHORT: Record<SystemName, string> = { facteur: 'facteur', 'graphile-worker': 'gw', 'pg-boss': 'pgboss' };
+
+function log(message: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Schemas: created per workload, dropped after it (and on the way out, whatever happens).
+
+const admin = new pg.Client({ connectionString: SERVER_URL, application_name: 'bench-queue-runner' });
+await admin.connect();
+const liveSchemas = new Set<string>();
+
+async function freshSchema(adapter: Adapter): Promise<SchemaContext> {
+  const schema = `bench_queue_${SHORT[adapter.name]}_${randomBytes(4).toString('hex')}`;
+  const ctx: SchemaContext = { serverUrl: SERVER_URL, schema, applicationName: `bench-${SHORT[adapter.name]}-${schema.slice(-8)}` };
+  liveSchemas.add(schema);
+  await adapter.install(ctx);
+  return ctx;
+}
+
+async function dropSchema(ctx: SchemaContext): Promise<void> {
+  await admin.query(`DROP SCHEMA IF EXISTS ${ctx.schema} CASCADE`);
+  liveSchemas.delete(ctx.schema);
+}
+
+async function dropAll(): Promise<void> {
+  for (const schema of liveSchemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+  liveSchemas.clear();
+}
+
+const children = new Set<ChildProcess>();
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  log('interrupted: stopping children and dropping this run’s schemas');
+  for (const child of children) child.kill('SIGKILL');
+  void dropAll().finally(() => process.exit(130));
+});
+
+/** Samples how many connections carry `applicationName` until stopped; returns the peak. */
+function sampleConnections(applicationName: string): { stop(): Promise<number> } {
+  let peak = 0;
+  let running = true;
+  const sampler = new pg.Client({ connectionString: SERVER_URL, application_name: 'bench-queue-sampler' });
+  const loop = (async () => {
+    await sampler.connect();
+    while (running) {
+      const { rows } = await sampler.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+      peak = Math.max(peak, rows[0]!.n);
+      await sleep(50);
+    }
+    await sampler.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return peak;
+    },
+  };
+}
+
+async function waitUntil(check: () => Promise<boolean>, everyMs: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(everyMs);
+  }
+}
+
+function seqs(from: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => from + i);
+}
+
+async function addBulk(client: { addMany(s: readonly number[]): Promise<void> }, total: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < total; i += BULK) await client.addMany(seqs(i, Math.min(BULK, total - i)));
+  return performance.now() - started;
+}
+
+// ---------------------------------------------------------------------------------------------
+// W1: adds.
+
+interface W1Result {
+  singlePerSecond: number;
+  bulkPerSecond: number;
+}
+
+async function w1(adapter: Adapter): Promise<W1Result> {
+  const ctx = await freshSchema(adapter);
+  const client = await adapter.openClient(ctx);
+  try {
+    // Warm-up, untimed: the pool's connections open, statements are prepared.
+    await client.unfinished();
+    for (let i = 0; i < IN_FLIGHT; i += 1) await client.add(-1 - i);
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < SINGLE) {
+          const seq = next++;
+          await client.add(seq);
+        }
+      }),
+    );
+    const singleMs = performance.now() - started;
+    const bulkMs = await addBulk({ addMany: (s) => client.addMany(s.map((x) => x + 1_000_000)) }, JOBS);
+    return { singlePerSecond: SINGLE / (singleMs / 1000), bulkPerSecond: JOBS / (bulkMs / 1000) };
+  } finally {
+    await client.close();
+    await dropSchema(ctx);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// W2: drain with worker processes.
+
+interface DrainResult {
+  /** Jobs per second from the first handler start to the last job recorded as completed. */
+  perSecond: number;
+  drainMs: number;
+  /** From the go signal (includes each worker's start-up) to all completed. */
+  fromGoMs: number;
+  bulkAddPerSecond: number;
+  runs: number;
+  peakRssMiB: number;
+  connections: number;
+  error?: string;
+}
+
+function spawnChild(adapterName: SystemName, ctx: SchemaContext): { child: ChildProcess; messages: ChildMessage[]; ready: Promise<void>; result: Promise<ChildResult> } {
+  const child = fork(CHILD, [adapterName, SERVER_URL, ctx.schema, ctx.applicationName, String(CONCURRENCY)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.add(child);
+  const messages: ChildMessage[] = [];
+  let onReady: () => void = () => {};
+  let onResult: (r: ChildResult) => void = () => {};
+  let onFail: (e: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    onFail = reject;
+  });
+  const result = new Promise<ChildResult>((resolve, reject) => {
+    onResult = resolve;
+    const previous = onFail;
+    onFail = (e) => {
+      previous(e);
+      reject(e);
+    };
+  });
+  result.catch(() => {});
+  ready.catch(() => {});
+  child.on('message', (message: ChildMessage) => {
+    messages.push(message);
+    if (message.type === 'ready') onReady();
+    if (message.type === 'result') onResult(message);
+    if (message.type === 'error') onFail(new Error(message.error));
+  });
+  child.on('exit', (code) => {
+    children.delete(child);
+    onFail(new Error(`worker process exited with code ${code}`));
+  });
+  return { child, messages, ready, result };
+}
+
+async function drain(adapter: Adapter, processes: number, options: { ctx?: SchemaContext; keepSchema?: boolean; preloaded?: boolean } = {}): Promise<DrainResult> {
+  const ctx = options.ctx ?? (await freshSchema(adapter));
+  const client = await adapter.openClient(ctx);
+  const spawned: ReturnType<typeof spawnChild>[] = [];
+  try {
+    const bulkMs = options.preloaded ? Number.NaN : await addBulk(client, JOBS);
+    const initiallyUnfinished = await client.unfinished();
+    for (let i = 0; i < processes; i += 1) spawned.push(spawnChild(adapter.name, ctx));
+    await Promise.all(spawned.map((s) => s.ready));
+    const connections = sampleConnections(ctx.applicationName);
+    const goAbs = nowAbs();
+    for (const s of spawned) s.child.send({ type: 'go' });
+    const runsSoFar = () =>
+      spawned.reduce((sum, s) => {
+        for (let i = s.messages.length - 1; i >= 0; i -= 1) {
+          const m = s.messages[i]!;
+          if (m.type === 'progress') return sum + m.runs;
+        }
+        return sum;
+      }, 0);
+    const failure = Promise.race(spawned.map((s) => s.result.then(() => new Promise<never>(() => {})))).catch((e: Error) => e);
+    let error: string | undefined;
+    // Handlers first (cheap, over IPC), then the database: done when nothing is left unfinished.
+    const handled = await Promise.race([waitUntil(async () => runsSoFar() >= initiallyUnfinished, 5, DRAIN_TIMEOUT_MS), failure]);
+    if (handled instanceof Error) error = handled.message;
+    else if (!handled) error = `timeout: ${runsSoFar()} of ${initiallyUnfinished} handled`;
+    let endAbs = nowAbs();
+    if (!error) {
+      const done = await waitUntil(async () => (await client.unfinished()) === 0, 2, 30_000);
+      endAbs = nowAbs();
+      if (!done) error = `timeout: ${await client.unfinished()} jobs still unfinished after every handler ran`;
+    }
+    const peakConnections = await connections.stop();
+    for (const s of spawned) if (s.child.connected) s.child.send({ type: 'stop' });
+    const results = await Promise.all(spawned.map((s) => Promise.race([s.result, sleep(30_000).then(() => null)]).catch(() => null)));
+    const finished = results.filter((r): r is ChildResult => r !== null);
+    for (const r of finished) if (r.error) error ??= r.error;
+    const firstStart = Math.min(...finished.map((r) => r.firstStartAbs ?? Number.POSITIVE_INFINITY));
+    const drainMs = endAbs - firstStart;
+    return {
+      perSecond: error ? Number.NaN : initiallyUnfinished / (drainMs / 1000),
+      drainMs,
+      fromGoMs: endAbs - goAbs,
+      bulkAddPerSecond: JOBS / (bulkMs / 1000),
+      runs: finished.reduce((sum, r) => sum + r.runs, 0),
+      peakRssMiB: Math.max(...finished.map((r) => r.maxRssKiB / 1024)),
+      connections: peakConnections,
+      ...(error ? { error } : {}),
+    };
+  } finally {
+    for (const s of spawned) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    await client.close();
+    if (!options.keepSchema) await dropSchema(ctx);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// W3: pickup latency, one process.
+
+interface LatencyResult {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  started: number;
+  addRatePerSecond: number;
+  error?: string;
+}
+
+async function latency(adapter: Adapter): Promise<LatencyResult> {
+  const ctx = await freshSchema(adapter);
+  const client = await adapter.openClient(ctx);
+  const starts = new Float64Array(LATENCY_JOBS).fill(Number.NaN);
+  const returns = new Float64Array(LATENCY_JOBS).fill(Number.NaN);
+  let started = 0;
+  const worker = await adapter.startWorker(ctx, {
+    concurrency: CONCURRENCY,
+    handler: (seq) => {
+      if (seq >= 0 && seq < LATENCY_JOBS && Number.isNaN(starts[seq]!)) {
+        starts[seq] = performance.now();
+        started += 1;
+      }
+    },
+  });
+  try {
+    await client.unfinished();
+    await sleep(1500); // idle: the worker has settled into waiting for work
+    const interval = 1000 / LATENCY_RATE;
+    const t0 = performance.now();
+    const adds: Promise<void>[] = [];
+    for (let i = 0; i < LATENCY_JOBS; i += 1) {
+      const wait = t0 + i * interval - performance.now();
+      if (wait > 0) await sleep(wait);
+      adds.push(client.add(i).then(() => void (returns[i] = performance.now())));
+    }
+    await Promise.all(adds);
+    const addRatePerSecond = LATENCY_JOBS / ((performance.now() - t0) / 1000);
+    const ok = await waitUntil(async () => started >= LATENCY_JOBS, 5, 30_000);
+    const lat: number[] = [];
+    for (let i = 0; i < LATENCY_JOBS; i += 1) if (!Number.isNaN(starts[i]!)) lat.push(starts[i]! - returns[i]!);
+    lat.sort((a, b) => a - b);
+    return {
+      p50: percentile(lat, 50),
+      p95: percentile(lat, 95),
+      p99: percentile(lat, 99),
+      max: lat[lat.length - 1] ?? Number.NaN,
+      started,
+      addRatePerSecond,
+      ...(ok ? {} : { error: `only ${started} of ${LATENCY_JOBS} jobs started within 30 s` }),
+    };
+  } finally {
+    await worker.stop();
+    await client.close();
+    await dropSchema(ctx);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// W4: fail once, then succeed.
+
+interface RetryResult {
+  allDoneMs: number;
+  fromStartMs: number;
+  lost: number;
+  ranMoreThanTwice: number;
+  ranOnce: number;
+  error?: string;
+}
+
+async function retry(adapter: Adapter): Promise<RetryResult> {
+  const ctx = await freshSchema(adapter);
+  const client = await adapter.openClient(ctx);
+  const runs = new Int32Array(RETRY_JOBS);
+  let firstStart = Number.NaN;
+  try {
+    await addBulk(client, RETRY_JOBS);
+    const t0 = performance.now();
+    const worker = await adapter.startWorker(ctx, {
+      concurrency: CONCURRENCY,
+      mayFail: true,
+      handler: (seq) => {
+        if (Number.isNaN(firstStart)) firstStart = performance.now();
+        runs[seq]! += 1;
+        if (runs[seq] === 1) throw new Error('fails on its first run');
+      },
+    });
+    let error: string | undefined;
+    let tDone = Number.NaN;
+    try {
+      const done = await waitUntil(async () => (await client.unfinished()) === 0, 5, 60_000);
+      tDone = performance.now();
+      if (!done) error = `timeout: ${await client.unfinished()} jobs unfinished after 60 s`;
+    } finally {
+      await worker.stop();
+    }
+    const lost = await client.unfinished();
+    let ranMoreThanTwice = 0;
+    let ranOnce = 0;
+    for (const n of runs) {
+      if (n > 2) ranMoreThanTwice += 1;
+      if (n === 1) ranOnce += 1;
+    }
+    return { allDoneMs: tDone - firstStart, fromStartMs: tDone - t0, lost, ranMoreThanTwice, ranOnce, ...(error ? { error } : {}) };
+  } finally {
+    await client.close();
+    await dropSchema(ctx);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large table (Facteur only): finished jobs in the table, then the W2 drain; and the claim's plan.
+
+/** A Db that, instead of running the claim statement, hands it over (text and parameters) and returns no row. */
+function capturingDb(db: Db, sink: { text?: string; params?: readonly unknown[] }): Db {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'query') {
+        return async (text: string, params?: readonly unknown[]) => {
+          if (text.includes('FOR UPDATE SKIP LOCKED') && text.includes("SET status = 'processing'")) {
+            sink.text = text;
+            sink.params = params;
+            return { rows: [], rowCount: 0 };
+          }
+          return target.query(text, params);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of Facteur's own claim statement, as the worker sends it, rolled back. */
+async function claimPlan(ctx: SchemaContext, limit: number): Promise<{ custom: string; generic: string }> {
+  const db = await connect({ url: urlWithSchema(SERVER_URL, ctx.schema), applicationName: 'bench-queue-explain', maxConnections: 1 });
+  const sink: { text?: string; params?: readonly unknown[] } = {};
+  try {
+    await new Queue(capturingDb(db, sink)).claim({ tasks: ['noop'], limit, workerId: 'bench-explain', leaseMs: 30_000 });
+  } finally {
+    await db.close();
+  }
+  if (!sink.text) return { custom: '(claim statement not captured)', generic: '' };
+  const client = new pg.Client({ connectionString: urlWithSchema(SERVER_URL, ctx.schema), application_name: 'bench-queue-explain' });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const custom = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sink.text}`, [...(sink.params ?? [])]);
+    await client.query('ROLLBACK');
+    let generic = '';
+    try {
+      // What a named prepared statement may switch to after five executions.
+      await client.query('BEGIN');
+      await client.query("SET LOCAL plan_cache_mode = 'force_generic_plan'");
+      await client.query(`PREPARE bench_claim(text[], int, text, float8, boolean) AS ${sink.text}`);
+      const literal = (v: unknown) => (Array.isArray(v) ? `ARRAY[${v.map((x) => pg.escapeLiteral(String(x))).join(',')}]::text[]` : typeof v === 'string' ? pg.escapeLiteral(v) : String(v));
+      const g = await client.query(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_claim(${(sink.params ?? []).map(literal).join(', ')})`);
+      generic = g.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+    } catch (e) {
+      generic = `(generic plan not captured: ${(e as Error).message})`;
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+      await client.query('DEALLOCATE ALL').catch(() => {});
+    }
+    return { custom: custom.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'), generic };
+  } finally {
+    await client.end();
+  }
+}
+
+async function insertFinished(ctx: SchemaContext, count: number): Promise<number> {
+  const client = new pg.Client({ connectionString: urlWithSchema(SERVER_URL, ctx.schema), application_name: 'bench-queue-runner' });
+  await client.connect();
+  const started = performance.now();
+  try {
+    const step = 200_000;
+    for (let done = 0; done < count; done += step) {
+      const n = Math.min(step, count - done);
+      // Finished jobs as the worker leaves them, each with its attempt row.
+      await client.query(
+        `WITH jobs AS (
+           INSERT INTO processing_queue (task, payload, status, attempts, created_at, started_at, completed_at, updated_at, locked_by)
+           SELECT 'noop', jsonb_build_object('seq', -g), 'completed', 1, now() - interval '1 hour', now() - interval '1 hour',
+                  now() - interval '1 hour', now() - interval '1 hour', 'bench-history'
+             FROM generate_series(1, $1::int) g
+           RETURNING id, started_at
+         )
+         INSERT INTO job_attempts (job_id, attempt, worker, started_at, finished_at, outcome, duration_ms)
+         SELECT id, 1, 'bench-history', started_at, started_at, 'completed', 0 FROM jobs`,
+        [n],
+      );
+    }
+    await client.query('VACUUM ANALYZE processing_queue');
+    await client.query('VACUUM ANALYZE job_attempts');
+  } finally {
+    await client.end();
+  }
+  return performance.now() - started;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+type PerSystem<T> = Partial<Record<SystemName, T[]>>;
+const results = {
+  w1: {} as PerSystem<W1Result>,
+  w2one: {} as PerSystem<DrainResult>,
+  w2two: {} as PerSystem<DrainResult>,
+  w3: {} as PerSystem<LatencyResult>,
+  w4: {} as PerSystem<RetryResult>,
+  big: { drains: [] as DrainResult[], finished: 0, insertMs: 0, plan: null as null | { custom: string; generic: string }, emptyPlan: null as null | { custom: string; generic: string } },
+};
+
+function push<T>(bucket: PerSystem<T>, system: SystemName, value: T): void {
+  (bucket[system] ??= []).push(value);
+}
+
+async function serverFacts(): Promise<Record<string, string>> {
+  const facts: Record<string, string> = {};
+  for (const setting of ['server_version', 'fsync', 'synchronous_commit', 'shared_buffers', 'max_connections', 'wal_level']) {
+    const { rows } = await admin.query(`SHOW ${setting}`);
+    facts[setting] = String(Object.values(rows[0] as Record<string, unknown>)[0]);
+  }
+  const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend'");
+  facts.client_backends_at_start = String(rows[0]!.n);
+  return facts;
+}
+
+const adapters = new Map<SystemName, Adapter>();
+for (const name of SYSTEM_LIST) adapters.set(name, await loadAdapter(name));
+const startedAt = new Date();
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  loadavgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  loadavgAtEnd: [] as number[],
+  node: process.version,
+  note: opts.note,
+};
+const server = await serverFacts();
+log(`queue benchmark: ${ROUNDS} round(s), systems ${SYSTEM_LIST.join(', ')}, workloads ${[...WORKLOADS].join(', ')}; load ${machine.loadavgAtStart.join(' ')}`);
+
+try {
+  for (let round = 0; round < ROUNDS; round += 1) {
+    // Alternate: each round starts with the next system.
+    const order = SYSTEM_LIST.map((_, i) => SYSTEM_LIST[(i + round) % SYSTEM_LIST.length]!);
+    if (WORKLOADS.has('w1')) {
+      for (const name of order) {
+        const r = await w1(adapters.get(name)!);
+        push(results.w1, name, r);
+        log(`round ${round + 1} W1 ${name}: one at a time ${fmt(r.singlePerSecond)}/s, bulk ${fmt(r.bulkPerSecond)}/s`);
+      }
+    }
+    if (WORKLOADS.has('w2')) {
+      for (const processes of [1, 2]) {
+        for (const name of order) {
+          const r = await drain(adapters.get(name)!, processes);
+          push(processes === 1 ? results.w2one : results.w2two, name, r);
+          log(`round ${round + 1} W2 ${name} ×${processes}: ${fmt(r.perSecond)} jobs/s (${Math.round(r.drainMs)} ms, from go ${Math.round(r.fromGoMs)} ms), runs ${r.runs}, RSS ${fmt(r.peakRssMiB)} MiB, ${r.connections} conn${r.error ? `, ERROR ${r.error}` : ''}`);
+        }
+      }
+    }
+    if (WORKLOADS.has('w3')) {
+      for (const name of order) {
+        const r = await latency(adapters.get(name)!);
+        push(results.w3, name, r);
+        log(`round ${round + 1} W3 ${name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} max ${fmt(r.max)} ms (adds at ${fmt(r.addRatePerSecond)}/s)${r.error ? `, ERROR ${r.error}` : ''}`);
+      }
+    }
+    if (WORKLOADS.has('w4')) {
+      for (const name of order) {
+        const r = await retry(adapters.get(name)!);
+        push(results.w4, name, r);
+        log(`round ${round + 1} W4 ${name}: all done in ${fmt(r.allDoneMs)} ms, lost ${r.lost}, ran >2× ${r.ranMoreThanTwice}${r.error ? `, ERROR ${r.error}` : ''}`);
+      }
+    }
+  }
+
+  if (WORKLOADS.has('big') && adapters.has('facteur')) {
+    const facteur = adapters.get('facteur')!;
+    // The claim's plan on a table holding only the pending jobs, for comparison.
+    {
+      const ctx = await freshSchema(facteur);
+      const client = await facteur.openClient(ctx);
+      await addBulk(client, JOBS);
+      await client.close();
+      results.big.emptyPlan = await claimPlan(ctx, CONCURRENCY + 100);
+      await dropSchema(ctx);
+    }
+    const ctx = await freshSchema(facteur);
+    try {
+      log(`big: inserting ${FINISHED.toLocaleString('en')} finished jobs (and their attempt rows)`);
+      results.big.insertMs = await insertFinished(ctx, FINISHED);
+      results.big.finished = FINISHED;
+      log(`big: inserted in ${Math.round(results.big.insertMs / 1000)} s`);
+      for (let round = 0; round < ROUNDS; round += 1) {
+        if (round === 0) {
+          const client = await facteur.openClient(ctx);
+          await addBulk(client, JOBS);
+          await client.close();
+          results.big.plan = await claimPlan(ctx, CONCURRENCY + 100);
+        }
+        // Round 1 drains the jobs the plan was taken with; the others add their own.
+        const r = await drain(facteur, 1, { ctx, keepSchema: true, preloaded: round === 0 });
+        results.big.drains.push(r);
+        log(`big round ${round + 1}: ${fmt(r.perSecond)} jobs/s with ${(FINISHED + round * JOBS).toLocaleString('en')}+ finished jobs in the table${r.error ? `, ERROR ${r.error}` : ''}`);
+      }
+    } finally {
+      await dropSchema(ctx);
+    }
+  }
+} finally {
+  await dropAll();
+  machine.loadavgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report.
+
+const finishedAt = new Date();
+const settings = Object.fromEntries([...adapters].map(([name, a]) => [name, a.settings]));
+const ms = (v: number) => v;
+
+function column<T>(bucket: PerSystem<T>, pick: (r: T) => number): Partial<Record<SystemName, Spread | null>> {
+  return Object.fromEntries(SYSTEM_LIST.map((name) => [name, spread((bucket[name] ?? []).map(pick))]));
+}
+
+const summary = {
+  'W1 add one at a time, 16 in flight (jobs/s)': column(results.w1, (r) => r.singlePerSecond),
+  [`W1 bulk add, ${BULK} per call (jobs/s)`]: column(results.w1, (r) => r.bulkPerSecond),
+  [`W2 drain ${JOBS} jobs, 1 process (jobs/s)`]: column(results.w2one, (r) => r.perSecond),
+  [`W2 drain ${JOBS} jobs, 2 processes (jobs/s)`]: column(results.w2two, (r) => r.perSecond),
+  'W3 pickup latency p50 (ms)': column(results.w3, (r) => ms(r.p50)),
+  'W3 pickup latency p95 (ms)': column(results.w3, (r) => ms(r.p95)),
+  'W3 pickup latency p99 (ms)': column(results.w3, (r) => ms(r.p99)),
+  'W3 pickup latency max (ms)': column(results.w3, (r) => ms(r.max)),
+  [`W4 ${RETRY_JOBS} jobs failing once: time to all done (s)`]: column(results.w4, (r) => r.allDoneMs / 1000),
+  'W4 jobs lost': column(results.w4, (r) => r.lost),
+  'W4 jobs run more than twice': column(results.w4, (r) => r.ranMoreThanTwice),
+  'Worker peak RSS, 1 process, W2 (MiB)': column(results.w2one, (r) => r.peakRssMiB),
+  'Connections used, 1 worker process, W2': column(results.w2one, (r) => r.connections),
+  'Connections used, 2 worker processes, W2': column(results.w2two, (r) => r.connections),
+};
+
+function median(bucket: Partial<Record<SystemName, Spread | null>>, name: SystemName): number {
+  return bucket[name]?.median ?? Number.NaN;
+}
+
+interface Target {
+  target: string;
+  value: string;
+  met: boolean | null;
+}
+
+function ratio(a: number, b: number): number {
+  return a / b;
+}
+
+const targets: Target[] = [];
+{
+  const s = summary;
+  const w2one = s[`W2 drain ${JOBS} jobs, 1 process (jobs/s)`]!;
+  const w2two = s[`W2 drain ${JOBS} jobs, 2 processes (jobs/s)`]!;
+  const single = s['W1 add one at a time, 16 in flight (jobs/s)']!;
+  const bulk = s[`W1 bulk add, ${BULK} per call (jobs/s)`]!;
+  const p50 = s['W3 pickup latency p50 (ms)']!;
+  const p99 = s['W3 pickup latency p99 (ms)']!;
+  const w4 = s[`W4 ${RETRY_JOBS} jobs failing once: time to all done (s)`]!;
+  const rss = s['Worker peak RSS, 1 process, W2 (MiB)']!;
+  const f = 'facteur' as const;
+  const gw = 'graphile-worker' as const;
+  const pb = 'pg-boss' as const;
+  const add = (target: string, value: number, goal: (v: number) => boolean, shown: string) =>
+    targets.push({ target, value: shown, met: Number.isFinite(value) ? goal(value) : null });
+  let v = ratio(median(w2one, f), median(w2one, gw));
+  add('W2 drain, 1 process ≥ 1.5 × graphile-worker', v, (x) => x >= 1.5, `${fmt(v)} ×`);
+  v = ratio(median(w2two, f), median(w2one, f));
+  add('W2 drain, 2 processes ≥ 1 process', v, (x) => x >= 1, `${fmt(v)} ×`);
+  v = ratio(median(p50, f), median(p50, gw));
+  add('W3 p50 ≤ graphile-worker', v, (x) => x <= 1, `${fmt(median(p50, f))} vs ${fmt(median(p50, gw))} ms (${fmt(v)} ×)`);
+  v = ratio(median(p99, f), median(p99, gw));
+  add('W3 p99 ≤ graphile-worker', v, (x) => x <= 1, `${fmt(median(p99, f))} vs ${fmt(median(p99, gw))} ms (${fmt(v)} ×)`);
+  v = ratio(median(single, f), median(single, gw));
+  add('W1 one at a time ≥ 1.5 × graphile-worker', v, (x) => x >= 1.5, `${fmt(v)} ×`);
+  v = ratio(median(bulk, f), Math.max(median(bulk, gw), median(bulk, pb)));
+  add('W1 bulk ≥ both peers', v, (x) => x >= 1, `${fmt(v)} × the faster peer`);
+  v = ratio(median(w4, f), Math.min(median(w4, gw), median(w4, pb)));
+  add('W4 fastest of the three', v, (x) => x < 1, `${fmt(v)} × the faster peer's time`);
+  const lost = (results.w4.facteur ?? []).reduce((n, r) => n + r.lost + r.ranMoreThanTwice, 0);
+  add('W4 Facteur: 0 lost, 0 run more than twice (all rounds)', results.w4.facteur ? lost : Number.NaN, (x) => x === 0, `${lost}`);
+  v = ratio(median(rss, f), Math.min(median(rss, gw), median(rss, pb)));
+  add('Worker RSS ≤ the peers’', v, (x) => x <= 1, `${fmt(median(rss, f))} MiB vs ${fmt(Math.min(median(rss, gw), median(rss, pb)))} MiB (${fmt(v)} ×)`);
+  const big = spread(results.big.drains.map((r) => r.perSecond));
+  if (big) {
+    v = ratio(big.median, median(w2one, f));
+    add(`Drain with ${results.big.finished.toLocaleString('en')} finished jobs within 20 % of the empty table`, v, (x) => x >= 0.8, `${fmt(big.median)} vs ${fmt(median(w2one, f))} jobs/s (${fmt(v)} ×)`);
+  }
+}
+
+const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+const json = {
+  benchmark: 'queue',
+  startedAt: startedAt.toISOString(),
+  finishedAt: finishedAt.toISOString(),
+  parameters: { rounds: ROUNDS, jobs: JOBS, single: SINGLE, inFlight: IN_FLIGHT, bulk: BULK, latencyJobs: LATENCY_JOBS, latencyRate: LATENCY_RATE, retryJobs: RETRY_JOBS, finished: FINISHED, concurrency: CONCURRENCY, workloads: [...WORKLOADS] },
+  machine,
+  server,
+  settings,
+  summary,
+  targets,
+  raw: results,
+};
+
+const lines: string[] = [];
+lines.push(`# Queue benchmark, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+lines.push('');
+lines.push(
+  `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; PostgreSQL ${server.server_version} on loopback, fsync ${server.fsync}, synchronous_commit ${server.synchronous_commit}, shared_buffers ${server.shared_buffers}. ` +
+    `Load average ${machine.loadavgAtStart.join(' / ')} at the start, ${machine.loadavgAtEnd.join(' / ')} at the end; ${server.client_backends_at_start} client connections on the server at the start.` +
+    (machine.note ? ` ${machine.note}` : ''),
+);
+lines.push('');
+lines.push(
+  `${ROUNDS} round(s), systems alternating (each round starts with the next), a fresh schema per workload and system. No-op jobs, concurrency ${CONCURRENCY} everywhere. Medians, (min–max) over the rounds.`,
+);
+lines.push('');
+lines.push(`| | ${SYSTEM_LIST.join(' | ')} |`);
+lines.push(`|---|${SYSTEM_LIST.map(() => '---').join('|')}|`);
+for (const [label, bucket] of Object.entries(summary)) {
+  const digits = label.includes('(s)') ? 3 : label.includes('(ms)') ? 3 : 3;
+  lines.push(`| ${label} | ${SYSTEM_LIST.map((name) => fmtSpread(bucket[name] ?? null, '', digits)).join(' | ')} |`);
+}
+if (results.big.drains.length > 0) {
+  lines.push('');
+  lines.push(
+    `Facteur, W2 drain (1 process) with ${results.big.finished.toLocaleString('en')} completed jobs (and as many attempt rows) already in the table: ${fmtSpread(spread(results.big.drains.map((r) => r.perSecond)))} jobs/s (inserting them took ${Math.round(results.big.insertMs / 1000)} s).`,
+  );
+}
+lines.push('');
+lines.push('## Targets (issue 8), from this run');
+lines.push('');
+lines.push('| target | Facteur | met |');
+lines.push('|---|---|---|');
+for (const t of targets) lines.push(`| ${t.target} | ${t.value} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`);
+lines.push('');
+lines.push('## Settings');
+lines.push('');
+for (const [name, s] of Object.entries(settings)) {
+  lines.push(`- **${name}**: ${Object.entries(s).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+}
+lines.push('');
+lines.push('## How each number is taken');
+lines.push('');
+lines.push(
+  [
+    `- W1: ${SINGLE} single adds from ${IN_FLIGHT} concurrent loops after ${IN_FLIGHT} untimed warm-up adds; then ${JOBS} jobs in calls of ${BULK}, on the same fresh schema.`,
+    `- W2: ${JOBS} jobs added in bulk, then 1 or 2 worker processes (node bench/queue/child.ts, only the measured library loaded) told to start at once; rate = jobs / (all jobs recorded completed in the database − first handler start). Peak RSS: the worker process's own process.resourceUsage().maxRSS. Connections: peak count in pg_stat_activity of the worker's application_name, sampled every 50 ms.`,
+    `- W3: a worker started in this process, left idle 1.5 s; ${LATENCY_JOBS} jobs added one at a time at ${LATENCY_RATE}/s; latency = handler start − the add call's return (performance.now()).`,
+    `- W4: ${RETRY_JOBS} jobs added in bulk; the handler throws on a job's first run; time = all recorded completed in the database − first handler start. Lost = jobs not completed at the end; runs counted in the handler.`,
+  ].join('\n'),
+);
+if (results.big.plan) {
+  lines.push('');
+  lines.push(`## Facteur's claim plan (EXPLAIN ANALYZE, rolled back), ${results.big.finished.toLocaleString('en')} finished + ${JOBS} pending jobs`);
+  lines.push('');
+  lines.push('```');
+  lines.push(results.big.plan.custom);
+  lines.push('```');
+  lines.push('');
+  lines.push('Generic plan (what a named prepared statement may switch to):');
+  lines.push('');
+  lines.push('```');
+  lines.push(results.big.plan.generic);
+  lines.push('```');
+}
+if (results.big.emptyPlan) {
+  lines.push('');
+  lines.push(`Same claim, table holding only the ${JOBS} pending jobs:`);
+  lines.push('');
+  lines.push('```');
+  lines.push(results.big.emptyPlan.custom);
+  lines.push('```');
+}
+const errors = Object.entries(results)
+  .flatMap(([w, bucket]) =>
+    w === 'big'
+      ? (bucket as typeof results.big).drains.map((r) => (r.error ? `big: ${r.error}` : ''))
+      : Object.entries(bucket as PerSystem<{ error?: string }>).flatMap(([name, rs]) => (rs ?? []).map((r) => (r.error ? `${w} ${name}: ${r.error}` : ''))),
+  )
+  .filter(Boolean);
+if (errors.length > 0) {
+  lines.push('');
+  lines.push('## Errors');
+  lines.push('');
+  for (const e of errors) lines.push(`- ${e}`);
+}
+const markdown = lines.join('\n') + '\n';
+
+await mkdir(opts.out, { recursive: true });
+await writeFile(`${opts.out}/queue-${stamp}.json`, JSON.stringify(json, null, 2) + '\n');
+await writeFile(`${opts.out}/queue-${stamp}.md`, markdown);
+process.stdout.write(markdown);
+log(`wrote ${opts.out}/queue-${stamp}.{json,md}`);
+await admin.end();

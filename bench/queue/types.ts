@@ -1,0 +1,62 @@
+/**
+ * One small interface in front of each queue under test (Facteur, graphile-worker, pg-boss), so
+ * the workloads in run.ts are written once and run unchanged against all three.
+ */
+
+export type SystemName = 'facteur' | 'graphile-worker' | 'pg-boss';
+
+export const SYSTEMS: readonly SystemName[] = ['facteur', 'graphile-worker', 'pg-boss'];
+
+/** Where a system's tables live: a schema of its own on the shared server, made for this run. */
+export interface SchemaContext {
+  /** The server's URL, without any search_path. */
+  serverUrl: string;
+  /** The schema this system installs into (created by install(), dropped by the runner). */
+  schema: string;
+  /** The application_name its connections carry (pg_stat_activity counts per name). */
+  applicationName: string;
+}
+
+/**
+ * Runs one job's work. `seq` is the number the job was added with (its payload), so the runner can
+ * count runs per job. Throwing fails the attempt.
+ */
+export type JobHandler = (seq: number) => void | Promise<void>;
+
+export interface WorkerSpec {
+  concurrency: number;
+  handler: JobHandler;
+  /** The handler may throw (W4): systems whose fastest batch mode cannot fail one job pick a per-job mode. */
+  mayFail?: boolean;
+}
+
+/** Adds jobs and counts them; one pool of its own, apart from any worker's. */
+export interface QueueClient {
+  /** Adds one no-op job whose payload is `{ seq }`. */
+  add(seq: number): Promise<void>;
+  /** Adds many in one call. */
+  addMany(seqs: readonly number[]): Promise<void>;
+  /** Jobs not finished successfully yet (pending, running, waiting to retry, or failed for good). */
+  unfinished(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface RunningWorker {
+  /** Stops claiming, lets running jobs finish, records their outcomes, closes its connections. */
+  stop(): Promise<void>;
+}
+
+export interface Adapter {
+  name: SystemName;
+  /** The settings used, as written beside the numbers. */
+  settings: Record<string, string | number | boolean>;
+  /** Creates the schema and the system's tables (and the queue, where the system has named queues). */
+  install(ctx: SchemaContext): Promise<void>;
+  openClient(ctx: SchemaContext): Promise<QueueClient>;
+  startWorker(ctx: SchemaContext, spec: WorkerSpec): Promise<RunningWorker>;
+}
+
+/** The process-wide high-resolution clock on an absolute scale (ms since the epoch), comparable across processes. */
+export function nowAbs(): number {
+  return performance.timeOrigin + performance.now();
+}
