@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { InvalidInputError, errorMessage } from '../errors.ts';
 import { extractInvoiceFile, isInvoiceError, TERMS, type NormalisedInvoice, type TermId } from '../invoices/index.ts';
+import { exportRows, toCsv } from '../invoices/export.ts';
 import { invoiceStatus } from '../invoices/reads.ts';
 import { acceptFile, storeInvoices, type StoredInvoice } from '../invoices/store.ts';
 import { integer, withFacteur } from './context.ts';
@@ -90,6 +91,22 @@ export function registerInvoiceCommands(program: Command): void {
         for (const item of refused) console.log(`  refused ${item.file}: ${item.message}`);
       }
       if (refused.length > 0) throw new InvalidInputError('FILES_REFUSED', `${refused.length} file${refused.length === 1 ? ' was' : 's were'} refused; the others are queued.`);
+    });
+
+  program
+    .command('export')
+    .description('the extracted invoices received since a date, one row per invoice, as CSV or JSON')
+    .requiredOption('--since <date>', 'YYYY-MM-DD')
+    .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
+    .addOption(new Option('--lang <lang>', 'CSV column names and number format').choices(['fr', 'en']).default('fr'))
+    .action(async (options: { since: string; format: 'csv' | 'json'; lang: 'fr' | 'en' }) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.since) || Number.isNaN(Date.parse(`${options.since}T00:00:00Z`))) {
+        throw new InvalidInputError('INVALID_DATE', `--since must be a date such as 2026-01-01 (got ${JSON.stringify(options.since)}).`);
+      }
+      await withFacteur(async ({ db }) => {
+        const rows = await exportRows(db, OWNER, new Date(`${options.since}T00:00:00Z`));
+        process.stdout.write(options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, options.lang));
+      });
     });
 
   program

@@ -160,6 +160,19 @@ describe('facteur CLI', () => {
         expect(status).toMatchObject({ code: 0 });
         expect(status.stdout).toContain('b.xml: completed, attempt 1 of 3');
         expect(status.stdout).toContain(`n° OTHER-1 · ${invoice.fields['BT-2']} · ${invoice.fields['BT-112']} EUR`);
+        const csv = await facteur(['export', '--since', '2020-01-01'], env);
+        expect(csv.code).toBe(0);
+        const [header, ...rows] = csv.stdout.trimEnd().split('\r\n');
+        expect(header).toBe('Identifiant;Fichier;Statut;Format;Numéro de facture;Date de facture;Échéance;Fournisseur;N° TVA fournisseur;Client;Devise;Total HT;Total TVA;Total TTC;Net à payer;Reçue le');
+        const other = rows.find((row) => row.includes(';OTHER-1;'))!.split(';');
+        expect(other.slice(2, 5)).toEqual(['completed', 'ubl', 'OTHER-1']);
+        expect(other[7]).toBe(invoice.fields['BT-27']);
+        expect(other[13]).toBe(invoice.fields['BT-112']!.replace('.', ','));
+        const json = await facteur(['export', '--since', '2020-01-01', '--format', 'json'], env);
+        const exported = JSON.parse(json.stdout) as Record<string, string>[];
+        expect(exported.find((row) => row['BT-1'] === 'OTHER-1')).toMatchObject({ status: 'completed', 'BT-112': invoice.fields['BT-112'], fileName: 'b.xml' });
+        expect(await facteur(['export', '--since', 'yesterday'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--since must be a date/) });
+
         const missing = await facteur(['status', '00000000-0000-4000-8000-000000000000'], env);
         expect(missing).toMatchObject({ code: 2, stderr: 'facteur: No invoice 00000000-0000-4000-8000-000000000000.\n' });
       } finally {
