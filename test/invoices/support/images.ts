@@ -1,8 +1,14 @@
 // Images of PDF pages, as a scanner or a phone would deliver them: rendered by pdfjs on
 // @napi-rs/canvas at a chosen resolution, then optionally degraded (grey, a slight tilt, blur,
 // JPEG) or turned a quarter/half turn. Used by the OCR tests and the accuracy benchmark.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp from 'sharp';
+
+// Node has no FontFace: glyphs are drawn as paths (disableFontFace), and the 14 standard fonts a
+// PDF may use without embedding them come from pdfjs-dist's own folder.
+const STANDARD_FONTS = `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
 
 export interface PageImageOptions {
   readonly dpi: number;
@@ -14,7 +20,7 @@ export interface PageImageOptions {
 }
 
 export async function pageImage(pdf: Uint8Array, options: PageImageOptions): Promise<Uint8Array> {
-  const task = getDocument({ data: pdf.slice(), verbosity: 0, disableFontFace: false });
+  const task = getDocument({ data: pdf.slice(), verbosity: 0, disableFontFace: true, standardFontDataUrl: STANDARD_FONTS });
   try {
     const document = await task.promise;
     const page = await document.getPage(options.page ?? 1);

@@ -14,6 +14,7 @@ export interface FoundInvoice {
   fields: TermRecord;
   confidence: Partial<Record<TermId, number>>;
   vatBreakdown: TermRecord[];
+  lines: TermRecord[];
   validation: Finding[];
 }
 
@@ -239,6 +240,8 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
     totals['BT-109']?.value === vatBreakdown.reduce((s, r) => s + r.base, 0) &&
     totals['BT-110']?.value === vatBreakdown.reduce((s, r) => s + r.tax, 0);
 
+  const items = lineItemsOf(lines, [totals['BT-109']?.value, best(amounts.get('BT-106') ?? [])[0]?.value]);
+
   const validation: Finding[] = [];
   const unsure = Object.entries(confidence).filter(([, c]) => c < REVIEW_BELOW);
   if (unsure.length > 0) {
@@ -254,6 +257,7 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
     vatBreakdown: breakdownAgrees
       ? vatBreakdown.map((r) => ({ 'BT-116': formatCents(r.base), 'BT-117': formatCents(r.tax), 'BT-118': r.rate === 0 ? 'Z' : 'S', 'BT-119': formatCents(r.rate) }))
       : [],
+    lines: items,
     validation,
   };
 }
@@ -356,6 +360,67 @@ function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string>
   const name = street > 0 ? block[street - 1] : undefined;
   if (!name || /[:@]|\d{3}/.test(name)) return undefined;
   return { value: name, score: 0.7 };
+}
+
+/** Numbers as printed, any precision: quantities ("20,0000", "3") and unit prices ("5,5000"). */
+function numbersIn(text: string): Array<{ value: number; start: number; end: number; decimals: number }> {
+  return [...text.matchAll(/(?<![\w.,])\d+(?:[.,](\d+))?(?!\w|[.,]\d)/gu)].map((m) => ({
+    value: Number(m[0].replace(',', '.')),
+    start: m.index,
+    end: m.index + m[0].length,
+    decimals: m[1]?.length ?? 0,
+  }));
+}
+
+function lineItem(text: string, line: Line): { name: string; quantity: number; price: number; amount: number } | undefined {
+  const numbers = numbersIn(text);
+  for (const amount of findAmounts(text).reverse()) {
+    if (amount.value <= 0) continue;
+    const before = numbers.filter((n) => n.end <= amount.start);
+    const pair = before
+      .flatMap((q) => before.filter((p) => p.start > q.end).map((p) => ({ q, p })))
+      .find(({ q, p }) => q.value > 0 && Math.abs(q.value * p.value * 100 - amount.value) <= 1);
+    if (!pair) continue;
+    const name = line.cells
+      .filter((c) => c.start + c.text.length <= pair.q.start && /\p{L}{3}/u.test(c.text))
+      .sort((a, b) => b.text.length - a.text.length)[0]?.text;
+    // Which is the price: the one printed with cents when the other is a whole number.
+    const swapped = pair.p.decimals === 0 && pair.q.decimals >= 2;
+    const [quantity, price] = swapped ? [pair.p, pair.q] : [pair.q, pair.p];
+    if (name) return { name, quantity: quantity.value, price: price.value, amount: amount.value };
+  }
+  return undefined;
+}
+
+const quantityText = (q: number) => String(Math.round(q * 10000) / 10000);
+
+/**
+ * Line items where the table is readable: rows holding a quantity, a unit price and a line amount
+ * with quantity × price = amount, kept only when their amounts add up to the net total printed.
+ */
+function lineItemsOf(lines: readonly Line[], totals: ReadonlyArray<number | undefined>): TermRecord[] {
+  const rows: Array<{ name: string; quantity: number; price: number; amount: number }> = [];
+  let skip = 0;
+  for (const line of lines) {
+    if (skip > 0) {
+      skip -= 1;
+      continue;
+    }
+    // A row may put its amount on the line below its description (the FeRD layout does).
+    const next = lines[line.index + 1];
+    const joined = next && next.page === line.page && next.y0 - line.y1 < line.y1 - line.y0 ? `${line.text}${CELL_GAP}${next.text}` : undefined;
+    for (const [text, used] of [[line.text, 0], ...(joined ? [[joined, 1] as const] : [])] as const) {
+      const row = lineItem(text, line);
+      if (row) {
+        rows.push(row);
+        skip = used;
+        break;
+      }
+    }
+  }
+  const sum = rows.reduce((s, r) => s + r.amount, 0);
+  if (rows.length === 0 || !totals.some((t) => t === sum)) return [];
+  return rows.map((r, i) => ({ 'BT-126': String(i + 1), 'BT-153': r.name, 'BT-129': quantityText(r.quantity), 'BT-146': quantityText(r.price), 'BT-131': formatCents(r.amount) }));
 }
 
 interface VatRow {

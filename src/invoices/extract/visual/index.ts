@@ -25,7 +25,7 @@ export function invoiceFromWords(
     allowances: [],
     charges: [],
     vatBreakdown: found.vatBreakdown,
-    lines: [],
+    lines: found.lines,
     confidence: found.confidence,
     validation: found.validation,
   };

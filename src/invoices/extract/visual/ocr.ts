@@ -58,7 +58,9 @@ function tesseract(): Promise<TesseractWorker> {
 
 interface Reading {
   readonly words: Word[];
-  /** Mean word confidence weighted by length: how readable the page is this way up. */
+  /** Mean word confidence weighted by length, 0…100: how readable the page is this way up. */
+  readonly confidence: number;
+  /** The confidence discounted for pages that yield little text, to compare the ways up. */
   readonly quality: number;
 }
 
@@ -83,7 +85,8 @@ async function recognise(png: Buffer, dpi: number): Promise<Reading> {
       }
     }
   }
-  return { words, quality: letters === 0 ? 0 : (weighted / letters) * Math.min(1, letters / 200) };
+  const confidence = letters === 0 ? 0 : weighted / letters;
+  return { words, confidence, quality: confidence * Math.min(1, letters / 200) };
 }
 
 /** Most words of four letters or more are taller than wide: the text runs up or down the page. */
@@ -134,7 +137,7 @@ export async function ocrImage(input: Buffer | Uint8Array, page: number, limits:
   const upright = await recognise(grey, dpi);
   let best = { angle: 0, reading: upright };
   // Tesseract reads a sideways page as columns of tall words; an upside-down one, badly.
-  const tryAngles = isSideways(upright.words) ? [90, 270] : upright.quality < 60 ? [90, 180, 270] : [];
+  const tryAngles = isSideways(upright.words) ? [90, 270] : upright.confidence < 55 ? [90, 180, 270] : [];
   if (tryAngles.length > 0) {
     const small = await sharp(grey).resize({ width: Math.min(1200, info.width) }).png({ compressionLevel: 1 }).toBuffer();
     let bestQuality = tryAngles.length === 2 ? 0 : (await recognise(small, dpi / 2)).quality;
