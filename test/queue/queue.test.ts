@@ -241,6 +241,18 @@ describe.each(testDatabases())('queue on $name', (database) => {
     await queue.complete([{ id: claimed[0]!.id, lockToken: claimed[0]!.lockToken, durationMs: 1 }]);
     await sleep(100);
     expect(payloads).toHaveLength(3);
+
+    // In the caller's transaction: sent at its commit, and never for a rollback.
+    const third = await insertInvoice(db);
+    await db.transaction(async (tx) => {
+      await queue.enqueue({ invoiceId: third }, { tx });
+      throw new Error('rolled back');
+    }).catch(() => {});
+    await sleep(100);
+    expect(payloads).toHaveLength(3);
+    await db.transaction((tx) => queue.enqueue({ invoiceId: third }, { tx }));
+    await waitFor('notice at commit', async () => payloads.length === 4);
+    expect(payloads[3]).toBe(third);
     await unlisten();
   });
 
