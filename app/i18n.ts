@@ -363,7 +363,7 @@ export function formatDateTime(t: Messages, iso: string | null | undefined): str
 export function formatDuration(t: Messages, ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   const unit = (value: number, name: string, digits = 0) =>
-    new Intl.NumberFormat(t.tag, { style: 'unit', unit: name, unitDisplay: 'narrow', maximumFractionDigits: digits }).format(value);
+    new Intl.NumberFormat(t.tag, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: digits }).format(value);
   if (ms < 1_000) return unit(Math.round(ms), 'millisecond');
   if (ms < 60_000) return unit(ms / 1_000, 'second', 1);
   if (ms < 3_600_000) return `${unit(Math.floor(ms / 60_000), 'minute')} ${unit(Math.floor((ms % 60_000) / 1_000), 'second')}`;

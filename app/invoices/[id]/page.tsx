@@ -1,0 +1,9 @@
+import { requestLocale } from '../../locale.ts';
+import { InvoiceReview } from './review.tsx';
+
+export const dynamic = 'force-dynamic';
+
+export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <InvoiceReview locale={await requestLocale()} invoiceId={id} />;
+}
