@@ -362,21 +362,21 @@ function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string>
   return { value: name, score: 0.7 };
 }
 
-/** Numbers as printed, any precision: quantities ("20,0000", "3") and unit prices ("5,5000"). */
+/** Numbers as printed: amounts with thousands separators, and any precision ("20,0000", "3", "5,5000"). */
 function numbersIn(text: string): Array<{ value: number; start: number; end: number; decimals: number }> {
-  return [...text.matchAll(/(?<![\w.,])\d+(?:[.,](\d+))?(?!\w|[.,]\d)/gu)].map((m) => ({
-    value: Number(m[0].replace(',', '.')),
-    start: m.index,
-    end: m.index + m[0].length,
-    decimals: m[1]?.length ?? 0,
-  }));
+  const amounts = findAmounts(text).map((a) => ({ value: a.value / 100, start: a.start, end: a.end, decimals: 2 }));
+  const plain = [...text.matchAll(/(?<![\w.,])\d+(?:[.,](\d+))?(?!\w|[.,]\d)/gu)]
+    .map((m) => ({ value: Number(m[0].replace(',', '.')), start: m.index, end: m.index + m[0].length, decimals: m[1]?.length ?? 0 }))
+    .filter((n) => !amounts.some((a) => a.start < n.end && n.start < a.end));
+  return [...amounts, ...plain].sort((a, b) => a.start - b.start);
 }
 
-function lineItem(text: string, line: Line): { name: string; quantity: number; price: number; amount: number } | undefined {
+/** A row of the line table; with `wrapsAt`, the quantity and price come before it and the amount after. */
+function lineItem(text: string, line: Line, wrapsAt?: number): { name: string; quantity: number; price: number; amount: number } | undefined {
   const numbers = numbersIn(text);
   for (const amount of findAmounts(text).reverse()) {
-    if (amount.value <= 0) continue;
-    const before = numbers.filter((n) => n.end <= amount.start);
+    if (amount.value <= 0 || (wrapsAt !== undefined && amount.start < wrapsAt)) continue;
+    const before = numbers.filter((n) => n.end <= Math.min(amount.start, wrapsAt ?? amount.start));
     const pair = before
       .flatMap((q) => before.filter((p) => p.start > q.end).map((p) => ({ q, p })))
       .find(({ q, p }) => q.value > 0 && Math.abs(q.value * p.value * 100 - amount.value) <= 1);
@@ -410,7 +410,7 @@ function lineItemsOf(lines: readonly Line[], totals: ReadonlyArray<number | unde
     const next = lines[line.index + 1];
     const joined = next && next.page === line.page && next.y0 - line.y1 < line.y1 - line.y0 ? `${line.text}${CELL_GAP}${next.text}` : undefined;
     for (const [text, used] of [[line.text, 0], ...(joined ? [[joined, 1] as const] : [])] as const) {
-      const row = lineItem(text, line);
+      const row = lineItem(text, line, used === 1 ? line.text.length : undefined);
       if (row) {
         rows.push(row);
         skip = used;
