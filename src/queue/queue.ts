@@ -103,6 +103,8 @@ export interface QueueStats {
   failedLastHour: number;
 }
 
+/** An enqueue this large changes the table's shape enough to refresh the planner's statistics. */
+const BULK_ROWS = 1_000;
 const TASK_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -143,12 +145,13 @@ const CLAIM = `
      LIMIT $2
      FOR UPDATE SKIP LOCKED
   ), claimed AS (
+    -- By primary key from an array: a join on the CTE lets the planner pick a hash join over a
+    -- sequential scan of the whole table once it holds a few thousand rows.
     UPDATE processing_queue q
        SET status = 'processing', attempts = q.attempts + 1, lock_token = gen_random_uuid(),
            locked_by = $3, locked_until = now() + $4 * interval '1 millisecond',
            started_at = now(), updated_at = now()
-      FROM next
-     WHERE q.id = next.id
+     WHERE q.id = ANY (ARRAY(SELECT id FROM next))
     RETURNING q.*
   )
   SELECT claimed.*, ${statusNotice('claimed', '$5')} FROM claimed`;
@@ -387,6 +390,7 @@ export class Queue {
   readonly #backoff: Backoff;
   readonly #notify: boolean;
   readonly #notices: AfterCommitNotices;
+  #analyzedAt = 0;
 
   constructor(db: Db, options: QueueOptions = {}) {
     this.db = db;
@@ -439,12 +443,27 @@ export class Queue {
       );
       for (const row of live.rows) byInvoice.set(row.invoice_id!, { ...jobFromRow(row), created: false });
     }
+    if (rows.length >= BULK_ROWS && !options.tx) this.#refreshStatistics();
     if (this.#notify && !options.tx && result.rows.some((row) => row.created)) {
       this.#notices.add(result.rows.filter((row) => row.created && row.invoice_id !== null).map((row) => row.invoice_id!));
     }
     return rows.map((row) => (row.invoice_id === null ? others.shift() : byInvoice.get(row.invoice_id))).filter(
       (job): job is EnqueuedJob => job !== undefined,
     );
+  }
+
+  /**
+   * A bulk enqueue into a table the planner has no statistics for (new, or changed shape since the
+   * last autovacuum, which may be a minute away) makes the claim sort the whole backlog instead of
+   * walking the claim index: 10,000 fresh jobs drained at 5,600–7,000 jobs/s against 8,400–8,600
+   * after ANALYZE, here. So refresh them now, in the background, at most every 30 s per process.
+   */
+  #refreshStatistics(): void {
+    if (Date.now() - this.#analyzedAt < 30_000) return;
+    this.#analyzedAt = Date.now();
+    this.db.query('ANALYZE processing_queue').catch(() => {
+      // Statistics only steer plans; autovacuum refreshes them later anyway.
+    });
   }
 
   #validate(job: NewJob) {
