@@ -128,6 +128,8 @@ export class Worker {
   #flushScheduled = false;
   #dbFailures = 0;
   #retryTimer: NodeJS.Timeout | null = null;
+  /** Fires when the earliest retry this worker scheduled is due, rather than at the next poll. */
+  #retryDueTimer: { at: number; timer: NodeJS.Timeout } | null = null;
   #timers: NodeJS.Timeout[] = [];
   #unlisten: (() => Promise<void>) | null = null;
   /** Drain mode: the tick's end (ms since epoch); null when running continuously. */
@@ -401,7 +403,10 @@ export class Worker {
           permanent: isPermanent(s.error),
         })),
       );
-      for (const result of results) this.#counts[result.status === 'failed' ? 'failed' : 'retried'] += 1;
+      for (const result of results) {
+        this.#counts[result.status === 'failed' ? 'failed' : 'retried'] += 1;
+        if (result.status === 'pending') this.#wakeAt(result.runAt);
+      }
     }
     if (releases.length > 0) await this.#queue.release(releases.map((s) => s.outcome));
   }
@@ -514,6 +519,19 @@ export class Worker {
       if (this.#settled.length > 0) this.#flushSoon();
       this.#wake(true);
     }, delay);
+  }
+
+  #wakeAt(runAt: Date): void {
+    const at = runAt.getTime();
+    if (this.#retryDueTimer && this.#retryDueTimer.at <= at) return;
+    if (this.#retryDueTimer) clearTimeout(this.#retryDueTimer.timer);
+    // The database's clock decides; a few ms of margin for ours, and the poll covers any skew.
+    const timer = setTimeout(() => {
+      this.#retryDueTimer = null;
+      this.#wake(true);
+    }, Math.max(0, at - Date.now() + 5));
+    timer.unref();
+    this.#retryDueTimer = { at, timer };
   }
 
   #cancelRetry(): void {
