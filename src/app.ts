@@ -13,7 +13,7 @@ export interface Facteur {
   queue: Queue;
   tasks: TaskHandlers;
   logger: Logger;
-  createWorker(overrides?: { concurrency?: number; pollOnly?: boolean }): Worker;
+  createWorker(overrides?: { concurrency?: number; prefetch?: number; pollOnly?: boolean }): Worker;
   close(): Promise<void>;
 }
 
@@ -51,6 +51,7 @@ export async function openFacteur(config: Config, logger: Logger, options: { mig
         tasks,
         logger,
         concurrency: overrides.concurrency ?? config.concurrency,
+        prefetch: overrides.prefetch ?? config.prefetch,
         jobTimeoutMs: config.jobTimeoutMs,
         leaseMs: config.leaseMs,
         retentionMs: config.retentionMs,

@@ -35,6 +35,7 @@ const schema = z.object({
   CRON_SECRET: z.string().optional().transform((value) => (value ? value : undefined)),
   FACTEUR_AUTH: z.enum(['none', 'token', 'supabase']).optional().transform((value) => value ?? 'none'),
   FACTEUR_CONCURRENCY: integer(1, 1000, 4),
+  FACTEUR_PREFETCH: integer(0, 10_000, 0),
   FACTEUR_JOB_TIMEOUT_MS: integer(100, 24 * 3600_000, 5 * 60_000),
   FACTEUR_MAX_ATTEMPTS: integer(1, 100, 3),
   FACTEUR_MAX_UPLOAD_BYTES: integer(1, 2 ** 31, 20 * 1024 * 1024),
@@ -69,6 +70,8 @@ export interface Config {
   cronSecret: string | undefined;
   auth: 'none' | 'token' | 'supabase';
   concurrency: number;
+  /** Jobs a worker claims ahead of free slots: for many short jobs; none for slow invoices. */
+  prefetch: number;
   jobTimeoutMs: number;
   maxAttempts: number;
   maxUploadBytes: number;
@@ -121,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cronSecret: value.CRON_SECRET,
     auth: value.FACTEUR_AUTH,
     concurrency: value.FACTEUR_CONCURRENCY,
+    prefetch: value.FACTEUR_PREFETCH,
     jobTimeoutMs: value.FACTEUR_JOB_TIMEOUT_MS,
     maxAttempts: value.FACTEUR_MAX_ATTEMPTS,
     maxUploadBytes: value.FACTEUR_MAX_UPLOAD_BYTES,

@@ -13,6 +13,11 @@ export function positiveInteger(value: string): number {
   return Number(value);
 }
 
+export function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of 0 or more.');
+  return Number(value);
+}
+
 export function integer(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number.');
   return Number(value);
