@@ -12,8 +12,8 @@ const POLL_MS = 500;
 const BACKOFF = { baseMs: 0, maxMs: 0 };
 const MAX_ATTEMPTS = 3;
 
-function queueOf(db: Awaited<ReturnType<typeof connect>>): Queue {
-  return new Queue(db, { backoff: BACKOFF, maxAttempts: MAX_ATTEMPTS });
+function queueOf(db: Awaited<ReturnType<typeof connect>>, notify?: boolean): Queue {
+  return new Queue(db, { backoff: BACKOFF, maxAttempts: MAX_ATTEMPTS, ...(notify === undefined ? {} : { notify }) });
 }
 
 export const adapter: Adapter = {
@@ -44,9 +44,9 @@ export const adapter: Adapter = {
     }
   },
 
-  async openClient(ctx: SchemaContext): Promise<QueueClient> {
+  async openClient(ctx: SchemaContext, options: { notify?: boolean } = {}): Promise<QueueClient> {
     const db = await connect({ url: urlWithSchema(ctx.serverUrl, ctx.schema), applicationName: `${ctx.applicationName}:client` });
-    const queue = queueOf(db);
+    const queue = queueOf(db, options.notify);
     return {
       async add(seq) {
         await queue.enqueue({ task: 'noop', payload: { seq } });

@@ -33,7 +33,7 @@ import { urlWithSchema } from '../../test/support/databases.ts';
 import type { ChildMessage, ChildResult } from './child.ts';
 import { fmt, fmtSpread, percentile, spread, type Spread } from './stats.ts';
 import { loadAdapter } from './systems.ts';
-import { type Adapter, type SchemaContext, type SystemName, SYSTEMS, nowAbs } from './types.ts';
+import { type Adapter, type QueueClient, type SchemaContext, type SystemName, SYSTEMS, nowAbs } from './types.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -78,6 +78,8 @@ function log(message: string): void {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A deadline that does not keep the process alive. */
+const deadline = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms).unref());
 
 // ---------------------------------------------------------------------------------------------
 // Schemas: created per workload, dropped after it (and on the way out, whatever happens).
@@ -162,28 +164,43 @@ async function addBulk(client: { addMany(s: readonly number[]): Promise<void> },
 interface W1Result {
   singlePerSecond: number;
   bulkPerSecond: number;
+  /** Facteur only: single adds from a Queue with `notify: false` (a poll-only deployment). */
+  singleNoNotifyPerSecond?: number;
+}
+
+async function singleAdds(client: QueueClient, from: number): Promise<number> {
+  // Warm-up, untimed: the pool's connections open, statements are prepared.
+  await client.unfinished();
+  for (let i = 0; i < IN_FLIGHT; i += 1) await client.add(-1 - i - from);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < SINGLE) {
+        const seq = next++;
+        await client.add(from + seq);
+      }
+    }),
+  );
+  return SINGLE / ((performance.now() - started) / 1000);
 }
 
 async function w1(adapter: Adapter): Promise<W1Result> {
   const ctx = await freshSchema(adapter);
   const client = await adapter.openClient(ctx);
   try {
-    // Warm-up, untimed: the pool's connections open, statements are prepared.
-    await client.unfinished();
-    for (let i = 0; i < IN_FLIGHT; i += 1) await client.add(-1 - i);
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < SINGLE) {
-          const seq = next++;
-          await client.add(seq);
-        }
-      }),
-    );
-    const singleMs = performance.now() - started;
+    const singlePerSecond = await singleAdds(client, 0);
     const bulkMs = await addBulk({ addMany: (s) => client.addMany(s.map((x) => x + 1_000_000)) }, JOBS);
-    return { singlePerSecond: SINGLE / (singleMs / 1000), bulkPerSecond: JOBS / (bulkMs / 1000) };
+    const result: W1Result = { singlePerSecond, bulkPerSecond: JOBS / (bulkMs / 1000) };
+    if (adapter.name === 'facteur') {
+      const quiet = await adapter.openClient(ctx, { notify: false });
+      try {
+        result.singleNoNotifyPerSecond = await singleAdds(quiet, 2_000_000);
+      } finally {
+        await quiet.close();
+      }
+    }
+    return result;
   } finally {
     await client.close();
     await dropSchema(ctx);
@@ -274,7 +291,7 @@ async function drain(adapter: Adapter, processes: number, options: { ctx?: Schem
     }
     const peakConnections = await connections.stop();
     for (const s of spawned) if (s.child.connected) s.child.send({ type: 'stop' });
-    const results = await Promise.all(spawned.map((s) => Promise.race([s.result, sleep(30_000).then(() => null)]).catch(() => null)));
+    const results = await Promise.all(spawned.map((s) => Promise.race([s.result, deadline(30_000)]).catch(() => null)));
     const finished = results.filter((r): r is ChildResult => r !== null);
     for (const r of finished) if (r.error) error ??= r.error;
     const firstStart = Math.min(...finished.map((r) => r.firstStartAbs ?? Number.POSITIVE_INFINITY));
@@ -509,7 +526,7 @@ const results = {
   w2two: {} as PerSystem<DrainResult>,
   w3: {} as PerSystem<LatencyResult>,
   w4: {} as PerSystem<RetryResult>,
-  big: { drains: [] as DrainResult[], finished: 0, insertMs: 0, plan: null as null | { custom: string; generic: string }, emptyPlan: null as null | { custom: string; generic: string } },
+  big: { drains: [] as DrainResult[], emptyDrains: [] as DrainResult[], finished: 0, insertMs: 0, plan: null as null | { custom: string; generic: string }, emptyPlan: null as null | { custom: string; generic: string } },
 };
 
 function push<T>(bucket: PerSystem<T>, system: SystemName, value: T): void {
@@ -550,7 +567,7 @@ try {
       for (const name of order) {
         const r = await w1(adapters.get(name)!);
         push(results.w1, name, r);
-        log(`round ${round + 1} W1 ${name}: one at a time ${fmt(r.singlePerSecond)}/s, bulk ${fmt(r.bulkPerSecond)}/s`);
+        log(`round ${round + 1} W1 ${name}: one at a time ${fmt(r.singlePerSecond)}/s, bulk ${fmt(r.bulkPerSecond)}/s${r.singleNoNotifyPerSecond ? `, one at a time without NOTIFY ${fmt(r.singleNoNotifyPerSecond)}/s` : ''}`);
       }
     }
     if (WORKLOADS.has('w2')) {
@@ -606,6 +623,10 @@ try {
         const r = await drain(facteur, 1, { ctx, keepSchema: true, preloaded: round === 0 });
         results.big.drains.push(r);
         log(`big round ${round + 1}: ${fmt(r.perSecond)} jobs/s with ${(FINISHED + round * JOBS).toLocaleString('en')}+ finished jobs in the table${r.error ? `, ERROR ${r.error}` : ''}`);
+        // The empty-table rate right beside it, so the ratio compares like with like.
+        const e = await drain(facteur, 1);
+        results.big.emptyDrains.push(e);
+        log(`big round ${round + 1}: ${fmt(e.perSecond)} jobs/s on an empty table${e.error ? `, ERROR ${e.error}` : ''}`);
       }
     } finally {
       await dropSchema(ctx);
@@ -629,6 +650,7 @@ function column<T>(bucket: PerSystem<T>, pick: (r: T) => number): Partial<Record
 
 const summary = {
   'W1 add one at a time, 16 in flight (jobs/s)': column(results.w1, (r) => r.singlePerSecond),
+  'W1 add one at a time, without NOTIFY (jobs/s)': column(results.w1, (r) => r.singleNoNotifyPerSecond ?? Number.NaN),
   [`W1 bulk add, ${BULK} per call (jobs/s)`]: column(results.w1, (r) => r.bulkPerSecond),
   [`W2 drain ${JOBS} jobs, 1 process (jobs/s)`]: column(results.w2one, (r) => r.perSecond),
   [`W2 drain ${JOBS} jobs, 2 processes (jobs/s)`]: column(results.w2two, (r) => r.perSecond),
@@ -693,9 +715,10 @@ const targets: Target[] = [];
   v = ratio(median(rss, f), Math.min(median(rss, gw), median(rss, pb)));
   add('Worker RSS ≤ the peers’', v, (x) => x <= 1, `${fmt(median(rss, f))} MiB vs ${fmt(Math.min(median(rss, gw), median(rss, pb)))} MiB (${fmt(v)} ×)`);
   const big = spread(results.big.drains.map((r) => r.perSecond));
-  if (big) {
-    v = ratio(big.median, median(w2one, f));
-    add(`Drain with ${results.big.finished.toLocaleString('en')} finished jobs within 20 % of the empty table`, v, (x) => x >= 0.8, `${fmt(big.median)} vs ${fmt(median(w2one, f))} jobs/s (${fmt(v)} ×)`);
+  const empty = spread(results.big.emptyDrains.map((r) => r.perSecond));
+  if (big && empty) {
+    v = ratio(big.median, empty.median);
+    add(`Drain with ${results.big.finished.toLocaleString('en')} finished jobs within 20 % of the empty table (interleaved runs)`, v, (x) => x >= 0.8, `${fmt(big.median)} vs ${fmt(empty.median)} jobs/s (${fmt(v)} ×)`);
   }
 }
 
@@ -735,7 +758,7 @@ for (const [label, bucket] of Object.entries(summary)) {
 if (results.big.drains.length > 0) {
   lines.push('');
   lines.push(
-    `Facteur, W2 drain (1 process) with ${results.big.finished.toLocaleString('en')} completed jobs (and as many attempt rows) already in the table: ${fmtSpread(spread(results.big.drains.map((r) => r.perSecond)))} jobs/s (inserting them took ${Math.round(results.big.insertMs / 1000)} s).`,
+    `Facteur, W2 drain (1 process) with ${results.big.finished.toLocaleString('en')} completed jobs (and as many attempt rows) already in the table: ${fmtSpread(spread(results.big.drains.map((r) => r.perSecond)))} jobs/s; on an empty table, in runs interleaved with those: ${fmtSpread(spread(results.big.emptyDrains.map((r) => r.perSecond)))} jobs/s (inserting the finished jobs took ${Math.round(results.big.insertMs / 1000)} s).`,
   );
 }
 lines.push('');
@@ -786,7 +809,7 @@ if (results.big.emptyPlan) {
 const errors = Object.entries(results)
   .flatMap(([w, bucket]) =>
     w === 'big'
-      ? (bucket as typeof results.big).drains.map((r) => (r.error ? `big: ${r.error}` : ''))
+      ? [...(bucket as typeof results.big).drains, ...(bucket as typeof results.big).emptyDrains].map((r) => (r.error ? `big: ${r.error}` : ''))
       : Object.entries(bucket as PerSystem<{ error?: string }>).flatMap(([name, rs]) => (rs ?? []).map((r) => (r.error ? `${w} ${name}: ${r.error}` : ''))),
   )
   .filter(Boolean);

@@ -24,6 +24,7 @@ export function percentile(sortedAscending: readonly number[], p: number): numbe
 /** 12,345 / 1.23 / 0.123: three significant digits at most, thousands separated. */
 export function fmt(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return '–';
+  if (Number.isInteger(value)) return value.toLocaleString('en');
   const magnitude = Math.abs(value) >= 1 ? Math.floor(Math.log10(Math.abs(value))) + 1 : 1;
   const decimals = Math.max(0, digits - magnitude);
   const rounded = Number(value.toFixed(decimals));

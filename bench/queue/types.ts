@@ -52,7 +52,8 @@ export interface Adapter {
   settings: Record<string, string | number | boolean>;
   /** Creates the schema and the system's tables (and the queue, where the system has named queues). */
   install(ctx: SchemaContext): Promise<void>;
-  openClient(ctx: SchemaContext): Promise<QueueClient>;
+  /** `notify: false` adds without waking workers (where the system allows it per client; Facteur only). */
+  openClient(ctx: SchemaContext, options?: { notify?: boolean }): Promise<QueueClient>;
   startWorker(ctx: SchemaContext, spec: WorkerSpec): Promise<RunningWorker>;
 }
 
