@@ -118,9 +118,10 @@ const fr = {
   queue: {
     title: 'File de traitement',
     counts: 'Factures par statut',
+    countLabels: { pending: 'en attente', processing: 'en cours', completed: 'terminées', failed: 'en échec' } satisfies Record<Status, string>,
     scheduled: (n: number) => `dont ${n} en attente de nouvel essai`,
     median: 'Durée médiane',
-    p95: 'Durée au 95e centile',
+    p95: 'Durée au 95ᵉ centile',
     oldest: 'Plus ancienne en attente',
     lastMinute: 'Terminées dans la dernière minute',
     range: 'Période',
@@ -267,6 +268,7 @@ const en: Messages = {
   queue: {
     title: 'Processing queue',
     counts: 'Invoices by status',
+    countLabels: { pending: 'pending', processing: 'processing', completed: 'done', failed: 'failed' },
     scheduled: (n: number) => `${n} waiting for a retry`,
     median: 'Median time',
     p95: '95th percentile time',
