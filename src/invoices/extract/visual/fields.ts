@@ -73,6 +73,11 @@ function placesOf(hit: LabelHit, hits: readonly LabelHit[], lines: readonly Line
   const rightEnd = Math.min(nextLabel, lastCell ? lastCell.start + lastCell.text.length : line.text.length);
   const box = spanBox(line, hit.start, hit.end);
   const places: Place[] = [{ text: line.text.slice(hit.end, rightEnd), trust: 1, line, x0: box.x1 }];
+  // A label that ends its line ("Rechnung Nr. 4711 vom") may have its value wrapped to the next.
+  const wrapped = lines[line.index + 1];
+  if (line.text.slice(hit.end).trim() === '' && wrapped?.page === line.page && wrapped.cells[0]) {
+    places.push({ text: wrapped.cells[0].text, trust: 0.8, line: wrapped, x0: wrapped.cells[0].x0 });
+  }
   // Below (column headings): the cells under the label on the next few lines of the page; text of
   // another column that runs under it is skipped by the value readers, not by position.
   const height = Math.max(line.y1 - line.y0, 1);
@@ -471,7 +476,11 @@ function chooseTotals(amounts: ReadonlyMap<LabelledTerm, ReadonlyArray<Candidate
         const untaxed = n !== undefined && v === undefined && g !== undefined && n.value === g.value;
         const score = (n?.score ?? 0) + (v?.score ?? 0) + (g?.score ?? 0) + (agree ? 1.5 : untaxed ? 0.5 : 0);
         if (n && v && g && !agree) continue;
-        if (score > chosen.score) chosen = { net: n, vat: v, gross: g, agree, score };
+        // Of two sets that add up, the larger is the invoice's: the other is one rate's row of a
+        // breakdown printed under the same headings.
+        const larger = agree && chosen.agree && (g?.value ?? 0) > (chosen.gross?.value ?? 0);
+        const smaller = agree && chosen.agree && (g?.value ?? 0) < (chosen.gross?.value ?? 0);
+        if (larger || (!smaller && score > chosen.score) || (agree && !chosen.agree)) chosen = { net: n, vat: v, gross: g, agree, score };
       }
     }
   }

@@ -143,6 +143,7 @@ export function findDates(text: string, monthFirst = false): Array<Found<string>
   return found.sort((a, b) => a.start - b.start);
 }
 
+// An id followed by more digits is the start of something longer (an IBAN: "DE08 7009 0100 …").
 // Characters after the country prefix, by country, for the VAT ids invoices here carry.
 const VAT_SHAPES: Record<string, RegExp> = {
   FR: /^[0-9A-Z]{2}\d{9}$/,
@@ -156,7 +157,7 @@ const VAT_SHAPES: Record<string, RegExp> = {
   GB: /^(?:\d{9}|\d{12})$/,
   CH: /^E\d{9}$/,
 };
-const VAT_CANDIDATE = /(?<![A-Z0-9])(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|GB|XI|CH)[\s.-]?((?:[0-9A-Z][\s.-]?){7,13})(?![0-9A-Z])/g;
+const VAT_CANDIDATE = /(?<![A-Z0-9])(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|GB|XI|CH)[\s.-]?((?:[0-9A-Z][\s.-]?){7,13})(?![0-9A-Z])(?![\s.-]?\d)/g;
 
 /** VAT identifiers without spaces; a French one must carry its SIREN's key. */
 export function findVatIds(text: string): Array<Found<string> & { checked: boolean }> {
