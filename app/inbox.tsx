@@ -234,9 +234,13 @@ function InvoiceRow({ t, row, onRetry }: { t: Messages; row: InvoiceStatus; onRe
         <a className="file-name" href={`/invoices/${row.invoiceId}`}>
           {invoice.fileName}
         </a>
-        <span className={failed ? 'meta reason' : 'meta'}>
-          {failed ? reasonOf(t, row.errorCode, row.lastError) : formatSize(t, invoice.sizeBytes)}
-        </span>
+        {failed ? (
+          <span className="meta reason" title={reasonOf(t, row.errorCode, row.lastError)}>
+            {reasonOf(t, row.errorCode, row.lastError)}
+          </span>
+        ) : (
+          <span className="meta">{formatSize(t, invoice.sizeBytes)}</span>
+        )}
       </td>
       <td className="col-status" data-label={t.inbox.statusColumn}>
         <StatusBadge t={t} status={row.status} />
