@@ -54,7 +54,15 @@ export const adapter: Adapter = {
       async addMany(seqs) {
         await queue.enqueueMany(seqs.map((seq) => ({ task: 'noop', payload: { seq } })));
       },
-      async unfinished() {
+      async unsettled() {
+        // Each count walks one partial index (pending, processing), however many finished jobs the table keeps.
+        const result = await db.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM processing_queue WHERE status = 'pending')::int
+                + (SELECT count(*) FROM processing_queue WHERE status = 'processing')::int AS n`,
+        );
+        return result.rows[0]!.n;
+      },
+      async notSucceeded() {
         const result = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processing_queue WHERE status <> 'completed'`);
         return result.rows[0]!.n;
       },

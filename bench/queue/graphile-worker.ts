@@ -45,8 +45,14 @@ export const adapter: Adapter = {
       async addMany(seqs) {
         await utils.addJobs(seqs.map((seq) => ({ identifier: 'noop', payload: { seq }, maxAttempts: MAX_ATTEMPTS })));
       },
-      async unfinished() {
-        // Completed jobs are deleted; what is left has not succeeded (yet).
+      async unsettled() {
+        // Completed jobs are deleted; a job failed for good stays, with no attempt left.
+        const result = await utils.withPgClient((client) =>
+          client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ctx.schema}._private_jobs WHERE attempts < max_attempts OR locked_at IS NOT NULL`),
+        );
+        return result.rows[0]!.n;
+      },
+      async notSucceeded() {
         const result = await utils.withPgClient((client) => client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ctx.schema}._private_jobs`));
         return result.rows[0]!.n;
       },

@@ -51,7 +51,11 @@ export const adapter: Adapter = {
       async addMany(seqs) {
         await boss.insert(QUEUE, seqs.map((seq) => ({ data: { seq } })));
       },
-      async unfinished() {
+      async unsettled() {
+        const rows = (await boss.getDb().executeSql(`SELECT count(*)::int AS n FROM ${ctx.schema}.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`, [QUEUE])).rows as { n: number }[];
+        return rows[0]!.n;
+      },
+      async notSucceeded() {
         const rows = (await boss.getDb().executeSql(`SELECT count(*)::int AS n FROM ${ctx.schema}.job WHERE name = $1 AND state <> 'completed'`, [QUEUE])).rows as { n: number }[];
         return rows[0]!.n;
       },

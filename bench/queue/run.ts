@@ -170,7 +170,7 @@ interface W1Result {
 
 async function singleAdds(client: QueueClient, from: number): Promise<number> {
   // Warm-up, untimed: the pool's connections open, statements are prepared.
-  await client.unfinished();
+  await client.unsettled();
   for (let i = 0; i < IN_FLIGHT; i += 1) await client.add(-1 - i - from);
   let next = 0;
   const started = performance.now();
@@ -263,7 +263,7 @@ async function drain(adapter: Adapter, processes: number, options: { ctx?: Schem
   const spawned: ReturnType<typeof spawnChild>[] = [];
   try {
     const bulkMs = options.preloaded ? Number.NaN : await addBulk(client, JOBS);
-    const initiallyUnfinished = await client.unfinished();
+    const initiallyUnfinished = await client.unsettled();
     for (let i = 0; i < processes; i += 1) spawned.push(spawnChild(adapter.name, ctx));
     await Promise.all(spawned.map((s) => s.ready));
     const connections = sampleConnections(ctx.applicationName);
@@ -279,15 +279,15 @@ async function drain(adapter: Adapter, processes: number, options: { ctx?: Schem
       }, 0);
     const failure = Promise.race(spawned.map((s) => s.result.then(() => new Promise<never>(() => {})))).catch((e: Error) => e);
     let error: string | undefined;
-    // Handlers first (cheap, over IPC), then the database: done when nothing is left unfinished.
+    // Handlers first (cheap, over IPC), then the database: done when nothing is left unsettled.
     const handled = await Promise.race([waitUntil(async () => runsSoFar() >= initiallyUnfinished, 5, DRAIN_TIMEOUT_MS), failure]);
     if (handled instanceof Error) error = handled.message;
     else if (!handled) error = `timeout: ${runsSoFar()} of ${initiallyUnfinished} handled`;
     let endAbs = nowAbs();
     if (!error) {
-      const done = await waitUntil(async () => (await client.unfinished()) === 0, 2, 30_000);
+      const done = await waitUntil(async () => (await client.unsettled()) === 0, 2, 30_000);
       endAbs = nowAbs();
-      if (!done) error = `timeout: ${await client.unfinished()} jobs still unfinished after every handler ran`;
+      if (!done) error = `timeout: ${await client.unsettled()} jobs still unsettled after every handler ran`;
     }
     const peakConnections = await connections.stop();
     for (const s of spawned) if (s.child.connected) s.child.send({ type: 'stop' });
@@ -342,7 +342,7 @@ async function latency(adapter: Adapter): Promise<LatencyResult> {
     },
   });
   try {
-    await client.unfinished();
+    await client.unsettled();
     await sleep(1500); // idle: the worker has settled into waiting for work
     const interval = 1000 / LATENCY_RATE;
     const t0 = performance.now();
@@ -406,13 +406,13 @@ async function retry(adapter: Adapter): Promise<RetryResult> {
     let error: string | undefined;
     let tDone = Number.NaN;
     try {
-      const done = await waitUntil(async () => (await client.unfinished()) === 0, 5, 60_000);
+      const done = await waitUntil(async () => (await client.unsettled()) === 0, 5, 60_000);
       tDone = performance.now();
-      if (!done) error = `timeout: ${await client.unfinished()} jobs unfinished after 60 s`;
+      if (!done) error = `timeout: ${await client.unsettled()} jobs unsettled after 60 s`;
     } finally {
       await worker.stop();
     }
-    const lost = await client.unfinished();
+    const lost = await client.notSucceeded();
     let ranMoreThanTwice = 0;
     let ranOnce = 0;
     for (const n of runs) {
@@ -781,7 +781,7 @@ lines.push(
     `- W1: ${SINGLE} single adds from ${IN_FLIGHT} concurrent loops after ${IN_FLIGHT} untimed warm-up adds; then ${JOBS} jobs in calls of ${BULK}, on the same fresh schema.`,
     `- W2: ${JOBS} jobs added in bulk, then 1 or 2 worker processes (node bench/queue/child.ts, only the measured library loaded) told to start at once; rate = jobs / (all jobs recorded completed in the database − first handler start). Peak RSS: the worker process's own process.resourceUsage().maxRSS. Connections: peak count in pg_stat_activity of the worker's application_name, sampled every 50 ms.`,
     `- W3: a worker started in this process, left idle 1.5 s; ${LATENCY_JOBS} jobs added one at a time at ${LATENCY_RATE}/s; latency = handler start − the add call's return (performance.now()).`,
-    `- W4: ${RETRY_JOBS} jobs added in bulk; the handler throws on a job's first run; time = all recorded completed in the database − first handler start. Lost = jobs not completed at the end; runs counted in the handler.`,
+    `- W4: ${RETRY_JOBS} jobs added in bulk; the handler throws on a job's first run; time = every job settled (completed, or failed for good) in the database − first handler start. Lost = jobs not completed at the end; runs counted in the handler.`,
   ].join('\n'),
 );
 if (results.big.plan) {

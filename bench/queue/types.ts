@@ -36,8 +36,13 @@ export interface QueueClient {
   add(seq: number): Promise<void>;
   /** Adds many in one call. */
   addMany(seqs: readonly number[]): Promise<void>;
-  /** Jobs not finished successfully yet (pending, running, waiting to retry, or failed for good). */
-  unfinished(): Promise<number>;
+  /**
+   * Jobs not settled yet: waiting, running, or waiting for a retry (a job failed for good is
+   * settled). Polled every few ms at the end of a drain, so it must stay cheap on a large table.
+   */
+  unsettled(): Promise<number>;
+  /** Jobs that did not succeed (unsettled, or failed for good): once, at the end. */
+  notSucceeded(): Promise<number>;
   close(): Promise<void>;
 }
 
