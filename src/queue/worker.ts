@@ -5,6 +5,7 @@ import { isConnectionError } from '../db/errors.ts';
 import type { Db, Sql } from '../db/types.ts';
 import { errorMessage } from '../errors.ts';
 import { JobTimeoutError, LeaseLostError, WorkerStoppingError, errorCodeOf, isPermanent } from './errors.ts';
+import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
 
@@ -119,13 +120,12 @@ export class Worker {
   /** Outcomes decided but not yet written; their leases are still renewed. */
   #settled: Settled[] = [];
   #state: 'idle' | 'running' | 'stopping' = 'idle';
-  #claiming = false;
-  #claimScheduled = false;
+  /** Claims, and outcome writes: each one statement for everything asked in an event-loop turn. */
+  readonly #claims = new CoalescedRun(() => this.#claim(), () => this.#notifyIfIdle());
   /** Something may have been enqueued: claim even if the queue looked empty. */
   #forceNextClaim = false;
   #queueLooksEmpty = false;
-  #flushing: Promise<void> | null = null;
-  #flushScheduled = false;
+  readonly #writes = new CoalescedRun(() => this.#flush(), () => this.#notifyIfIdle());
   #dbFailures = 0;
   #retryTimer: NodeJS.Timeout | null = null;
   /** Fires when the earliest retry this worker scheduled is due, rather than at the next poll. */
@@ -253,29 +253,15 @@ export class Worker {
    */
   #wake(force = false): void {
     if (force) this.#forceNextClaim = true;
-    if (this.#claimScheduled) return;
-    this.#claimScheduled = true;
-    setImmediate(() => this.#claimNow());
+    this.#claims.request();
   }
 
-  #claimNow(): void {
-    // A claim in flight runs this again when it ends, with #claimScheduled still set.
-    if (this.#claiming) return;
-    this.#claimScheduled = false;
-    if (this.#state !== 'running' || this.#retryTimer) return this.#notifyIfIdle();
+  async #claim(): Promise<void> {
+    if (this.#state !== 'running' || this.#retryTimer) return;
     if (this.#forceNextClaim) {
       this.#forceNextClaim = false;
       this.#queueLooksEmpty = false;
     }
-    this.#claiming = true;
-    void this.#claimWhileCapacity().finally(() => {
-      this.#claiming = false;
-      if (this.#claimScheduled) this.#claimNow();
-      this.#notifyIfIdle();
-    });
-  }
-
-  async #claimWhileCapacity(): Promise<void> {
     while (this.#state === 'running' && !this.#queueLooksEmpty) {
       // Outcomes waiting to be written hold leases too: do not pile up more while the database lags.
       const held = this.#running.size + this.#waiting.length + Math.max(0, this.#settled.length - this.#concurrency);
@@ -308,7 +294,7 @@ export class Worker {
   #releaseWaiting(): void {
     if (this.#waiting.length === 0) return;
     for (const job of this.#waiting.splice(0)) this.#settled.push({ kind: 'released', outcome: { id: job.id, lockToken: job.lockToken, durationMs: 0 } });
-    this.#flushSoon();
+    this.#writes.request();
   }
 
   #run(job: ClaimedJob): void {
@@ -343,7 +329,7 @@ export class Worker {
     else logger.debug({ durationMs, outcome: decision.kind }, 'job attempt finished');
     this.#settled.push({ ...decision, outcome });
     this.#startWaiting();
-    this.#flushSoon();
+    this.#writes.request();
     this.#wake();
   }
 
@@ -354,24 +340,6 @@ export class Worker {
     this.#startWaiting();
     this.#wake();
     this.#notifyIfIdle();
-  }
-
-  /** Writes outcomes soon: deferred like claims, so that one statement records a whole turn's worth. */
-  #flushSoon(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => this.#flushNow());
-  }
-
-  #flushNow(): void {
-    // A write in flight runs this again when it ends, with #flushScheduled still set.
-    if (this.#flushing) return;
-    this.#flushScheduled = false;
-    this.#flushing = this.#flush().finally(() => {
-      this.#flushing = null;
-      if (this.#flushScheduled) this.#flushNow();
-      this.#notifyIfIdle();
-    });
   }
 
   /** Writes every decided outcome: completions in one transaction, failures and releases in one statement each. */
@@ -449,14 +417,15 @@ export class Worker {
 
   /** Writes outcomes until none is left, or the time is past `until` (then they stay leased and expire). */
   async #flushUntilWritten(until = Number.POSITIVE_INFINITY): Promise<void> {
-    while (this.#settled.length > 0 || this.#flushing || this.#flushScheduled) {
+    while (this.#settled.length > 0 || this.#writes.busy) {
       if (Date.now() > until) {
         this.#logger.error({ unwritten: this.#settled.length }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
         return;
       }
-      if (this.#flushing) await this.#flushing;
+      const running = this.#writes.running;
+      if (running) await running;
       else {
-        if (!this.#retryTimer) this.#flushSoon();
+        if (!this.#retryTimer) this.#writes.request();
         await sleep(this.#retryTimer ? 50 : 1);
       }
     }
@@ -516,7 +485,7 @@ export class Worker {
     if (this.#retryTimer) return;
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
-      if (this.#settled.length > 0) this.#flushSoon();
+      if (this.#settled.length > 0) this.#writes.request();
       this.#wake(true);
     }, delay);
   }
@@ -551,7 +520,7 @@ export class Worker {
 
   /** No job running and no claim in flight; outcomes may still be waiting to be written. */
   #isIdle(): boolean {
-    return this.#running.size === 0 && this.#waiting.length === 0 && !this.#claiming && !this.#claimScheduled;
+    return this.#running.size === 0 && this.#waiting.length === 0 && !this.#claims.busy;
   }
 
   #notifyIfIdle(): void {
