@@ -20,7 +20,7 @@
  * PostgreSQL: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test. Every schema this
  * run creates is named bench_queue_*, and each is dropped when its workload ends.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg, cpus, totalmem } from 'node:os';
@@ -557,6 +557,18 @@ const machine = {
   note: opts.note,
 };
 const server = await serverFacts();
+/** The Facteur measured: the commit, and whether the queue's sources differed from it (others work in this tree). */
+const facteurSource = (() => {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const dirty = git('status', '--porcelain', '--', 'src/queue', 'src/db', 'supabase/migrations');
+  return { commit: git('rev-parse', '--short', 'HEAD'), uncommitted: dirty ? dirty.split('\n').map((l) => l.trim()) : [] };
+})();
 log(`queue benchmark: ${ROUNDS} round(s), systems ${SYSTEM_LIST.join(', ')}, workloads ${[...WORKLOADS].join(', ')}; load ${machine.loadavgAtStart.join(' ')}`);
 
 try {
@@ -730,6 +742,7 @@ const json = {
   parameters: { rounds: ROUNDS, jobs: JOBS, single: SINGLE, inFlight: IN_FLIGHT, bulk: BULK, latencyJobs: LATENCY_JOBS, latencyRate: LATENCY_RATE, retryJobs: RETRY_JOBS, finished: FINISHED, concurrency: CONCURRENCY, workloads: [...WORKLOADS] },
   machine,
   server,
+  facteurSource,
   settings,
   summary,
   targets,
@@ -741,8 +754,12 @@ lines.push(`# Queue benchmark, ${startedAt.toISOString().slice(0, 16).replace('T
 lines.push('');
 lines.push(
   `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; PostgreSQL ${server.server_version} on loopback, fsync ${server.fsync}, synchronous_commit ${server.synchronous_commit}, shared_buffers ${server.shared_buffers}. ` +
-    `Load average ${machine.loadavgAtStart.join(' / ')} at the start, ${machine.loadavgAtEnd.join(' / ')} at the end; ${server.client_backends_at_start} client connections on the server at the start.` +
+    `Load average ${machine.loadavgAtStart.join(' / ')} at the start, ${machine.loadavgAtEnd.join(' / ')} at the end; ${server.client_backends_at_start} client connection(s) on the server at the start.` +
     (machine.note ? ` ${machine.note}` : ''),
+);
+lines.push('');
+lines.push(
+  `Facteur at commit ${facteurSource.commit}${facteurSource.uncommitted.length > 0 ? ` with uncommitted changes in ${facteurSource.uncommitted.join(', ')}` : ''}.`,
 );
 lines.push('');
 lines.push(
