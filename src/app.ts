@@ -4,6 +4,7 @@ import type { Logger } from './logger.ts';
 import { Queue } from './queue/queue.ts';
 import { Worker, type TaskHandlers } from './queue/worker.ts';
 import { PROCESS_INVOICE, processInvoiceTask } from './invoices/handler.ts';
+import { createMetrics, type FacteurMetrics } from './metrics.ts';
 import { builtinTasks } from './tasks/builtin.ts';
 
 /** Facteur wired from its configuration: the database, the queue and the tasks workers run. */
@@ -13,6 +14,7 @@ export interface Facteur {
   queue: Queue;
   tasks: TaskHandlers;
   logger: Logger;
+  metrics: FacteurMetrics;
   createWorker(overrides?: { concurrency?: number; prefetch?: number; pollOnly?: boolean }): Worker;
   close(): Promise<void>;
 }
@@ -32,24 +34,27 @@ export async function openFacteur(config: Config, logger: Logger, options: { mig
     await db.close();
     throw error;
   }
-  const tasks: TaskHandlers = { ...builtinTasks, [PROCESS_INVOICE]: processInvoiceTask(db) };
   const queue = new Queue(db, {
-    tasks: Object.keys(tasks),
+    tasks: [...Object.keys(builtinTasks), PROCESS_INVOICE],
     maxAttempts: config.maxAttempts,
     backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
     notify: db.canListen && !config.pollOnly,
   });
+  const metrics = createMetrics(queue);
+  const tasks: TaskHandlers = { ...builtinTasks, [PROCESS_INVOICE]: processInvoiceTask(db, metrics.extractionObserver) };
   return {
     config,
     db,
     queue,
     tasks,
     logger,
+    metrics,
     createWorker: (overrides = {}) =>
       new Worker({
         queue,
         tasks,
         logger,
+        observer: metrics.workerObserver,
         concurrency: overrides.concurrency ?? config.concurrency,
         prefetch: overrides.prefetch ?? config.prefetch,
         jobTimeoutMs: config.jobTimeoutMs,

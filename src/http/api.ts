@@ -83,6 +83,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
       const parts = await readFileParts(request, config.maxUploadBytes * BODY_FILES);
       const files = parts.map((part) => acceptFile(part.fileName, part.bytes, config.maxUploadBytes));
       const invoices = await storeInvoices(db, queue, owner, files);
+      facteur.metrics.invoicesReceived(invoices.length);
       if (options.kickAfterUpload && after) {
         after(() => tick(options.tickBudgetMs).catch((error: unknown) => logger.error({ err: error }, 'drain after upload failed')));
       }
@@ -194,6 +195,13 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
       return new Response(stream, {
         headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
       });
+    }),
+
+    /** GET /api/metrics: Prometheus text; needs the cron secret when one is set. */
+    metrics: guarded(async (request: Request) => {
+      if (config.cronSecret) checkCronSecret(request, config, options.production);
+      const { contentType, body } = await facteur.metrics.exposition();
+      return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
     }),
 
     /** GET /api/queue/stats */

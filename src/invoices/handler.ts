@@ -1,5 +1,6 @@
 import type { Db } from '../db/types.ts';
 import { PermanentJobError, type TaskHandler } from '../queue/index.ts';
+import type { ExtractionObserver } from '../metrics.ts';
 import { extractInvoice } from './index.ts';
 import { readInvoiceFile, saveExtraction } from './store.ts';
 
@@ -10,12 +11,14 @@ export const PROCESS_INVOICE = 'process_invoice';
  * result in the transaction that completes the job. Unusable files fail at once (InvoiceError is
  * permanent); an abort (timeout, shutdown) stops the extraction between stages.
  */
-export function processInvoiceTask(db: Db): TaskHandler {
+export function processInvoiceTask(db: Db, observer?: ExtractionObserver): TaskHandler {
   return async (_payload, { job, signal }) => {
     if (!job.invoiceId) throw new PermanentJobError('INVOICE_MISSING', 'A process_invoice job needs an invoice.');
     const file = await readInvoiceFile(db, job.invoiceId);
     if (!file) throw new PermanentJobError('INVOICE_MISSING', `Invoice ${job.invoiceId} has no stored file.`);
+    const started = performance.now();
     const invoice = await extractInvoice(file.bytes, { signal });
+    observer?.extracted(invoice, performance.now() - started);
     const invoiceId = job.invoiceId;
     return { commit: (tx) => saveExtraction(tx, invoiceId, invoice) };
   };

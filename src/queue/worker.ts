@@ -27,11 +27,21 @@ export type TaskHandler = (payload: unknown, context: TaskContext) => Promise<Ta
 
 export type TaskHandlers = Readonly<Record<string, TaskHandler>>;
 
+/**
+ * Hooks for metrics: told of every attempt this worker finishes (`lost`: its lease went to another
+ * worker) and of every job it reaps. They must not throw or block.
+ */
+export interface WorkerObserver {
+  attemptFinished?(attempt: { task: string; outcome: 'completed' | 'failed' | 'released' | 'lost'; durationMs: number }): void;
+  reaped?(count: number): void;
+}
+
 export interface WorkerOptions {
   queue: Queue;
   tasks: TaskHandlers;
   /** Structured logs; silent when absent. */
   logger?: Logger;
+  observer?: WorkerObserver;
   /** Jobs run at the same time. */
   concurrency?: number;
   /**
@@ -104,6 +114,7 @@ export class Worker {
   readonly #tasks: TaskHandlers;
   readonly #taskNames: string[];
   readonly #logger: Logger;
+  readonly #observer: WorkerObserver;
   readonly #concurrency: number;
   readonly #prefetch: number;
   readonly #jobTimeoutMs: number;
@@ -142,6 +153,7 @@ export class Worker {
     this.#tasks = options.tasks;
     this.#taskNames = Object.keys(options.tasks);
     this.#logger = options.logger ?? pino({ level: 'silent' });
+    this.#observer = options.observer ?? {};
     this.#concurrency = options.concurrency ?? 4;
     this.#prefetch = options.prefetch ?? 0;
     this.#jobTimeoutMs = options.jobTimeoutMs ?? 5 * 60_000;
@@ -327,6 +339,7 @@ export class Worker {
     const outcome: Outcome = { id: running.job.id, lockToken: running.job.lockToken, durationMs };
     if (decision.kind === 'failed') logger.warn({ err: decision.error, durationMs }, 'job attempt failed');
     else logger.debug({ durationMs, outcome: decision.kind }, 'job attempt finished');
+    this.#observer.attemptFinished?.({ task: running.job.task, outcome: decision.kind, durationMs });
     this.#settled.push({ ...decision, outcome });
     this.#startWaiting();
     this.#writes.request();
@@ -337,6 +350,7 @@ export class Worker {
     if (!this.#running.delete(running.job.id)) return;
     clearTimeout(running.timer);
     logger.warn('lease lost: the job is someone else’s now; its outcome is dropped');
+    this.#observer.attemptFinished?.({ task: running.job.task, outcome: 'lost', durationMs: performance.now() - running.startedAt });
     this.#startWaiting();
     this.#wake();
     this.#notifyIfIdle();
@@ -471,6 +485,7 @@ export class Worker {
     try {
       const { retried, failed } = await this.#queue.reapExpired();
       this.#counts.reaped += retried + failed;
+      if (retried + failed > 0) this.#observer.reaped?.(retried + failed);
       if (retried + failed > 0) this.#logger.warn({ retried, failed }, 'reaped jobs whose lease expired');
     } catch (error) {
       this.#logger.warn({ err: error }, 'could not reap expired leases');
