@@ -73,9 +73,11 @@ function placesOf(hit: LabelHit, hits: readonly LabelHit[], lines: readonly Line
   const rightEnd = Math.min(nextLabel, lastCell ? lastCell.start + lastCell.text.length : line.text.length);
   const box = spanBox(line, hit.start, hit.end);
   const places: Place[] = [{ text: line.text.slice(hit.end, rightEnd), trust: 1, line, x0: box.x1 }];
-  // A label that ends its line ("Rechnung Nr. 4711 vom") may have its value wrapped to the next.
+  // A title that ends its line ("Rechnung Nr. 4711 vom") may have its value wrapped to the next;
+  // totals at a line's end are column headings instead, read below.
   const wrapped = lines[line.index + 1];
-  if (line.text.slice(hit.end).trim() === '' && wrapped?.page === line.page && wrapped.cells[0]) {
+  const wraps = hit.rule.term === 'BT-1' || hit.rule.term === 'BT-2' || hit.rule.term === 'BT-9';
+  if (wraps && line.text.slice(hit.end).trim() === '' && wrapped?.page === line.page && wrapped.cells[0]) {
     places.push({ text: wrapped.cells[0].text, trust: 0.8, line: wrapped, x0: wrapped.cells[0].x0 });
   }
   // Below (column headings): the cells under the label on the next few lines of the page; text of
