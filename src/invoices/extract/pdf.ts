@@ -3,15 +3,15 @@
 // nothing is rendered and no script in the PDF runs. (`isEvalSupported: false`, which older pdfjs
 // needed to stop it compiling PDF functions with `new Function`, is gone from pdfjs-dist 6: that
 // code path no longer exists, so there is nothing left to switch off.)
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { getDocument, Util, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { packageDir } from '../../paths.ts';
 import { InvoiceError } from '../errors.ts';
 import type { PageWords, Word } from './visual/layout.ts';
 
 // For rendering (the OCR path): the 14 standard fonts a PDF may use without embedding them are read
 // from pdfjs-dist's own folder; nothing is fetched.
-const STANDARD_FONTS = `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
+const STANDARD_FONTS = `${join(packageDir('pdfjs-dist'), 'standard_fonts')}/`;
 
 export interface PdfLimits {
   readonly maxPdfPages: number;

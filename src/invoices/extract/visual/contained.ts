@@ -5,7 +5,9 @@
 // covers JavaScript memory; the pixel limit (sharp's limitInputPixels, the render scale) is what
 // bounds the native image buffers.
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { projectPath } from '../../../paths.ts';
 import { InvoiceError } from '../../errors.ts';
 import type { NormalisedInvoice } from '../../model.ts';
 import type { VisualLimits, VisualRequest } from './read.ts';
@@ -28,7 +30,8 @@ function poolFor(heapMb: number): Piscina<VisualTask, VisualOutcome> {
   let pool = pools.get(heapMb);
   if (!pool) {
     pool = new Piscina<VisualTask, VisualOutcome>({
-      filename: new URL('./worker.ts', import.meta.url).href,
+      // Its own module graph, loaded by Node from the sources: a bundle (Next.js) cannot hold it.
+      filename: pathToFileURL(projectPath('src', 'invoices', 'extract', 'visual', 'worker.ts')).href,
       maxThreads: Math.max(1, availableParallelism() - 1),
       // A warm worker keeps its tesseract engine (about a second to start) between jobs.
       idleTimeout: 60_000,

@@ -58,7 +58,7 @@ export const LABELS: readonly LabelRule[] = [
   ),
   ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/),
   // "Rechnung Nr. 471102 vom 05.03.2018", "Facture n° 12 du 13/11/2017"
-  ...ruleAfter('BT-1', 'BT-2', 0.8, /\bvom\b/, /\bdu\b/, /\bdated\b/),
+  ...ruleAfter('BT-1', 'BT-2', 0.8, /\bvom\b/, /\bvon\b/, /\bdu\b/, /\bdated\b/),
   // BT-9 Payment due date
   ...rule(
     'BT-9',
@@ -71,6 +71,14 @@ export const LABELS: readonly LabelRule[] = [
     /\bfallig\s+(?:am|bis)\b/,
     /\bzahlbar\s+bis\b/,
     /\bzahlungsziel\b/,
+  ),
+  // "Zahlbar innerhalb 30 Tagen netto bis 04.04.2020", "Bitte überweisen Sie bis zum 29.10.2015"
+  ...rule(
+    'BT-9',
+    0.8,
+    /\b(?:zahlbar|uberweisen|zahlen)\b[^.:]{0,40}?\bbis(?:\s+(?:zum|spatestens))?\b/,
+    /\b(?:payable|pay|paid)\s+(?:by|before|no\s+later\s+than)\b/,
+    /\b(?:a\s+regler|payable|a\s+payer)\s+(?:avant\s+le|au\s+plus\s+tard\s+le|le)\b/,
   ),
   // BT-30 Seller legal registration (SIREN, SIRET)
   ...rule('BT-30', 1, /\bsiren\b/, /\bsiret\b/, /\brcs\b(?:\s+[a-z-]+)?/),

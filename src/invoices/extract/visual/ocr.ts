@@ -4,12 +4,12 @@
 // downloaded: the traineddata is copied from node_modules into one local folder (tesseract.js 7
 // reads every language from one `langPath`) and `cacheMethod: 'none'` keeps it from writing a cache.
 import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp, { type OutputInfo } from 'sharp';
 import { createWorker, PSM, type Worker as TesseractWorker } from 'tesseract.js';
+import { packageDir } from '../../../paths.ts';
 import { InvoiceError } from '../../errors.ts';
 import type { PageWords, Word } from './layout.ts';
 
@@ -26,13 +26,12 @@ const A4_WIDTH_INCHES = 8.27;
 
 async function languageFolder(): Promise<string> {
   const folder = join(tmpdir(), `facteur-tessdata-${TRAINEDDATA}`);
-  const require = createRequire(import.meta.url);
   await mkdir(folder, { recursive: true });
   for (const language of LANGUAGES) {
     const target = join(folder, `${language}.traineddata.gz`);
     const present = await stat(target).then((s) => s.size > 0, () => false);
     if (present) continue;
-    const source = join(dirname(require.resolve(`@tesseract.js-data/${language}/package.json`)), TRAINEDDATA, `${language}.traineddata.gz`);
+    const source = join(packageDir(`@tesseract.js-data/${language}`), TRAINEDDATA, `${language}.traineddata.gz`);
     // Copy to a temporary name first: two processes starting at once never read half a file.
     const partial = `${target}.${process.pid}.part`;
     await copyFile(source, partial);
