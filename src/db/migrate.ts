@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectPath } from '../paths.ts';
 import type { Db } from './types.ts';
 
 export interface MigrationReport {
@@ -9,14 +8,7 @@ export interface MigrationReport {
   alreadyApplied: string[];
 }
 
-/**
- * supabase/migrations beside the sources; inside a bundle (the Next.js server), where this file
- * has moved, the one under the working directory.
- */
-function migrationsDir(): string {
-  const besideSources = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'supabase', 'migrations');
-  return existsSync(besideSources) ? besideSources : join(process.cwd(), 'supabase', 'migrations');
-}
+const migrationsDir = () => projectPath('supabase', 'migrations');
 
 // Records what ran. Separate from Supabase's own record, which `supabase db push` keeps.
 const CREATE_RECORD = `

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageImage } from '../invoices/support/images.ts';
+import { printInvoice, SAMPLES } from '../invoices/support/printed.ts';
 import { writeCii, writeUbl } from '../invoices/support/writer.ts';
 import { sampleInvoice } from '../invoices/support/sample.ts';
 import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
@@ -121,6 +123,20 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     expect(again.body.invoices[0]!.duplicateOf).toBe(body.invoices[0]!.invoiceId);
   });
 
+  it('reads a plain PDF and a photo of it through the production server (text layer, OCR in worker threads)', async () => {
+    const pdf = await printInvoice({ ...SAMPLES.fr, layout: 'beside' });
+    const png = await pageImage(pdf, { dpi: 200 });
+    const { body } = await upload([{ name: 'facture.pdf', bytes: pdf }, { name: 'photo.png', bytes: png }]);
+    const done = await waitFor('both read', async () => {
+      const statuses = await Promise.all(body.invoices.map((i) => status(i.invoiceId)));
+      return statuses.every((s) => s.status === 'completed' || s.status === 'failed') && statuses;
+    }, 90_000, 200);
+    expect(done.map((s) => [s.status, s.invoice.format, s.invoice.number])).toEqual([
+      ['completed', 'pdf-text', SAMPLES.fr.number],
+      ['completed', 'ocr', SAMPLES.fr.number],
+    ]);
+  }, 120_000);
+
   it('pushes status changes over Server-Sent Events until the job ends', async () => {
     const { body } = await upload([invoiceFile()]);
     const invoiceId = body.invoices[0]!.invoiceId;
@@ -146,6 +162,29 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     await waitFor('reprocessed', async () => (await status(invoiceId)).status === 'completed');
     const detail = (await (await fetch(`${app.url}/api/invoices/${invoiceId}`)).json()) as { history: unknown[] };
     expect(detail.history).toHaveLength(2);
+  });
+
+  it('exposes Prometheus metrics that match the queue, behind the cron secret', async () => {
+    const { body } = await upload([invoiceFile(), invoiceFile()]);
+    await waitFor('both completed', async () => {
+      const statuses = await Promise.all(body.invoices.map((i) => status(i.invoiceId)));
+      return statuses.every((s) => s.status === 'completed');
+    });
+    expect((await fetch(`${app.url}/api/metrics`)).status).toBe(401);
+    const response = await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    const value = (series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    const stats = await invoiceCount();
+    expect(value('facteur_jobs{status="completed"}')).toBe(stats.completed);
+    expect(value('facteur_jobs{status="pending"}')).toBe(stats.pending);
+    expect(value('facteur_job_attempts_total{task="process_invoice",outcome="completed"}')).toBeGreaterThanOrEqual(2);
+    expect(value('facteur_extraction_duration_seconds_count{format="cii"}')).toBeGreaterThanOrEqual(2);
+    expect(value('facteur_extracted_fields_total{format="cii"}')).toBeGreaterThanOrEqual(2 * Object.keys(sampleInvoice().fields).length);
+    expect(value('facteur_invoices_received_total')).toBeGreaterThanOrEqual(2);
   });
 
   it('guards the worker endpoint with the cron secret', async () => {

@@ -161,9 +161,8 @@ export async function ocrImage(input: Buffer | Uint8Array, page: number, limits:
 }
 
 /** Renders the first pages of a PDF at `ocrDpi` (fewer dots for huge pages) and OCRs them. */
-export async function* ocrPdf(document: PDFDocumentProxy, maxPages: number, limits: OcrLimits, signal?: AbortSignal): AsyncGenerator<PageWords> {
+export async function* ocrPdf(document: PDFDocumentProxy, maxPages: number, limits: OcrLimits): AsyncGenerator<PageWords> {
   for (let number = 1; number <= Math.min(maxPages, document.numPages); number += 1) {
-    signal?.throwIfAborted();
     const page = await document.getPage(number);
     const unscaled = page.getViewport({ scale: 1 });
     const scale = Math.min(limits.ocrDpi / 72, Math.sqrt(limits.maxImagePixels / (unscaled.width * unscaled.height)));
@@ -177,7 +176,6 @@ export async function* ocrPdf(document: PDFDocumentProxy, maxPages: number, limi
       target.context.fillRect(0, 0, width, height);
       await page.render({ canvasContext: target.context, canvas: null, viewport }).promise;
       const pixels = target.context.getImageData(0, 0, width, height).data;
-      signal?.throwIfAborted();
       yield await ocrImage(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), number, limits, { width, height, channels: 4 });
     } finally {
       factory.destroy(target);
