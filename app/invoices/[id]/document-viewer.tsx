@@ -1,11 +1,45 @@
+'use client';
+
+import { useEffect, useState } from 'react';
 import type { Messages } from '../../i18n.ts';
 
-/** The original file: a PDF in the browser's viewer, an image inline, XML as the browser shows it. */
+/** XML source, one element per line, indented by depth: readable without the browser's XML viewer (the file is served sandboxed). */
+function indentXml(text: string): string {
+  let depth = 0;
+  return text
+    .replace(/>\s*</g, '>\n<')
+    .split('\n')
+    .map((line) => {
+      if (/^<\//.test(line)) depth = Math.max(0, depth - 1);
+      const indented = `${'  '.repeat(depth)}${line}`;
+      if (/^<[^!?/][^>]*[^/]>$/.test(line) || /^<[^!?/]>$/.test(line)) depth += 1;
+      return indented;
+    })
+    .join('\n');
+}
+
+function XmlSource({ src, title }: { src: string; title: string }) {
+  const [text, setText] = useState('');
+  useEffect(() => {
+    void fetch(src)
+      .then((response) => response.text())
+      .then((xml) => setText(indentXml(xml)));
+  }, [src]);
+  return (
+    <pre className="xml-source" tabIndex={0} aria-label={title}>
+      {text}
+    </pre>
+  );
+}
+
+/** The original file: a PDF in the browser's viewer, an image inline, XML as indented source. */
 export function DocumentViewer({ t, invoiceId, mediaType, fileName }: { t: Messages; invoiceId: string; mediaType: string; fileName: string }) {
   const src = `/api/invoices/${invoiceId}/file`;
+  const title = `${t.review.document} — ${fileName}`;
   let view;
-  if (mediaType === 'application/pdf' || mediaType.endsWith('xml')) view = <iframe src={mediaType === 'application/pdf' ? `${src}#navpanes=0&view=FitH` : src} title={`${t.review.document} — ${fileName}`} />;
-  else if (mediaType.startsWith('image/') && mediaType !== 'image/tiff') view = <img src={src} alt={`${t.review.document} — ${fileName}`} />;
+  if (mediaType === 'application/pdf') view = <iframe src={`${src}#navpanes=0&view=FitH`} title={title} />;
+  else if (mediaType.endsWith('xml')) view = <XmlSource src={src} title={title} />;
+  else if (mediaType.startsWith('image/') && mediaType !== 'image/tiff') view = <img src={src} alt={title} />;
   else view = <p className="hint">{t.review.noPreview}</p>;
   return (
     <section className="document panel" aria-labelledby="document-title">

@@ -187,9 +187,9 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
         title={t.review.payment}
         invoice={invoice}
         items={[
-          { term: 'BT-84', value: f['BT-84'] },
+          { term: 'BT-84', value: f['BT-84'], wide: true },
           { term: 'BT-86', value: f['BT-86'] },
-          { term: 'BT-20', value: f['BT-20'] },
+          { term: 'BT-20', value: f['BT-20'], wide: true },
         ]}
       />
       <section className="group panel" aria-labelledby="findings-title">

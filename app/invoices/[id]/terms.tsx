@@ -12,6 +12,8 @@ export interface TermItem {
   value: ReactNode;
   /** For a value made of several terms (an address): the least sure of them counts. */
   terms?: string[];
+  /** Long values (an IBAN, an address): the whole width of the group. */
+  wide?: boolean;
 }
 
 /** A group of an invoice's fields as a person reads them: label, value, and a flag when the reading is uncertain. */
@@ -26,7 +28,7 @@ export function TermGroup({ t, title, items, invoice, className }: { t: Messages
           const confidence = Math.min(...(item.terms ?? [item.term]).map((term) => invoice.confidence[term as keyof NormalisedInvoice['confidence']] ?? 1));
           const uncertain = confidence < SURE;
           return (
-            <div key={item.term} className="term">
+            <div key={item.term} className={item.wide ? 'term wide' : 'term'}>
               <dt>{item.label ?? t.terms[item.term] ?? item.term}</dt>
               <dd data-term={item.term} className={uncertain ? 'uncertain' : undefined}>
                 {item.value}
