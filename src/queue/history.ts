@@ -2,8 +2,7 @@ import type { Sql } from '../db/types.ts';
 
 // Pure reads of processing_queue and job_attempts for the queue dashboard: what happened over a
 // recent window (throughput, failures, processing times) and which workers were seen. Nothing here
-// locks or writes. job_attempts has no index on finished_at: each read scans the attempts still
-// kept, which `facteur purge` bounds.
+// locks or writes. The windows are range scans of job_attempts_finished_at.
 
 export type HistoryRange = 'hour' | 'day';
 
