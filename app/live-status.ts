@@ -22,7 +22,9 @@ export function useLiveStatus(invoiceIds: readonly string[], onStatus: (status: 
   const broken = useRef(new Set<string>());
   const watched = useRef<readonly string[]>([]);
   const report = useRef(onStatus);
-  report.current = onStatus;
+  useEffect(() => {
+    report.current = onStatus;
+  });
   const [slow, setSlow] = useState(false);
   const key = [...invoiceIds].sort().join(',');
 
