@@ -39,6 +39,7 @@ const schema = z.object({
   FACTEUR_JOB_TIMEOUT_MS: integer(100, 24 * 3600_000, 5 * 60_000),
   FACTEUR_MAX_ATTEMPTS: integer(1, 100, 3),
   FACTEUR_MAX_UPLOAD_BYTES: integer(1, 2 ** 31, 20 * 1024 * 1024),
+  FACTEUR_UPLOAD_TIMEOUT_MS: integer(100, 3600_000, 120_000),
   FACTEUR_POLL_MS: integer(10, 3600_000, 1000),
   FACTEUR_DB_POOL_MAX: wholeNumber(1, 1000).optional(),
   FACTEUR_LEASE_MS: integer(100, 3600_000, 30_000),
@@ -75,6 +76,8 @@ export interface Config {
   jobTimeoutMs: number;
   maxAttempts: number;
   maxUploadBytes: number;
+  /** An upload whose body has not fully arrived by then is refused (408). */
+  uploadTimeoutMs: number;
   pollMs: number;
   /** Connections this process may open: 10 for a long-running server, 2 in a serverless function. */
   dbPoolMax: number;
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobTimeoutMs: value.FACTEUR_JOB_TIMEOUT_MS,
     maxAttempts: value.FACTEUR_MAX_ATTEMPTS,
     maxUploadBytes: value.FACTEUR_MAX_UPLOAD_BYTES,
+    uploadTimeoutMs: value.FACTEUR_UPLOAD_TIMEOUT_MS,
     pollMs: value.FACTEUR_POLL_MS,
     dbPoolMax: value.FACTEUR_DB_POOL_MAX ?? (value.VERCEL ? 2 : 10),
     leaseMs: value.FACTEUR_LEASE_MS,

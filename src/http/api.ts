@@ -80,7 +80,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     /** POST /api/upload: one or more `file` parts; each becomes an invoice and its job, in one transaction. */
     upload: guarded(async (request: Request, after?: After) => {
       const owner = ownerOf(request, config);
-      const parts = await readFileParts(request, config.maxUploadBytes * BODY_FILES);
+      const parts = await readFileParts(request, config.maxUploadBytes * BODY_FILES, config.uploadTimeoutMs);
       const files = parts.map((part) => acceptFile(part.fileName, part.bytes, config.maxUploadBytes));
       const invoices = await storeInvoices(db, queue, owner, files);
       facteur.metrics.invoicesReceived(invoices.length);
