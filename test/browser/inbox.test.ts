@@ -85,12 +85,16 @@ describe('the inbox, in Chromium, on the production build', () => {
     await context.close();
   });
 
-  it('uploads with the file picker, closes the page, and a new page shows the invoice « terminée »', async () => {
+  it('uploads with the file picker opened from the keyboard, closes the page, and a new page shows the invoice « terminée »', async () => {
     const first = await newPage(app);
     await first.page.goto('/');
     const file = ciiFile(numberedInvoice('CLOSE'), 'facture-fermee.xml');
     const uploaded = first.page.waitForResponse((response) => response.url().endsWith('/api/upload'));
-    await first.page.locator('input[type=file]').setInputFiles({ name: file.name, mimeType: file.type, buffer: Buffer.from(file.bytes) });
+    // From the keyboard: focus the drop zone's button, press Enter, the file picker opens.
+    await first.page.getByRole('button', { name: 'Choisir des fichiers' }).focus();
+    const chooser = first.page.waitForEvent('filechooser');
+    await first.page.keyboard.press('Enter');
+    await (await chooser).setFiles({ name: file.name, mimeType: file.type, buffer: Buffer.from(file.bytes) });
     expect((await uploaded).status()).toBe(201);
     await first.page.close();
     await first.context.close();
