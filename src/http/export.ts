@@ -8,9 +8,15 @@ import type { NormalisedInvoice, TermId, TermRecord } from '../invoices/model.ts
 const HEADER_TERMS: TermId[] = ['BT-1', 'BT-2', 'BT-3', 'BT-5', 'BT-9', 'BT-27', 'BT-30', 'BT-31', 'BT-44', 'BT-47', 'BT-48', 'BT-109', 'BT-110', 'BT-112', 'BT-115'];
 const LINE_TERMS: TermId[] = ['BT-126', 'BT-153', 'BT-129', 'BT-130', 'BT-146', 'BT-131', 'BT-151', 'BT-152'];
 
+// A cell a spreadsheet would read as a formula (=, +, @, a tab or carriage return first, or a minus
+// sign not followed by a number) is prefixed with an apostrophe: an invoice comes from outside,
+// and its text must not run in the reader's spreadsheet. Negative amounts stay numbers.
+const FORMULA = /^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/;
+
 function cell(value: string | undefined): string {
   if (value === undefined) return '';
-  return /[";\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const safe = FORMULA.test(value) ? `'${value}` : value;
+  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function invoiceCsv(invoice: NormalisedInvoice): string {
