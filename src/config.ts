@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { type ConfiguredToken, parseConfiguredTokens } from './access/tokens.ts';
 import { ConfigError } from './errors.ts';
 
 /** The one place where the environment is read. A bad value stops start-up with a clear message. */
@@ -33,6 +34,7 @@ const schema = z.object({
   FACTEUR_POOL_MODE: z.enum(['session', 'transaction']).optional(),
   FACTEUR_POLL_ONLY: flag,
   CRON_SECRET: z.string().optional().transform((value) => (value ? value : undefined)),
+  FACTEUR_TOKENS: z.string().optional(),
   FACTEUR_AUTH: z.enum(['none', 'token', 'supabase']).optional().transform((value) => value ?? 'none'),
   FACTEUR_CONCURRENCY: integer(1, 1000, 4),
   FACTEUR_PREFETCH: integer(0, 10_000, 0),
@@ -70,6 +72,8 @@ export interface Config {
   pollOnly: boolean;
   cronSecret: string | undefined;
   auth: 'none' | 'token' | 'supabase';
+  /** FACTEUR_AUTH=token: tokens given in the environment (others live in the api_tokens table). */
+  tokens: ConfiguredToken[];
   concurrency: number;
   /** Jobs a worker claims ahead of free slots: for many short jobs; none for slow invoices. */
   prefetch: number;
@@ -115,6 +119,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
   }
   const value = parsed.data;
+  let tokens: ConfiguredToken[];
+  try {
+    tokens = parseConfiguredTokens(value.FACTEUR_TOKENS ?? '');
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${(error as Error).message}`);
+  }
   if (value.VERCEL && !value.DATABASE_URL) {
     throw new ConfigError('On Vercel, set DATABASE_URL (your Supabase connection string): the embedded database does not survive a serverless function.');
   }
@@ -126,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollOnly: value.FACTEUR_POLL_ONLY || poolMode === 'transaction',
     cronSecret: value.CRON_SECRET,
     auth: value.FACTEUR_AUTH,
+    tokens,
     concurrency: value.FACTEUR_CONCURRENCY,
     prefetch: value.FACTEUR_PREFETCH,
     jobTimeoutMs: value.FACTEUR_JOB_TIMEOUT_MS,

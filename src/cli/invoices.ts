@@ -9,8 +9,9 @@ import { invoiceStatus } from '../invoices/reads.ts';
 import { acceptFile, storeInvoices, type StoredInvoice } from '../invoices/store.ts';
 import { integer, withFacteur } from './context.ts';
 
-/** Until accounts exist, the CLI files invoices for the same single owner as the web app. */
-const OWNER = 'local';
+/** The owner the web app uses with FACTEUR_AUTH=none; others are named with --owner. */
+const LOCAL_OWNER = 'local';
+const ownerOption = () => new Option('--owner <owner>', 'whose invoices (the owner of a FACTEUR_AUTH=token token)').default(LOCAL_OWNER);
 /** Files per transaction: a failure loses no more than a batch, and no batch holds much memory. */
 const BATCH = 25;
 
@@ -60,8 +61,9 @@ export function registerInvoiceCommands(program: Command): void {
     .description('store invoice files and queue them for processing (folders are walked)')
     .argument('<paths...>', 'files or folders')
     .addOption(new Option('--priority <n>', 'higher runs first, from -1000 to 1000').default(0).argParser(integer))
+    .addOption(ownerOption())
     .option('--json', 'print one JSON object per line per file')
-    .action(async (paths: string[], options: { priority: number; json?: boolean }) => {
+    .action(async (paths: string[], options: { priority: number; owner: string; json?: boolean }) => {
       const files = await filesUnder(paths);
       if (files.length === 0) throw new InvalidInputError('NO_FILE', 'No file found under the given paths.');
       const refused: { file: string; code: string; message: string }[] = [];
@@ -77,7 +79,7 @@ export function registerInvoiceCommands(program: Command): void {
               refused.push({ file, code, message: errorMessage(error) });
             }
           }
-          const stored = await storeInvoices(db, queue, OWNER, batch.map((b) => b.accepted), { priority: options.priority });
+          const stored = await storeInvoices(db, queue, options.owner, batch.map((b) => b.accepted), { priority: options.priority });
           stored.forEach((invoice, j) => queued.push({ file: batch[j]!.file, ...invoice }));
           progress(Math.min(i + BATCH, files.length), files.length);
         }
@@ -99,12 +101,13 @@ export function registerInvoiceCommands(program: Command): void {
     .requiredOption('--since <date>', 'YYYY-MM-DD')
     .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
     .addOption(new Option('--lang <lang>', 'CSV column names and number format').choices(['fr', 'en']).default('fr'))
-    .action(async (options: { since: string; format: 'csv' | 'json'; lang: 'fr' | 'en' }) => {
+    .addOption(ownerOption())
+    .action(async (options: { since: string; format: 'csv' | 'json'; lang: 'fr' | 'en'; owner: string }) => {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(options.since) || Number.isNaN(Date.parse(`${options.since}T00:00:00Z`))) {
         throw new InvalidInputError('INVALID_DATE', `--since must be a date such as 2026-01-01 (got ${JSON.stringify(options.since)}).`);
       }
       await withFacteur(async ({ db }) => {
-        const rows = await exportRows(db, OWNER, new Date(`${options.since}T00:00:00Z`));
+        const rows = await exportRows(db, options.owner, new Date(`${options.since}T00:00:00Z`));
         process.stdout.write(options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, options.lang));
       });
     });
@@ -113,13 +116,14 @@ export function registerInvoiceCommands(program: Command): void {
     .command('status')
     .description("an invoice's processing status and what was extracted")
     .argument('<invoiceId>')
+    .addOption(ownerOption())
     .option('--json', 'print as JSON')
-    .action(async (invoiceId: string, options: { json?: boolean }) => {
+    .action(async (invoiceId: string, options: { json?: boolean; owner: string }) => {
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(invoiceId)) {
         throw new InvalidInputError('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(invoiceId)}).`);
       }
       await withFacteur(async ({ db }) => {
-        const status = await invoiceStatus(db, OWNER, invoiceId);
+        const status = await invoiceStatus(db, options.owner, invoiceId);
         if (!status) throw new InvalidInputError('INVOICE_NOT_FOUND', `No invoice ${invoiceId}.`);
         if (options.json) return console.log(JSON.stringify(status));
         const { invoice } = status;

@@ -6,6 +6,7 @@ import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
+import { registerTokenCommands } from './tokens.ts';
 
 function formatStats(stats: QueueStats): string {
   const seconds = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 0)} s`);
@@ -133,6 +134,7 @@ export function buildProgram(): Command {
 
   registerInvoiceCommands(program);
   registerDoctor(program);
+  registerTokenCommands(program);
 
   return program;
 }

@@ -4,7 +4,7 @@ import { invoiceDetail, invoiceStatus, listInvoices, type InvoiceStatus } from '
 import { isHistoryRange, queueHistory } from '../queue/history.ts';
 import { acceptFile, readInvoiceFile, storeInvoices } from '../invoices/store.ts';
 import { PRIORITY_MAX, PRIORITY_MIN, STATUS_CHANNEL, type JobStatus } from '../queue/index.ts';
-import { checkCronSecret, ownerOf } from './auth.ts';
+import { checkCronSecret, identify, ownerOf } from './auth.ts';
 import { invoiceCsv } from './export.ts';
 import { setPendingPriority } from './jobs.ts';
 import { readFileParts } from './multipart.ts';
@@ -68,6 +68,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     <A extends unknown[]>(handler: (request: Request, ...args: A) => Promise<Response>) =>
     async (request: Request, ...args: A): Promise<Response> => {
       try {
+        await identify(request, config, db);
         return await handler(request, ...args);
       } catch (error) {
         return errorResponse(error, logger);
@@ -79,7 +80,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
   return {
     /** POST /api/upload: one or more `file` parts; each becomes an invoice and its job, in one transaction. */
     upload: guarded(async (request: Request, after?: After) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const parts = await readFileParts(request, config.maxUploadBytes * BODY_FILES, config.uploadTimeoutMs);
       const files = parts.map((part) => acceptFile(part.fileName, part.bytes, config.maxUploadBytes));
       const invoices = await storeInvoices(db, queue, owner, files);
@@ -92,7 +93,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** POST /api/queue/add `{invoiceId, priority?}`: (re)queues an invoice; its live job if it has one. */
     queueAdd: guarded(async (request: Request) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const body = await jsonBody(request);
       const invoiceId = invoiceIdFrom(typeof body.invoiceId === 'string' ? body.invoiceId : body.invoiceId === undefined ? undefined : String(body.invoiceId));
       const priority = priorityFrom(body.priority);
@@ -111,7 +112,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** GET /api/queue/status?invoiceId= */
     queueStatus: guarded(async (request: Request) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(new URL(request.url).searchParams.get('invoiceId'));
       const status = await invoiceStatus(db, owner, invoiceId);
       if (!status) throw notFound(invoiceId);
@@ -124,7 +125,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
      * `end` once the job is completed or failed. A comment line every 15 s keeps proxies open.
      */
     queueEvents: guarded(async (request: Request) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(new URL(request.url).searchParams.get('invoiceId'));
       const first = await invoiceStatus(db, owner, invoiceId);
       if (!first) throw notFound(invoiceId);
@@ -206,13 +207,13 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** GET /api/queue/stats */
     queueStats: guarded(async (request: Request) => {
-      ownerOf(request, config);
+      ownerOf(request);
       return json(await queue.stats());
     }),
 
     /** GET /api/invoices?status=&q=&limit=&cursor= */
     listInvoices: guarded(async (request: Request) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const params = new URL(request.url).searchParams;
       const status = params.get('status') ?? undefined;
       if (status !== undefined && !JOB_STATUSES.includes(status as JobStatus)) {
@@ -232,7 +233,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** GET /api/invoices/{id}: status, extracted invoice, attempt history. */
     invoice: guarded(async (request: Request, id: string) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(id);
       const detail = await invoiceDetail(db, owner, invoiceId);
       if (!detail) throw notFound(invoiceId);
@@ -241,7 +242,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** GET /api/invoices/{id}/file: the original bytes, shown inline but never run as a page. */
     invoiceFile: guarded(async (request: Request, id: string) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(id);
       const file = await readInvoiceFile(db, invoiceId, owner);
       if (!file) throw notFound(invoiceId);
@@ -259,7 +260,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** POST /api/invoices/{id}/retry: gives the invoice's failed job a fresh set of attempts. */
     retryInvoice: guarded(async (request: Request, id: string) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(id);
       const before = await invoiceStatus(db, owner, invoiceId);
       if (!before) throw notFound(invoiceId);
@@ -270,13 +271,13 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** POST /api/queue/retry-failed: gives every failed job a fresh set of attempts; `{retried}`. */
     retryAllFailed: guarded(async (request: Request) => {
-      ownerOf(request, config);
+      ownerOf(request);
       return json({ retried: (await queue.retryFailed()).length });
     }),
 
     /** POST /api/invoices/{id}/priority `{priority}`: reorders the invoice's pending job. */
     setPriority: guarded(async (request: Request, id: string) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(id);
       const priority = priorityFrom((await jsonBody(request)).priority);
       if (!(await setPendingPriority(db, owner, invoiceId, priority))) {
@@ -289,7 +290,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** GET /api/invoices/{id}/export?format=json|csv: the normalised invoice as a download. */
     exportInvoice: guarded(async (request: Request, id: string) => {
-      const owner = ownerOf(request, config);
+      const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(id);
       const format = new URL(request.url).searchParams.get('format') ?? 'json';
       if (format !== 'json' && format !== 'csv') throw new InvalidInputError('INVALID_FORMAT', 'format must be json or csv.');
@@ -305,7 +306,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
 
     /** GET /api/queue/dashboard?range=hour|day: throughput and failures per bucket, processing times, workers seen. */
     queueDashboard: guarded(async (request: Request) => {
-      ownerOf(request, config);
+      ownerOf(request);
       const range = new URL(request.url).searchParams.get('range') ?? 'hour';
       if (!isHistoryRange(range)) throw new InvalidInputError('INVALID_RANGE', 'range must be hour or day.');
       return json(await queueHistory(db, range));

@@ -1,13 +1,36 @@
 import { timingSafeEqual } from 'node:crypto';
+import { ownerOfToken } from '../access/tokens.ts';
 import type { Config } from '../config.ts';
+import type { Sql } from '../db/types.ts';
 import { HttpError } from './respond.ts';
 
-/** Whose invoices a request may see. Until accounts exist (FACTEUR_AUTH=none), everything is the local owner's. */
-export function ownerOf(_request: Request, config: Config): string {
-  if (config.auth !== 'none') {
-    throw new HttpError(501, 'AUTH_NOT_AVAILABLE', `FACTEUR_AUTH=${config.auth} is not available in this version; use none.`);
+/** Who each request is, settled by `identify` before its handler runs. */
+const identities = new WeakMap<Request, { owner: string } | { refused: HttpError }>();
+
+const unauthorized = () =>
+  new HttpError(401, 'UNAUTHORIZED', 'Send Authorization: Bearer <token> with a token this server knows.', { 'www-authenticate': 'Bearer' });
+
+/**
+ * Finds out whose invoices the request may see: with FACTEUR_AUTH=none, the one local owner; with
+ * `token`, the owner its bearer token stands for. A refusal is kept and raised by `ownerOf`, so that
+ * endpoints that need no owner (the cron tick, metrics) are not refused for lack of one.
+ */
+export async function identify(request: Request, config: Config, sql: Sql): Promise<void> {
+  if (config.auth === 'none') return void identities.set(request, { owner: 'local' });
+  if (config.auth !== 'token') {
+    return void identities.set(request, { refused: new HttpError(501, 'AUTH_NOT_AVAILABLE', `FACTEUR_AUTH=${config.auth} is not available in this version; use none or token.`) });
   }
-  return 'local';
+  const match = /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '');
+  const owner = match ? await ownerOfToken(sql, match[1]!, config.tokens) : null;
+  identities.set(request, owner ? { owner } : { refused: unauthorized() });
+}
+
+/** The owner `identify` found for this request; throws its refusal (401) otherwise. */
+export function ownerOf(request: Request): string {
+  const identity = identities.get(request);
+  if (!identity) throw unauthorized();
+  if ('refused' in identity) throw identity.refused;
+  return identity.owner;
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -1,0 +1,64 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Sql } from '../db/types.ts';
+import { InvalidInputError } from '../errors.ts';
+
+/** Tokens given in FACTEUR_TOKENS: `owner:token,owner:token`. */
+export interface ConfiguredToken {
+  owner: string;
+  token: string;
+}
+
+const OWNER = /^[A-Za-z0-9._@-]{1,100}$/;
+const MIN_TOKEN_LENGTH = 24;
+
+export function parseConfiguredTokens(text: string): ConfiguredToken[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const colon = entry.indexOf(':');
+      const owner = entry.slice(0, colon);
+      const token = entry.slice(colon + 1);
+      if (colon < 1 || !OWNER.test(owner) || token.length < MIN_TOKEN_LENGTH) {
+        throw new InvalidInputError('INVALID_TOKENS', `FACTEUR_TOKENS entries are owner:token, owners of letters, digits and . _ @ -, tokens of ${MIN_TOKEN_LENGTH} characters or more.`);
+      }
+      return { owner, token };
+    });
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+// By hash, so the lookup reveals nothing about how close a wrong token came.
+const OWNER_OF_TOKEN = `SELECT owner FROM api_tokens WHERE token_sha256 = $1`;
+
+/**
+ * The owner a bearer token stands for, or null. Configured tokens are compared by their SHA-256 in
+ * constant time, every one of them, so the time taken does not tell which came close.
+ */
+export async function ownerOfToken(sql: Sql, token: string, configured: readonly ConfiguredToken[]): Promise<string | null> {
+  const digest = sha256(token);
+  let match: string | null = null;
+  for (const entry of configured) {
+    if (timingSafeEqual(digest, sha256(entry.token))) match ??= entry.owner;
+  }
+  if (match) return match;
+  const { rows } = await sql.query<{ owner: string }>(OWNER_OF_TOKEN, [digest.toString('hex')]);
+  return rows[0]?.owner ?? null;
+}
+
+/** Creates a token for `owner`; the only time its text is seen is now. */
+export async function createToken(sql: Sql, owner: string, label?: string): Promise<string> {
+  if (!OWNER.test(owner)) throw new InvalidInputError('INVALID_OWNER', 'An owner is 1 to 100 letters, digits and . _ @ -.');
+  const token = `fct_${randomBytes(32).toString('base64url')}`;
+  await sql.query('INSERT INTO api_tokens (token_sha256, owner, label) VALUES ($1, $2, $3)', [sha256(token).toString('hex'), owner, label ?? null]);
+  return token;
+}
+
+/** Revokes a token, given the token itself; returns whether it existed. */
+export async function revokeToken(sql: Sql, token: string): Promise<boolean> {
+  const { rowCount } = await sql.query('DELETE FROM api_tokens WHERE token_sha256 = $1', [sha256(token).toString('hex')]);
+  return rowCount > 0;
+}

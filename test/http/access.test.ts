@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleInvoice } from '../invoices/support/sample.ts';
+import { writeCii } from '../invoices/support/writer.ts';
+import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
+import { type RunningServer, startServer } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/facteur.js', import.meta.url));
+const ALICE = 'alice-token-0123456789abcdefghij';
+const BOB = 'bob-token-0123456789abcdefghijklm';
+
+// FACTEUR_AUTH=token, on the server so that the CLI can create a token in the same database.
+describe('access control with bearer tokens', () => {
+  let db: TestDb;
+  let app: RunningServer;
+
+  beforeAll(async () => {
+    db = await openServerDb(requireServerUrl());
+    app = await startServer({ DATABASE_URL: db.url!, FACTEUR_AUTH: 'token', FACTEUR_TOKENS: `alice:${ALICE}, bob:${BOB}` });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  const call = async (path: string, token?: string, init: RequestInit = {}) => {
+    const response = await fetch(`${app.url}${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers } });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };
+  };
+  const uploadAs = async (token: string) => {
+    const invoice = sampleInvoice();
+    invoice.fields['BT-1'] = `ACCESS-${token.slice(0, 5)}-${Date.now()}`;
+    const body = new FormData();
+    body.append('file', new Blob([writeCii(invoice)]), 'facture.xml');
+    const { status, body: json } = await call('/api/upload', token, { method: 'POST', body });
+    expect(status).toBe(201);
+    return (json.invoices as { invoiceId: string }[])[0]!.invoiceId;
+  };
+
+  it('refuses requests without a known token, and writes nothing', async () => {
+    for (const token of [undefined, 'not-a-known-token-0123456789', `${ALICE}x`]) {
+      const list = await call('/api/invoices', token);
+      expect(list).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+      const body = new FormData();
+      body.append('file', new Blob([writeCii(sampleInvoice())]), 'facture.xml');
+      expect((await call('/api/upload', token, { method: 'POST', body })).status).toBe(401);
+    }
+    const { rows } = await db.db.query<{ n: number }>('SELECT count(*)::int AS n FROM invoices');
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('scopes every read and write to the token’s owner: another’s invoice is a 404 like a missing one', async () => {
+    const alices = await uploadAs(ALICE);
+    await waitFor('processed', async () => (await call(`/api/queue/status?invoiceId=${alices}`, ALICE)).body.status === 'completed');
+
+    const aliceList = await call('/api/invoices', ALICE);
+    expect((aliceList.body.invoices as { invoiceId: string }[]).map((i) => i.invoiceId)).toEqual([alices]);
+    expect((await call('/api/invoices', BOB)).body.invoices).toEqual([]);
+
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const path of ['/api/queue/status?invoiceId=ID', '/api/invoices/ID', '/api/invoices/ID/file']) {
+      const foreign = await call(path.replace('ID', alices), BOB);
+      const absent = await call(path.replace('ID', missing), BOB);
+      expect(foreign.status).toBe(404);
+      expect(foreign.body.error!.code).toBe(absent.body.error!.code);
+      expect(foreign.body.error!.message.replace(alices, missing)).toBe(absent.body.error!.message);
+    }
+    const requeue = await call('/api/queue/add', BOB, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invoiceId: alices }) });
+    expect(requeue).toMatchObject({ status: 404, body: { error: { code: 'INVOICE_NOT_FOUND' } } });
+    const { rows } = await db.db.query<{ owner: string; jobs: number }>('SELECT i.owner, count(q.id)::int AS jobs FROM invoices i JOIN processing_queue q ON q.invoice_id = i.id GROUP BY i.owner');
+    expect(rows).toEqual([{ owner: 'alice', jobs: 1 }]);
+  });
+
+  it('accepts a token created with the CLI, until it is revoked', async () => {
+    const env = { ...process.env, DATABASE_URL: db.url!, LOG_LEVEL: 'silent' };
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'token', 'create', '--owner', 'carol', '--label', 'test'], { env });
+    const token = stdout.trim();
+    expect(token).toMatch(/^fct_[A-Za-z0-9_-]{43}$/);
+    const { rows } = await db.db.query<{ token_sha256: string }>('SELECT token_sha256 FROM api_tokens');
+    expect(rows.map((row) => row.token_sha256)).not.toContain(token);
+
+    await uploadAs(token);
+    expect((await call('/api/invoices', token)).body.invoices).toHaveLength(1);
+    await promisify(execFile)(process.execPath, [BIN, 'token', 'revoke', token], { env });
+    expect((await call('/api/invoices', token)).status).toBe(401);
+  });
+});
