@@ -1,13 +1,13 @@
 'use client';
 
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { InvoicePage, InvoiceStatus } from '../src/invoices/reads.ts';
 import { DropZone } from './drop-zone.tsx';
 import { formatDate, formatMoney, formatSize, messages, reasonOf, type Locale, type Messages, type Status } from './i18n.ts';
+import { invoiceListPath } from './invoice-list.ts';
 import { useLiveStatus } from './live-status.ts';
 import { StatusBadge } from './status-badge.tsx';
 
-const PAGE_SIZE = 50;
 /** Files sent at once, one request each, so that one refused file does not refuse the others. */
 const PARALLEL_UPLOADS = 3;
 const STATUSES: Status[] = ['pending', 'processing', 'completed', 'failed'];
@@ -21,11 +21,13 @@ interface Upload {
 
 type ApiError = { error?: { code: string; message: string } };
 
-export function Inbox({ locale }: { locale: Locale }) {
+/** `initial`: the first page, rendered on the server with the page; null when it could not be read. */
+export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePage | null }) {
   const t = messages(locale);
-  const [rows, setRows] = useState<InvoiceStatus[]>([]);
-  const [loaded, setLoaded] = useState(false);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [rows, setRows] = useState<InvoiceStatus[]>(initial?.invoices ?? []);
+  const [loaded, setLoaded] = useState(initial !== null);
+  const [nextCursor, setNextCursor] = useState<string | null>(initial?.nextCursor ?? null);
+  const rendered = useRef(initial !== null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [filter, setFilter] = useState<Status | ''>('');
   const [query, setQuery] = useState('');
@@ -38,12 +40,8 @@ export function Inbox({ locale }: { locale: Locale }) {
   const cursor = cursors.at(-1) ?? null;
 
   const load = useCallback(async () => {
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (filter) params.set('status', filter);
-    if (search) params.set('q', search);
-    if (cursor) params.set('cursor', cursor);
     try {
-      const response = await fetch(`/api/invoices?${params}`, { cache: 'no-store' });
+      const response = await fetch(invoiceListPath({ status: filter, search, cursor }), { cache: 'no-store' });
       if (!response.ok) return;
       const page = (await response.json()) as InvoicePage;
       setRows(page.invoices);
@@ -55,6 +53,11 @@ export function Inbox({ locale }: { locale: Locale }) {
   }, [filter, search, cursor, t]);
 
   useEffect(() => {
+    // The server rendered the first page with the page: no need to ask for it again.
+    if (rendered.current) {
+      rendered.current = false;
+      return;
+    }
     void load();
   }, [load]);
 

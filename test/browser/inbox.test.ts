@@ -8,6 +8,7 @@ import {
   facturXFile,
   newPage,
   numberedInvoice,
+  openPage,
   rowOf,
   saveArtefact,
   screenshot,
@@ -30,8 +31,7 @@ describe('the inbox, in Chromium, on the production build', () => {
 
   it('drops three generated invoices: each row reaches « terminée » with its total, live, without a reload', async () => {
     const { context, page } = await newPage(app);
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Choisir des fichiers' }).waitFor();
+    await openPage(page);
 
     // What a visit costs: bytes over the wire and first contentful paint, on a cold server (the
     // first page it renders) and again on a new browser context (nothing cached) once warm.
@@ -51,8 +51,7 @@ describe('the inbox, in Chromium, on the production build', () => {
       });
     const cold = await measure();
     const warm = await newPage(app);
-    await warm.page.goto('/');
-    await warm.page.getByRole('button', { name: 'Choisir des fichiers' }).waitFor();
+    await openPage(warm.page);
     const metrics = { cold, warm: await warm.page.evaluate(() => (performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null)) };
     await warm.context.close();
     saveArtefact('inbox-metrics.json', metrics);
@@ -87,7 +86,7 @@ describe('the inbox, in Chromium, on the production build', () => {
 
   it('uploads with the file picker opened from the keyboard, closes the page, and a new page shows the invoice « terminée »', async () => {
     const first = await newPage(app);
-    await first.page.goto('/');
+    await openPage(first.page);
     const file = ciiFile(numberedInvoice('CLOSE'), 'facture-fermee.xml');
     const uploaded = first.page.waitForResponse((response) => response.url().endsWith('/api/upload'));
     // From the keyboard: focus the drop zone's button, press Enter, the file picker opens.
@@ -100,7 +99,7 @@ describe('the inbox, in Chromium, on the production build', () => {
     await first.context.close();
 
     const second = await newPage(app);
-    await second.page.goto('/');
+    await openPage(second.page);
     await expect.poll(() => rowOf(second.page, file.name).locator('.badge').textContent(), { timeout: 30_000 }).toBe('terminée');
     expect(await rowOf(second.page, file.name).locator('.col-total').textContent()).toBe(euros(TOTAL));
     await second.context.close();
@@ -108,7 +107,7 @@ describe('the inbox, in Chromium, on the production build', () => {
 
   it('a broken file ends « échec » with its reason in plain French, and « Relancer » queues it again', async () => {
     const { context, page } = await newPage(app);
-    await page.goto('/');
+    await openPage(page);
     const broken = doctypeFile('facture-cassee.xml');
     await dropFiles(page, [broken]);
     const row = rowOf(page, broken.name);
@@ -132,7 +131,7 @@ describe('the inbox, in Chromium, on the production build', () => {
 
   it('filters by status and searches by supplier or number', async () => {
     const { context, page } = await newPage(app);
-    await page.goto('/');
+    await openPage(page);
     const files = () => page.locator('tr[data-invoice]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-file')));
     await expect.poll(files).toHaveLength(5);
     await page.getByLabel('Statut').selectOption('failed');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciiFile, newPage, numberedInvoice, startBrowserApp, type BrowserApp } from './support.ts';
+import { ciiFile, newPage, numberedInvoice, openPage, startBrowserApp, type BrowserApp } from './support.ts';
 
 const INVOICES = 120;
 
@@ -23,7 +23,7 @@ describe('the inbox pages through many invoices', () => {
 
   it('50 at a time, newest first, forwards and back', async () => {
     const { context, page } = await newPage(app);
-    await page.goto('/');
+    await openPage(page);
     const files = () => page.locator('tr[data-invoice]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-file')));
     await expect.poll(async () => (await files()).length).toBe(50);
     const first = await files();

@@ -110,6 +110,18 @@ export async function dropFiles(page: Page, files: InvoiceFile[]): Promise<void>
   await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer });
 }
 
+/**
+ * Opens a page and waits until React has hydrated it (its handlers are on the DOM): the server
+ * renders the inbox with its rows, and a drop or a key press before hydration would be lost.
+ */
+export async function openPage(page: Page, path = '/'): Promise<void> {
+  await page.goto(path);
+  await page.waitForFunction(() => {
+    const button = document.querySelector('main button');
+    return button !== null && Object.keys(button).some((key) => key.startsWith('__reactProps'));
+  });
+}
+
 /** The inbox row of a file. */
 export const rowOf = (page: Page, fileName: string) => page.locator(`tr[data-file="${fileName}"]`);
 
