@@ -42,6 +42,7 @@ const schema = z.object({
   FACTEUR_MAX_ATTEMPTS: integer(1, 100, 3),
   FACTEUR_MAX_UPLOAD_BYTES: integer(1, 2 ** 31, 20 * 1024 * 1024),
   FACTEUR_UPLOAD_TIMEOUT_MS: integer(100, 3600_000, 120_000),
+  FACTEUR_UPLOAD_RATE: integer(0, 1_000_000, 600),
   FACTEUR_POLL_MS: integer(10, 3600_000, 1000),
   FACTEUR_DB_POOL_MAX: wholeNumber(1, 1000).optional(),
   FACTEUR_LEASE_MS: integer(100, 3600_000, 30_000),
@@ -82,6 +83,8 @@ export interface Config {
   maxUploadBytes: number;
   /** An upload whose body has not fully arrived by then is refused (408). */
   uploadTimeoutMs: number;
+  /** Files an owner may upload per minute, across all instances; 0 for no limit. */
+  uploadRatePerMinute: number;
   pollMs: number;
   /** Connections this process may open: 10 for a long-running server, 2 in a serverless function. */
   dbPoolMax: number;
@@ -143,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAttempts: value.FACTEUR_MAX_ATTEMPTS,
     maxUploadBytes: value.FACTEUR_MAX_UPLOAD_BYTES,
     uploadTimeoutMs: value.FACTEUR_UPLOAD_TIMEOUT_MS,
+    uploadRatePerMinute: value.FACTEUR_UPLOAD_RATE,
     pollMs: value.FACTEUR_POLL_MS,
     dbPoolMax: value.FACTEUR_DB_POOL_MAX ?? (value.VERCEL ? 2 : 10),
     leaseMs: value.FACTEUR_LEASE_MS,

@@ -4,6 +4,7 @@ import { invoiceDetail, invoiceStatus, listInvoices, type InvoiceStatus } from '
 import { isHistoryRange, queueHistory } from '../queue/history.ts';
 import { acceptFile, readInvoiceFile, storeInvoices } from '../invoices/store.ts';
 import { PRIORITY_MAX, PRIORITY_MIN, STATUS_CHANNEL, type JobStatus } from '../queue/index.ts';
+import { countUpload } from '../access/rate-limit.ts';
 import { checkCronSecret, identify, ownerOf } from './auth.ts';
 import { invoiceCsv } from './export.ts';
 import { setPendingPriority } from './jobs.ts';
@@ -83,6 +84,14 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
       const owner = ownerOf(request);
       const parts = await readFileParts(request, config.maxUploadBytes * BODY_FILES, config.uploadTimeoutMs);
       const files = parts.map((part) => acceptFile(part.fileName, part.bytes, config.maxUploadBytes));
+      if (config.uploadRatePerMinute > 0) {
+        const rate = await countUpload(db, owner, files.length, config.uploadRatePerMinute);
+        if (!rate.allowed) {
+          throw new HttpError(429, 'RATE_LIMITED', `At most ${config.uploadRatePerMinute} files a minute; try again in ${rate.retryAfterSeconds} s.`, {
+            'retry-after': String(rate.retryAfterSeconds),
+          });
+        }
+      }
       const invoices = await storeInvoices(db, queue, owner, files);
       facteur.metrics.invoicesReceived(invoices.length);
       if (options.kickAfterUpload && after) {

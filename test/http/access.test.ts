@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,5 +89,47 @@ describe('access control with bearer tokens', () => {
     expect((await call('/api/invoices', token)).body.invoices).toHaveLength(1);
     await promisify(execFile)(process.execPath, [BIN, 'token', 'revoke', token], { env });
     expect((await call('/api/invoices', token)).status).toBe(401);
+  });
+});
+
+describe('upload rate limit per owner', () => {
+  let app: RunningServer;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'facteur-rate-'));
+    app = await startServer({ FACTEUR_DATA_DIR: dataDir, FACTEUR_AUTH: 'token', FACTEUR_TOKENS: `alice:${ALICE},bob:${BOB}`, FACTEUR_UPLOAD_RATE: '3' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const upload = async (token: string, count: number) => {
+    const body = new FormData();
+    for (let i = 0; i < count; i++) {
+      const invoice = sampleInvoice();
+      invoice.fields['BT-1'] = `RATE-${token.slice(0, 3)}-${Date.now()}-${i}`;
+      body.append('file', new Blob([writeCii(invoice)]), `f${i}.xml`);
+    }
+    const response = await fetch(`${app.url}/api/upload`, { method: 'POST', body, headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { error?: { code: string } } };
+  };
+
+  it('answers 429 with Retry-After past the owner’s files per minute, and leaves other owners alone', async () => {
+    // A fixed window per minute: should the minute turn between the two uploads, try once more.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const minute = Math.floor(Date.now() / 60_000);
+      const first = await upload(ALICE, 3);
+      const second = await upload(ALICE, 1);
+      if (Math.floor(Date.now() / 60_000) !== minute) continue;
+      expect(first.status).toBe(201);
+      expect(second).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
+      expect(Number(second.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(Number(second.retryAfter)).toBeLessThanOrEqual(60);
+      expect((await upload(BOB, 1)).status).toBe(201);
+      return;
+    }
+    throw new Error('the minute turned twice during the test');
   });
 });
