@@ -95,25 +95,22 @@ export async function detectInvoice(bytes: Uint8Array, options: ExtractOptions =
 }
 
 /**
- * Extracts the normalised invoice from a file's bytes. Throws an `InvoiceError` (all permanent)
- * for unusable input; a plain PDF, an image or a text file throws `VISUAL_PATH_UNAVAILABLE` until
- * the text and OCR extractors exist.
+ * Extracts the normalised invoice from a file's bytes: from its XML when it has some (confidence 1),
+ * else from what is printed on it (`format: 'pdf-text'` or `'ocr'`, a confidence per field,
+ * `FACTEUR-REVIEW` naming the fields to check). Throws an `InvoiceError` (all permanent) for
+ * unusable input; a text file throws `VISUAL_PATH_UNAVAILABLE`.
  */
 export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions = {}): Promise<NormalisedInvoice> {
   options.signal?.throwIfAborted();
   const { detection, root, pdf } = await openInvoice(bytes, options);
+  const { syntax } = detection;
+  if (root === undefined || syntax === undefined) {
+    // The worker opens the file again: this thread's copy is released before the long part.
+    await pdf?.close();
+    return readByVisualPath(bytes, detection, options);
+  }
   try {
     options.signal?.throwIfAborted();
-    const { syntax } = detection;
-    if (root === undefined || syntax === undefined) {
-      if (detection.container === 'text') {
-        throw new InvoiceError('VISUAL_PATH_UNAVAILABLE', 'A text invoice needs the text path, which this version does not do yet');
-      }
-      await pdf?.close();
-      const invoice = await readVisualContained(bytes, { container: detection.container === 'image' ? 'image' : 'pdf', limits: limitsOf(options) }, options.signal);
-      invoice.validation.push(...validateFrance(invoice));
-      return invoice;
-    }
     const data = readInvoiceXml(root, BINDINGS[syntax]);
     const ublDocument = syntax === 'ubl' ? { ublDocument: root.localName === 'CreditNote' ? ('CreditNote' as const) : ('Invoice' as const) } : {};
     const source: InvoiceSource =
@@ -142,6 +139,18 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
   } finally {
     await pdf?.close();
   }
+}
+
+/** A plain PDF or an image, read from what is printed on it, in a contained worker thread. */
+async function readByVisualPath(bytes: Uint8Array, detection: Detection, options: ExtractOptions): Promise<NormalisedInvoice> {
+  if (detection.container === 'text') {
+    throw new InvoiceError('VISUAL_PATH_UNAVAILABLE', 'A text invoice needs the text path, which this version does not do yet');
+  }
+  options.signal?.throwIfAborted();
+  const container = detection.container === 'image' ? 'image' : 'pdf';
+  const invoice = await readVisualContained(bytes, { container, limits: limitsOf(options) }, options.signal);
+  invoice.validation.push(...validateFrance(invoice));
+  return invoice;
 }
 
 /** The page-versus-XML check, reading pages only until every key value has been seen. */

@@ -19,7 +19,7 @@ export interface FoundInvoice {
 }
 
 /** Below this, a value is reported with a FACTEUR-REVIEW warning; below `DROP`, not at all. */
-export const REVIEW_BELOW = 0.9;
+const REVIEW_BELOW = 0.9;
 const DROP_BELOW = 0.4;
 
 interface Candidate<T> {
@@ -34,14 +34,17 @@ interface LabelHit {
   readonly end: number;
 }
 
+// OCR often drops the space between words ("TOTALTTC", "NETAPAYER"): a label's spaces may be absent.
+const COMPILED = LABELS.map((rule) => ({ rule, pattern: new RegExp(rule.pattern.source.replace(/\\s\+/g, '\\s*'), 'g') }));
+
 /** Every label on every line; where labels overlap the longer one wins. */
 function labelHits(lines: readonly Line[]): LabelHit[] {
   const hits: LabelHit[] = [];
   for (const line of lines) {
     const folded = fold(line.text);
     const onLine: LabelHit[] = [];
-    for (const rule of LABELS) {
-      for (const m of folded.matchAll(new RegExp(rule.pattern.source, 'g'))) {
+    for (const { rule, pattern } of COMPILED) {
+      for (const m of folded.matchAll(pattern)) {
         if (m[0].trim() === '') continue;
         onLine.push({ rule, line, start: m.index, end: m.index + m[0].length });
       }

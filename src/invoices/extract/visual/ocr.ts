@@ -74,7 +74,8 @@ async function recognise(png: Buffer, dpi: number): Promise<Reading> {
     for (const paragraph of block.paragraphs) {
       for (const line of paragraph.lines) {
         for (const word of line.words) {
-          const text = word.text.trim();
+          // Table rules come out as "|" glued to the words beside them.
+          const text = word.text.replace(/^[|¦]+|[|¦]+$/g, '').trim();
           if (text === '') continue;
           words.push({ text, ...word.bbox, confidence: word.confidence / 100 });
           const alnum = text.replace(/[^\p{L}\p{N}]/gu, '').length;

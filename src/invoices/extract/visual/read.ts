@@ -1,5 +1,6 @@
-// Reading one file by the visual path, start to end: what runs inside a contained worker thread.
-// A PDF is read from its text layer, or OCR'd when it has none; an image is OCR'd.
+// Reading one file by the visual path, start to end: what runs inside a contained worker thread
+// (stopping it is the pool's business: the thread is terminated). A PDF is read from its text
+// layer, or OCR'd when it has none; an image is OCR'd.
 import { InvoiceError } from '../../errors.ts';
 import type { NormalisedInvoice } from '../../model.ts';
 import { openPdf } from '../pdf.ts';
@@ -16,11 +17,9 @@ export interface VisualLimits extends OcrLimits {
 export interface VisualRequest {
   readonly container: 'pdf' | 'image';
   readonly limits: VisualLimits;
-  /** Read a PDF by OCR even when it has a text layer (the benchmark's image modes use images instead). */
-  readonly forceOcr?: boolean;
 }
 
-export async function readVisual(bytes: Uint8Array, request: VisualRequest, signal?: AbortSignal): Promise<NormalisedInvoice> {
+export async function readVisual(bytes: Uint8Array, request: VisualRequest): Promise<NormalisedInvoice> {
   const { limits } = request;
   if (request.container === 'image') {
     const page = await ocrImage(bytes, 1, limits);
@@ -29,15 +28,10 @@ export async function readVisual(bytes: Uint8Array, request: VisualRequest, sign
   const pdf = await openPdf(bytes, limits);
   try {
     const pages: PageWords[] = [];
-    if (!request.forceOcr) {
-      for await (const page of pdf.pageWords(limits.visualPages)) {
-        signal?.throwIfAborted();
-        pages.push(page);
-      }
-      if (hasTextLayer(pages)) return invoiceFromWords(pages, 'pdf-text', { container: 'pdf', pages: pdf.pages });
-    }
+    for await (const page of pdf.pageWords(limits.visualPages)) pages.push(page);
+    if (hasTextLayer(pages)) return invoiceFromWords(pages, 'pdf-text', { container: 'pdf', pages: pdf.pages });
     const scanned: PageWords[] = [];
-    for await (const page of ocrPdf(pdf.document, limits.visualPages, limits, signal)) scanned.push(page);
+    for await (const page of ocrPdf(pdf.document, limits.visualPages, limits)) scanned.push(page);
     if (scanned.every((p) => p.words.length === 0)) throw new InvoiceError('NOT_AN_INVOICE', 'No text could be read on the page, by text layer or OCR');
     return invoiceFromWords(scanned, 'ocr', { container: 'pdf', pages: pdf.pages });
   } finally {
