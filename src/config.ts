@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import type { SupabaseAuth } from './access/supabase.ts';
 import { type ConfiguredToken, parseConfiguredTokens } from './access/tokens.ts';
 import { ConfigError } from './errors.ts';
 
@@ -35,6 +36,10 @@ const schema = z.object({
   FACTEUR_POLL_ONLY: flag,
   CRON_SECRET: z.string().optional().transform((value) => (value ? value : undefined)),
   FACTEUR_TOKENS: z.string().optional(),
+  SUPABASE_URL: z.url().optional(),
+  SUPABASE_JWT_SECRET: z.string().min(32, 'must be the project’s JWT secret (32 characters or more)').optional(),
+  SUPABASE_JWKS_URL: z.url().optional(),
+  FACTEUR_OWNER_CLAIM: z.string().regex(/^[A-Za-z_][\w.]*$/, 'must be a claim name or a dotted path').optional(),
   FACTEUR_AUTH: z.enum(['none', 'token', 'supabase']).optional().transform((value) => value ?? 'none'),
   FACTEUR_CONCURRENCY: integer(1, 1000, 4),
   FACTEUR_PREFETCH: integer(0, 10_000, 0),
@@ -75,6 +80,8 @@ export interface Config {
   auth: 'none' | 'token' | 'supabase';
   /** FACTEUR_AUTH=token: tokens given in the environment (others live in the api_tokens table). */
   tokens: ConfiguredToken[];
+  /** FACTEUR_AUTH=supabase: how access tokens are checked, and which claim names the owner. */
+  supabase: SupabaseAuth | undefined;
   concurrency: number;
   /** Jobs a worker claims ahead of free slots: for many short jobs; none for slow invoices. */
   prefetch: number;
@@ -131,6 +138,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (value.VERCEL && !value.DATABASE_URL) {
     throw new ConfigError('On Vercel, set DATABASE_URL (your Supabase connection string): the embedded database does not survive a serverless function.');
   }
+  const jwksUrl = value.SUPABASE_JWKS_URL ?? (value.SUPABASE_URL ? new URL('/auth/v1/.well-known/jwks.json', value.SUPABASE_URL).toString() : undefined);
+  if (value.FACTEUR_AUTH === 'supabase' && !value.SUPABASE_JWT_SECRET && !jwksUrl) {
+    throw new ConfigError('FACTEUR_AUTH=supabase needs SUPABASE_JWT_SECRET (HS256 projects) or SUPABASE_URL / SUPABASE_JWKS_URL (asymmetric keys).');
+  }
   const poolMode = value.FACTEUR_POOL_MODE ?? guessPoolMode(value.DATABASE_URL);
   return {
     databaseUrl: value.DATABASE_URL,
@@ -140,6 +151,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cronSecret: value.CRON_SECRET,
     auth: value.FACTEUR_AUTH,
     tokens,
+    supabase:
+      value.FACTEUR_AUTH === 'supabase'
+        ? { jwtSecret: value.SUPABASE_JWT_SECRET, jwksUrl: value.SUPABASE_JWT_SECRET ? undefined : jwksUrl, ownerClaim: value.FACTEUR_OWNER_CLAIM ?? 'sub' }
+        : undefined,
     concurrency: value.FACTEUR_CONCURRENCY,
     prefetch: value.FACTEUR_PREFETCH,
     jobTimeoutMs: value.FACTEUR_JOB_TIMEOUT_MS,

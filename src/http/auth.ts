@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { supabaseVerifier } from '../access/supabase.ts';
 import { ownerOfToken } from '../access/tokens.ts';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/types.ts';
@@ -12,17 +13,28 @@ const unauthorized = () =>
 
 /**
  * Finds out whose invoices the request may see: with FACTEUR_AUTH=none, the one local owner; with
- * `token`, the owner its bearer token stands for. A refusal is kept and raised by `ownerOf`, so that
+ * `token`, the owner its bearer token stands for; with `supabase`, the owner claim of a valid
+ * Supabase Auth access token. A refusal is kept and raised by `ownerOf`, so that
  * endpoints that need no owner (the cron tick, metrics) are not refused for lack of one.
  */
 export async function identify(request: Request, config: Config, sql: Sql): Promise<void> {
   if (config.auth === 'none') return void identities.set(request, { owner: 'local' });
-  if (config.auth !== 'token') {
-    return void identities.set(request, { refused: new HttpError(501, 'AUTH_NOT_AVAILABLE', `FACTEUR_AUTH=${config.auth} is not available in this version; use none or token.`) });
-  }
   const match = /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '');
-  const owner = match ? await ownerOfToken(sql, match[1]!, config.tokens) : null;
+  let owner: string | null = null;
+  if (match) owner = config.auth === 'token' ? await ownerOfToken(sql, match[1]!, config.tokens) : await verifierFor(config)(match[1]!);
   identities.set(request, owner ? { owner } : { refused: unauthorized() });
+}
+
+// One verifier per configuration: it caches the project's JWKS.
+const verifiers = new WeakMap<Config, (token: string) => Promise<string | null>>();
+
+function verifierFor(config: Config): (token: string) => Promise<string | null> {
+  let verify = verifiers.get(config);
+  if (!verify) {
+    verify = supabaseVerifier(config.supabase!);
+    verifiers.set(config, verify);
+  }
+  return verify;
 }
 
 /** The owner `identify` found for this request; throws its refusal (401) otherwise. */

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { type Server, createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleInvoice } from '../invoices/support/sample.ts';
 import { writeCii } from '../invoices/support/writer.ts';
@@ -131,5 +134,73 @@ describe('upload rate limit per owner', () => {
       return;
     }
     throw new Error('the minute turned twice during the test');
+  });
+});
+
+describe('access control with Supabase Auth tokens', () => {
+  const secret = 'super-secret-jwt-token-with-at-least-32-characters';
+  const servers: RunningServer[] = [];
+  const dirs: string[] = [];
+  let jwks: Server;
+
+  const start = async (env: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'facteur-supabase-'));
+    dirs.push(dir);
+    const app = await startServer({ FACTEUR_DATA_DIR: dir, FACTEUR_AUTH: 'supabase', ...env });
+    servers.push(app);
+    return app;
+  };
+  afterAll(async () => {
+    await Promise.all(servers.map((app) => app.stop()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    jwks?.close();
+  });
+
+  const listAs = async (app: RunningServer, token: string) => {
+    const response = await fetch(`${app.url}/api/invoices`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, body: (await response.json()) as { invoices?: unknown[]; error?: { code: string } } };
+  };
+  const uploadAs = async (app: RunningServer, token: string) => {
+    const body = new FormData();
+    body.append('file', new Blob([writeCii(sampleInvoice())]), 'facture.xml');
+    return (await fetch(`${app.url}/api/upload`, { method: 'POST', body, headers: { authorization: `Bearer ${token}` } })).status;
+  };
+
+  it('HS256: the user of a valid token owns what they upload; expired, forged or foreign-audience tokens get 401', async () => {
+    const app = await start({ SUPABASE_JWT_SECRET: secret });
+    const key = new TextEncoder().encode(secret);
+    const sign = (claims: Record<string, unknown>, options: { expires?: string; audience?: string; key?: Uint8Array } = {}) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(String(claims.sub)).setAudience(options.audience ?? 'authenticated').setExpirationTime(options.expires ?? '1h').sign(options.key ?? key);
+    const ana = await sign({ sub: 'user-ana' });
+    const ben = await sign({ sub: 'user-ben' });
+    expect(await uploadAs(app, ana)).toBe(201);
+    expect((await listAs(app, ana)).body.invoices).toHaveLength(1);
+    expect((await listAs(app, ben)).body.invoices).toHaveLength(0);
+    for (const bad of [
+      await sign({ sub: 'user-ana' }, { expires: '-1m' }),
+      await sign({ sub: 'user-ana' }, { key: new TextEncoder().encode('another-secret-of-at-least-32-characters!!') }),
+      await sign({ sub: 'user-ana' }, { audience: 'anon' }),
+      'not.a.jwt',
+    ]) {
+      expect(await listAs(app, bad)).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+    }
+  });
+
+  it('JWKS with an organisation claim: members of one organisation share its invoices', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    jwks = createHttpServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = jwks.address() as AddressInfo;
+    const app = await start({ SUPABASE_JWKS_URL: `http://127.0.0.1:${port}/auth/v1/.well-known/jwks.json`, FACTEUR_OWNER_CLAIM: 'app_metadata.org_id' });
+    const sign = (sub: string, org: string | undefined) =>
+      new SignJWT({ app_metadata: org ? { org_id: org } : {} }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject(sub).setAudience('authenticated').setExpirationTime('1h').sign(privateKey);
+    expect(await uploadAs(app, await sign('user-1', 'org-a'))).toBe(201);
+    expect((await listAs(app, await sign('user-2', 'org-a'))).body.invoices).toHaveLength(1);
+    expect((await listAs(app, await sign('user-3', 'org-b'))).body.invoices).toHaveLength(0);
+    expect((await listAs(app, await sign('user-4', undefined))).status).toBe(401);
   });
 });

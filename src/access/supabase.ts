@@ -1,0 +1,34 @@
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+
+export interface SupabaseAuth {
+  /** HS256 projects: the JWT secret of the Supabase project. */
+  jwtSecret?: string;
+  /** Asymmetric keys: the project's JWKS (`<SUPABASE_URL>/auth/v1/.well-known/jwks.json`). */
+  jwksUrl?: string;
+  /** The claim naming the owner: `sub` (the user), or a path such as `app_metadata.org_id`. */
+  ownerClaim: string;
+}
+
+function claimAt(payload: JWTPayload, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload);
+}
+
+/**
+ * Checks Supabase Auth access tokens (signature, expiry, audience `authenticated`) and answers
+ * the owner they stand for, or null. The JWKS is fetched once and cached by jose.
+ */
+export function supabaseVerifier(auth: SupabaseAuth): (token: string) => Promise<string | null> {
+  const key = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : new TextEncoder().encode(auth.jwtSecret ?? '');
+  return async (token) => {
+    try {
+      const { payload } =
+        key instanceof Uint8Array
+          ? await jwtVerify(token, key, { audience: 'authenticated', algorithms: ['HS256'] })
+          : await jwtVerify(token, key, { audience: 'authenticated' });
+      const owner = claimAt(payload, auth.ownerClaim);
+      return typeof owner === 'string' && owner !== '' ? owner : null;
+    } catch {
+      return null;
+    }
+  };
+}
