@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { vi } from 'vitest';
 import { sampleInvoice } from '../invoices/support/sample.ts';
 import { writeCii, writeFacturX, writeUbl, type InvoiceContent } from '../invoices/support/writer.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+
+// A page waits on the server, the browser and the worker at once: on a loaded CI machine the
+// default second of expect.poll is too short for what takes a few hundred milliseconds when idle.
+vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 /** Where the browser suites save a screenshot of each screen: CI keeps this folder as an artefact. */
 export const SCREENSHOTS = process.env.FACTEUR_SCREENSHOTS ?? fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
