@@ -1,6 +1,7 @@
 import type { Db } from '../db/types.ts';
 import { PermanentJobError, type TaskHandler } from '../queue/index.ts';
 import type { ExtractionObserver } from '../metrics.ts';
+import { traced } from '../tracing.ts';
 import { extractInvoice } from './index.ts';
 import { readInvoiceFile, saveExtraction } from './store.ts';
 
@@ -17,7 +18,7 @@ export function processInvoiceTask(db: Db, observer?: ExtractionObserver): TaskH
     const file = await readInvoiceFile(db, job.invoiceId);
     if (!file) throw new PermanentJobError('INVOICE_MISSING', `Invoice ${job.invoiceId} has no stored file.`);
     const started = performance.now();
-    const invoice = await extractInvoice(file.bytes, { signal });
+    const invoice = await traced('facteur.extract', { 'facteur.invoice_id': job.invoiceId, 'facteur.bytes': file.bytes.byteLength }, () => extractInvoice(file.bytes, { signal }));
     observer?.extracted(invoice, performance.now() - started);
     const invoiceId = job.invoiceId;
     return { commit: (tx) => saveExtraction(tx, invoiceId, invoice) };

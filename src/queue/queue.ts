@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors.ts';
+import { traced } from '../tracing.ts';
 import type { Db, Sql } from '../db/types.ts';
 import { type ClaimedJob, type Job, type JobRow, jobFromRow } from './job.ts';
 
@@ -411,8 +412,12 @@ export class Queue {
    * Adds many jobs in one statement. Invoices that already have a live job get it back with
    * `created: false`. Throws InvalidInputError, having changed nothing, if any job is invalid.
    */
-  async enqueueMany(jobs: readonly NewJob[], options: { tx?: Sql } = {}): Promise<EnqueuedJob[]> {
-    if (jobs.length === 0) return [];
+  enqueueMany(jobs: readonly NewJob[], options: { tx?: Sql } = {}): Promise<EnqueuedJob[]> {
+    if (jobs.length === 0) return Promise.resolve([]);
+    return traced('facteur.enqueue', { 'facteur.jobs': jobs.length }, () => this.#insert(jobs, options));
+  }
+
+  async #insert(jobs: readonly NewJob[], options: { tx?: Sql }): Promise<EnqueuedJob[]> {
     const rows = jobs.map((job) => this.#validate(job));
     const duplicates = new Set<string>();
     const seen = new Set<string>();
@@ -507,7 +512,7 @@ export class Queue {
   /** Takes up to `limit` runnable jobs of the given tasks and leases them to `workerId`. */
   async claim(options: { tasks: readonly string[]; limit: number; workerId: string; leaseMs: number }): Promise<ClaimedJob[]> {
     if (options.limit <= 0 || options.tasks.length === 0) return [];
-    const result = await this.db.query<JobRow>(CLAIM, [options.tasks, options.limit, options.workerId, options.leaseMs, this.#notify]);
+    const result = await traced('facteur.claim', { 'facteur.limit': options.limit }, () => this.db.query<JobRow>(CLAIM, [options.tasks, options.limit, options.workerId, options.leaseMs, this.#notify]));
     return result.rows.map((row) => jobFromRow(row) as ClaimedJob);
   }
 
@@ -517,7 +522,8 @@ export class Queue {
    */
   async complete(outcomes: readonly Outcome[], options: { tx?: Sql } = {}): Promise<Set<string>> {
     if (outcomes.length === 0) return new Set();
-    const result = await (options.tx ?? this.db).query<{ id: string }>(COMPLETE, [toRecordset(outcomes), this.#notify]);
+    const sql = options.tx ?? this.db;
+    const result = await traced('facteur.complete', { 'facteur.jobs': outcomes.length }, () => sql.query<{ id: string }>(COMPLETE, [toRecordset(outcomes), this.#notify]));
     return new Set(result.rows.map((row) => row.id));
   }
 

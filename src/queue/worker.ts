@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { isConnectionError } from '../db/errors.ts';
 import type { Db, Sql } from '../db/types.ts';
 import { errorMessage } from '../errors.ts';
+import { traced } from '../tracing.ts';
 import { JobTimeoutError, LeaseLostError, WorkerStoppingError, errorCodeOf, isPermanent } from './errors.ts';
 import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from './job.ts';
@@ -321,7 +322,9 @@ export class Worker {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
     // The handler gets the signal and should stop; if it ignores it, the outcome is decided anyway.
-    Promise.race([handler(job.payload, { job, signal: controller.signal, db: this.#queue.db, logger }), aborted]).then(
+    const attributes = { 'facteur.job_id': job.id, 'facteur.task': job.task, 'facteur.attempt': job.attempts, ...(job.invoiceId ? { 'facteur.invoice_id': job.invoiceId } : {}) };
+    const work = traced('facteur.job', attributes, () => handler(job.payload, { job, signal: controller.signal, db: this.#queue.db, logger }));
+    Promise.race([work, aborted]).then(
       (result) => this.#settle(running, logger, { kind: 'completed', commit: result ? result.commit.bind(result) : undefined }),
       (error: unknown) => {
         if (error instanceof LeaseLostError) return this.#forget(running, logger);
