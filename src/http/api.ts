@@ -1,6 +1,6 @@
 import type { Facteur } from '../app.ts';
 import { InvalidInputError } from '../errors.ts';
-import { invoiceDetail, invoiceStatus, listInvoices, type InvoiceStatus } from '../invoices/reads.ts';
+import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices, type InvoiceStatus } from '../invoices/reads.ts';
 import { isHistoryRange, queueHistory } from '../queue/history.ts';
 import { acceptFile, readInvoiceFile, storeInvoices } from '../invoices/store.ts';
 import { PRIORITY_MAX, PRIORITY_MIN, STATUS_CHANNEL, type JobStatus } from '../queue/index.ts';
@@ -27,6 +27,8 @@ export type After = (work: () => Promise<unknown>) => void;
 const BODY_FILES = 5;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JOB_STATUSES: readonly JobStatus[] = ['pending', 'processing', 'completed', 'failed'];
+/** Invoices one « retry all » revives at most; the next call takes the rest. */
+const RETRY_ALL_MAX = 1_000;
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed']);
 
 function invoiceIdFrom(value: string | null | undefined): string {
@@ -278,10 +280,12 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
       return json(await invoiceStatus(db, owner, invoiceId));
     }),
 
-    /** POST /api/queue/retry-failed: gives every failed job a fresh set of attempts; `{retried}`. */
+    /** POST /api/queue/retry-failed: gives the owner's failed invoices (the oldest 1,000) a fresh set of attempts; `{retried}`. */
     retryAllFailed: guarded(async (request: Request) => {
-      ownerOf(request);
-      return json({ retried: (await queue.retryFailed()).length });
+      const owner = ownerOf(request);
+      let retried = 0;
+      for (const invoiceId of await failedInvoiceIds(db, owner, RETRY_ALL_MAX)) retried += (await queue.retryFailed({ invoiceId })).length;
+      return json({ retried });
     }),
 
     /** POST /api/invoices/{id}/priority `{priority}`: reorders the invoice's pending job. */

@@ -223,3 +223,16 @@ export async function invoiceDetail(sql: Sql, owner: string, invoiceId: string):
     })),
   };
 }
+
+// The owner's invoices whose latest job failed, oldest first: what « Tout relancer » revives, one
+// invoice at a time through Queue.retryFailed (which keeps its own guard against a live job).
+const FAILED_INVOICES = `
+  SELECT i.id FROM invoices i ${LATEST_JOB}
+   WHERE i.owner = $1 AND q.status = 'failed'
+   ORDER BY i.created_at, i.id
+   LIMIT $2`;
+
+export async function failedInvoiceIds(sql: Sql, owner: string, limit: number): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string }>(FAILED_INVOICES, [owner, limit]);
+  return rows.map((row) => row.id);
+}

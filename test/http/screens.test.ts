@@ -27,12 +27,12 @@ describe('the interface endpoints', () => {
   });
 
   /** Queued straight into the database, as an upload would, but with no upload kick to run it. */
-  const queued = async (xml?: string) => {
+  const queued = async (xml?: string, owner = 'local') => {
     const invoice = sampleInvoice();
     sequence += 1;
     invoice.fields['BT-1'] = `SCREEN-${Date.now()}-${sequence}`;
     const file = acceptFile(`ecran-${sequence}.xml`, encoder.encode(xml ?? writeCii(invoice)), 1_000_000);
-    const [stored] = await storeInvoices(db.db, new Queue(db.db), 'local', [file]);
+    const [stored] = await storeInvoices(db.db, new Queue(db.db), owner, [file]);
     return { invoiceId: stored!.invoiceId, number: invoice.fields['BT-1'] };
   };
   const tick = () => fetch(`${app.url}/api/queue/worker`, { headers: { authorization: `Bearer ${CRON_SECRET}` } }).then((r) => r.json());
@@ -55,7 +55,9 @@ describe('the interface endpoints', () => {
   });
 
   it('retries a failed invoice with a fresh set of attempts, refuses one that has not failed, and retries all', async () => {
-    const broken = await queued('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><x/>');
+    const doctype = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><x/>';
+    const broken = await queued(doctype);
+    const someoneElses = await queued(`${doctype}<!-- elsewhere -->`, 'someone-else');
     const fine = await queued();
     await tick();
     expect((await status(broken.invoiceId)).status).toBe('failed');
@@ -68,9 +70,12 @@ describe('the interface endpoints', () => {
     await tick();
     expect(await status(broken.invoiceId)).toMatchObject({ status: 'failed', attempts: 1 });
 
+    // Only the caller's own failed invoices.
     const all = await post('/api/queue/retry-failed');
     expect(await all.json()).toEqual({ retried: 1 });
     expect((await status(broken.invoiceId)).status).toBe('pending');
+    const { rows } = await db.db.query<{ status: string }>('SELECT status FROM processing_queue WHERE invoice_id = $1', [someoneElses.invoiceId]);
+    expect(rows).toEqual([{ status: 'failed' }]);
     await tick();
   });
 
