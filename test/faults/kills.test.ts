@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import { Queue } from '../../src/queue/queue.ts';
-import { openServerDb, requireServerUrl, resetTables, type TestDb } from '../support/databases.ts';
-import { type WorkerProcess, checkExecutions, createExecutionsTable, startWorkerProcess } from '../support/processes.ts';
+import { checkExecutions, useWorkerProcesses } from '../support/processes.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 const LEASE_MS = 1_500;
@@ -11,35 +10,14 @@ const LEASE_MS = 1_500;
 // Jepsen's queue checker: every accepted job ends exactly once in `completed`, nothing appears that
 // was not enqueued, and every repeated execution is explained by a lease that expired.
 describe('workers killed with SIGKILL', () => {
-  let test: TestDb;
+  const suite = useWorkerProcesses();
   let db: Db;
   let queue: Queue;
-  let url: string;
-  const processes: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    test = await openServerDb(requireServerUrl());
-    db = test.db;
-    url = test.url!;
-    queue = new Queue(db);
-    await createExecutionsTable(db);
-  });
-  afterAll(async () => {
-    await test?.drop();
-  });
-  beforeEach(async () => {
-    await resetTables(db);
-    await db.query('TRUNCATE test_executions');
-  });
-  afterEach(() => {
-    for (const { child } of processes.splice(0)) child.kill('SIGKILL');
+  beforeAll(() => {
+    ({ db, queue } = suite);
   });
 
-  const start = async (env: { KILL_AT?: 'start' | 'handler' | 'commit' } = {}) => {
-    const worker = await startWorkerProcess({ DATABASE_URL: url, CONCURRENCY: 10, LEASE_MS, ...env });
-    processes.push(worker);
-    return worker;
-  };
+  const start = (env: { KILL_AT?: 'start' | 'handler' | 'commit' } = {}) => suite.start({ CONCURRENCY: 10, LEASE_MS, ...env });
   const dbNow = async () => (await db.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]!.now;
 
   /** Jobs run more than once, each of which has a reaped attempt to explain it. */

@@ -1,40 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/index.ts';
-import { Queue } from '../../src/queue/queue.ts';
-import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
-import { type WorkerProcess, createExecutionsTable, startWorkerProcess } from '../support/processes.ts';
+import { describe, expect, it } from 'vitest';
+import { useWorkerProcesses } from '../support/processes.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 // A worker frozen past its lease (SIGSTOP: a stalled VM, a stop-the-world pause) and thawed after
 // its jobs were taken over: whatever it does on waking must change nothing.
 describe('a paused worker', () => {
-  let test: TestDb;
-  let db: Db;
-  const processes: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    test = await openServerDb(requireServerUrl());
-    db = test.db;
-    await createExecutionsTable(db);
-  });
-  afterAll(async () => {
-    for (const { child } of processes) child.kill('SIGKILL');
-    await test?.drop();
-  });
+  const suite = useWorkerProcesses();
 
   it('wakes after its jobs were taken over, and its late outcomes change nothing', async () => {
-    const queue = new Queue(db);
+    const { db, queue } = suite;
     const jobs = await queue.enqueueMany(Array.from({ length: 5 }, () => ({ task: 'record', payload: { ms: 1_000 } })));
-    const frozen = await startWorkerProcess({ DATABASE_URL: test.url!, CONCURRENCY: 5, LEASE_MS: 1_500 });
-    processes.push(frozen);
+    const frozen = await suite.start({ CONCURRENCY: 5, LEASE_MS: 1_500 });
     await waitFor('all five started', async () => {
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_executions');
       return rows[0]!.n === 5;
     });
     frozen.child.kill('SIGSTOP');
 
-    const rescuer = await startWorkerProcess({ DATABASE_URL: test.url!, CONCURRENCY: 5, LEASE_MS: 1_500 });
-    processes.push(rescuer);
+    await suite.start({ CONCURRENCY: 5, LEASE_MS: 1_500 });
     await waitFor('taken over and completed', async () => (await queue.stats()).completed === 5, 30_000);
     frozen.child.kill('SIGCONT');
     await sleep(3_000); // its handlers finish and it tries to record them, or its renewal finds the leases gone

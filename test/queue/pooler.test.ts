@@ -1,28 +1,22 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { connect, migrate, type Db } from '../../src/db/index.ts';
 import { Queue } from '../../src/queue/queue.ts';
 import { Worker } from '../../src/queue/worker.ts';
-import { requireServerUrl } from '../support/databases.ts';
+import { createDatabase } from '../support/databases.ts';
 import { type Pooler, startPgBouncer } from '../support/pgbouncer.ts';
 
 // Supabase's pooler on port 6543 is transaction mode: the worker must poll, and must not use named
 // prepared statements. A PgBouncer 1.18 (no prepared statement support in that mode) stands in.
 describe('through a transaction-mode pooler', () => {
-  const database = `facteur_pooler_${process.pid}`;
-  let admin: pg.Client;
+  let database: Awaited<ReturnType<typeof createDatabase>>;
   let pooler: Pooler;
   let db: Db;
 
   beforeAll(async () => {
-    const server = new URL(requireServerUrl());
-    admin = new pg.Client({ connectionString: server.toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-    await admin.query(`CREATE DATABASE ${database}`);
-    pooler = await startPgBouncer({ host: server.hostname, port: Number(server.port || 5432), database });
-    const url = `postgres://postgres@127.0.0.1:${pooler.port}/${database}?pgbouncer=true`;
+    database = await createDatabase('facteur_pooler');
+    pooler = await startPgBouncer({ host: database.server.hostname, port: Number(database.server.port || 5432), database: database.name });
+    const url = `postgres://postgres@127.0.0.1:${pooler.port}/${database.name}?pgbouncer=true`;
     const config = loadConfig({ DATABASE_URL: url });
     expect(config).toMatchObject({ poolMode: 'transaction', pollOnly: true });
     db = await connect({ url, poolMode: config.poolMode, maxConnections: 6 });
@@ -31,8 +25,7 @@ describe('through a transaction-mode pooler', () => {
   afterAll(async () => {
     await db?.close();
     await pooler?.stop();
-    await admin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin?.end();
+    await database?.drop();
   });
 
   it('migrates, enqueues and drains with two poll-only workers', async () => {

@@ -1,41 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import { Queue } from '../../src/queue/queue.ts';
-import { openServerDb, requireServerUrl, resetTables, type TestDb } from '../support/databases.ts';
-import { type WorkerProcess, checkExecutions, createExecutionsTable, startWorkerProcess } from '../support/processes.ts';
+import { checkExecutions, useWorkerProcesses } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
 // Several OS processes against one PostgreSQL server: PGlite cannot take part (one process only).
 describe('worker processes on the PostgreSQL server', () => {
-  let test: TestDb;
+  const suite = useWorkerProcesses();
+  const start = suite.start;
   let db: Db;
   let queue: Queue;
-  let url: string;
-  const processes: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    test = await openServerDb(requireServerUrl());
-    db = test.db;
-    url = test.url!;
-    queue = new Queue(db);
-    await createExecutionsTable(db);
+  beforeAll(() => {
+    ({ db, queue } = suite);
   });
-  afterAll(async () => {
-    await test?.drop();
-  });
-  beforeEach(async () => {
-    await resetTables(db);
-    await db.query('TRUNCATE test_executions');
-  });
-  afterEach(() => {
-    for (const { child } of processes.splice(0)) child.kill('SIGKILL');
-  });
-
-  const start = async (env: { CONCURRENCY?: number; LEASE_MS?: number } = {}) => {
-    const worker = await startWorkerProcess({ DATABASE_URL: url, ...env });
-    processes.push(worker);
-    return worker;
-  };
 
   const allFinished = async () => {
     const stats = await queue.stats();

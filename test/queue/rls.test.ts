@@ -2,27 +2,21 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, migrate, type Db } from '../../src/db/index.ts';
 import { Queue } from '../../src/queue/queue.ts';
-import { insertInvoice, requireServerUrl } from '../support/databases.ts';
+import { createDatabase, insertInvoice } from '../support/databases.ts';
 
 // Supabase's auth.uid() and authenticated role, stood up in a database of the test's own, so the
 // Row Level Security migration can be checked from a client's side.
 describe('Row Level Security for Supabase clients', () => {
-  const database = `facteur_rls_${process.pid}`;
-  let admin: pg.Client;
+  let database: Awaited<ReturnType<typeof createDatabase>>;
   let db: Db;
   let url: string;
 
   beforeAll(async () => {
-    const server = new URL(requireServerUrl());
-    admin = new pg.Client({ connectionString: server.toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.query(`DO $$ BEGIN CREATE ROLE authenticated NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
-    server.pathname = `/${database}`;
-    url = server.toString();
+    database = await createDatabase('facteur_rls');
+    url = database.url;
     const setup = new pg.Client({ connectionString: url });
     await setup.connect();
+    await setup.query(`DO $$ BEGIN CREATE ROLE authenticated NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
     await setup.query(`
       CREATE SCHEMA auth;
       CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $$;
@@ -35,8 +29,7 @@ describe('Row Level Security for Supabase clients', () => {
   });
   afterAll(async () => {
     await db?.close();
-    await admin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin?.end();
+    await database?.drop();
   });
 
   it('lets a signed-in user read only their own rows, and write none', async () => {

@@ -104,3 +104,26 @@ export async function insertInvoice(db: Db, owner = 'local'): Promise<string> {
   );
   return result.rows[0]!.id;
 }
+
+/**
+ * A database of its own on the server, for what a schema cannot isolate (a pooler's routing,
+ * roles and Row Level Security). Dropped with every connection to it.
+ */
+export async function createDatabase(prefix: string): Promise<{ name: string; url: string; server: URL; drop(): Promise<void> }> {
+  const server = new URL(requireServerUrl());
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    server,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
+import { Queue } from '../../src/queue/queue.ts';
+import { openServerDb, requireServerUrl, resetTables, type TestDb } from './databases.ts';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 
@@ -80,5 +83,51 @@ export async function checkExecutions(db: Db, deaths: Map<number, Date> = new Ma
     rerun,
     notCompleted: jobs.rows[0]!.not_completed,
     overlapping,
+  };
+}
+
+export interface WorkerProcessSuite {
+  readonly db: Db;
+  readonly queue: Queue;
+  /** Starts a worker process on the suite's schema; it is killed after the test. */
+  start(env?: Omit<Parameters<typeof startWorkerProcess>[0], 'DATABASE_URL'>): Promise<WorkerProcess>;
+}
+
+/**
+ * The hooks of a suite that runs worker processes against the server: a schema of its own with
+ * the executions table, emptied before each test, its processes killed after each, dropped at
+ * the end.
+ */
+export function useWorkerProcesses(): WorkerProcessSuite {
+  let test: TestDb | undefined;
+  let queue: Queue | undefined;
+  const processes: WorkerProcess[] = [];
+  beforeAll(async () => {
+    test = await openServerDb(requireServerUrl());
+    queue = new Queue(test.db);
+    await createExecutionsTable(test.db);
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
+  beforeEach(async () => {
+    await resetTables(test!.db);
+    await test!.db.query('TRUNCATE test_executions');
+  });
+  afterEach(() => {
+    for (const { child } of processes.splice(0)) child.kill('SIGKILL');
+  });
+  return {
+    get db() {
+      return test!.db;
+    },
+    get queue() {
+      return queue!;
+    },
+    async start(env = {}) {
+      const worker = await startWorkerProcess({ DATABASE_URL: test!.url!, ...env });
+      processes.push(worker);
+      return worker;
+    },
   };
 }
