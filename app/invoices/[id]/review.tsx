@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useId, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import type { NormalisedInvoice, TermRecord } from '../../../src/invoices/model.ts';
 import type { InvoiceDetail, InvoiceStatus } from '../../../src/invoices/reads.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber, messages, reasonOf, type Locale, type Messages } from '../../i18n.ts';
@@ -126,62 +126,29 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
         className="totals"
         items={(['BT-106', 'BT-107', 'BT-108', 'BT-109', 'BT-110', 'BT-112', 'BT-113', 'BT-115'] as const).map((term) => ({ term, value: money(f[term]) }))}
       />
-      {invoice.vatBreakdown.length > 0 ? (
-        <section className="group panel" aria-labelledby="vat-title">
-          <h2 id="vat-title">{t.review.vat}</h2>
-          <div className="table-scroll">
-            <table className="vat">
-              <thead>
-                <tr>
-                  <th scope="col">{t.review.category}</th>
-                  <th scope="col" className="amount">{t.review.rate}</th>
-                  <th scope="col" className="amount">{t.review.base}</th>
-                  <th scope="col" className="amount">{t.review.amount}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {invoice.vatBreakdown.map((vat, index) => (
-                  <tr key={index}>
-                    <td>{vat['BT-118']}</td>
-                    <td className="amount">{percent(vat['BT-119'])}</td>
-                    <td className="amount">{money(vat['BT-116'])}</td>
-                    <td className="amount">{money(vat['BT-117'])}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      ) : null}
-      {invoice.lines.length > 0 ? (
-        <section className="group panel" aria-labelledby="lines-title">
-          <h2 id="lines-title">{t.review.lines}</h2>
-          <div className="table-scroll">
-            <table className="lines">
-              <thead>
-                <tr>
-                  <th scope="col">{t.review.lineNo}</th>
-                  <th scope="col">{t.review.item}</th>
-                  <th scope="col" className="amount">{t.review.quantity}</th>
-                  <th scope="col" className="amount">{t.review.unitPrice}</th>
-                  <th scope="col" className="amount">{t.review.lineTotal}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {invoice.lines.map((line, index) => (
-                  <tr key={index}>
-                    <td>{line['BT-126']}</td>
-                    <td>{line['BT-153']}</td>
-                    <td className="amount">{formatNumber(t, line['BT-129'])}</td>
-                    <td className="amount">{money(line['BT-146'])}</td>
-                    <td className="amount">{money(line['BT-131'])}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      ) : null}
+      <RecordTable
+        id="vat"
+        title={t.review.vat}
+        records={invoice.vatBreakdown}
+        columns={[
+          { header: t.review.category, cell: (vat) => vat['BT-118'] },
+          { header: t.review.rate, amount: true, cell: (vat) => percent(vat['BT-119']) },
+          { header: t.review.base, amount: true, cell: (vat) => money(vat['BT-116']) },
+          { header: t.review.amount, amount: true, cell: (vat) => money(vat['BT-117']) },
+        ]}
+      />
+      <RecordTable
+        id="lines"
+        title={t.review.lines}
+        records={invoice.lines}
+        columns={[
+          { header: t.review.lineNo, cell: (line) => line['BT-126'] },
+          { header: t.review.item, cell: (line) => line['BT-153'] },
+          { header: t.review.quantity, amount: true, cell: (line) => formatNumber(t, line['BT-129']) },
+          { header: t.review.unitPrice, amount: true, cell: (line) => money(line['BT-146']) },
+          { header: t.review.lineTotal, amount: true, cell: (line) => money(line['BT-131']) },
+        ]}
+      />
       <TermGroup
         t={t}
         title={t.review.payment}
@@ -268,6 +235,48 @@ function ReviewActions({ t, detail, onChange }: { t: Messages; detail: InvoiceDe
       <p role="status" className="meta reason">
         {notice}
       </p>
+    </section>
+  );
+}
+
+interface Column {
+  header: string;
+  /** Right-aligned, in tabular figures. */
+  amount?: boolean;
+  cell: (record: TermRecord) => ReactNode;
+}
+
+/** A group of repeated terms (VAT breakdown, lines) as a table; nothing when there are none. */
+function RecordTable({ id, title, records, columns }: { id: string; title: string; records: TermRecord[]; columns: Column[] }) {
+  if (records.length === 0) return null;
+  const align = (column: Column) => (column.amount ? 'amount' : undefined);
+  return (
+    <section className="group panel" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <div className="table-scroll">
+        <table className={id}>
+          <thead>
+            <tr>
+              {columns.map((column) => (
+                <th key={column.header} scope="col" className={align(column)}>
+                  {column.header}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {records.map((record, index) => (
+              <tr key={index}>
+                {columns.map((column) => (
+                  <td key={column.header} className={align(column)}>
+                    {column.cell(record)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
