@@ -1,7 +1,7 @@
 // One reader for every XML syntax: a syntax is a table from business terms to paths (its "syntax
 // binding", as EN 16931-3 calls it), and this module turns such a table into normalised records.
 import type { Element } from '@xmldom/xmldom';
-import { termType, type Finding, type Syntax, type TermId, type TermRecord } from '../model.ts';
+import { termType, type Finding, type NormalisedInvoice, type Syntax, type TermId, type TermRecord } from '../model.ts';
 import { normaliseTerm } from './normalise.ts';
 import { compilePath, selectElements, selectValues, type CompiledPath } from './path.ts';
 
@@ -175,18 +175,13 @@ function withSubjectFromPrefix(note: TermRecord): TermRecord {
   return match?.[1] && text !== undefined ? { 'BT-21': match[1], 'BT-22': text.slice(match[0].length) } : note;
 }
 
-export interface XmlInvoiceData {
+/** What the XML gives of the normalised invoice, and what the rules need to know of the XML itself. */
+export interface XmlInvoiceData extends Pick<NormalisedInvoice, 'fields' | 'notes' | 'allowances' | 'charges' | 'vatBreakdown' | 'lines'> {
   /**
    * Terms and groups whose element is in the XML, even empty or unreadable: the mandatory-term rules
    * (BR-03, BR-08, …) ask whether an element is there, not whether its value could be normalised.
    */
   present: Set<string>;
-  fields: TermRecord;
-  notes: TermRecord[];
-  allowances: TermRecord[];
-  charges: TermRecord[];
-  vatBreakdown: TermRecord[];
-  lines: TermRecord[];
   findings: Finding[];
 }
 
