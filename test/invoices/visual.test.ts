@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractInvoice, normalisedInvoiceSchema, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { openPdf } from '../../src/invoices/extract/pdf.ts';
 import { findAmounts, findDates, findVatIds, monthFirstIn } from '../../src/invoices/extract/visual/parse.ts';
 import { decimal, printInvoice, SAMPLES, totalsOf, type Language, type Layout, type PrintedInvoice } from './support/printed.ts';
 import { sampleInvoice } from './support/sample.ts';
@@ -111,6 +112,18 @@ describe('the text-layer path on printed invoices', () => {
     expect(fromXml.format).toBe('facturx');
     expect(fromPage.format).toBe('pdf-text');
     for (const term of ['BT-1', 'BT-2', 'BT-112'] as const) expect(fromPage.fields[term]).toBe(fromXml.fields[term]);
+  });
+
+  it('reads a letter-spaced name without the spaces pdfjs writes at each kerning push, and keeps its word breaks', async () => {
+    const printed: PrintedInvoice = { ...SAMPLES.de, layout: 'beside', trackedSellerName: true };
+    const bytes = await printInvoice(printed);
+    const pdf = await openPdf(bytes, { maxPdfPages: 1 });
+    const raw = (await pdf.pageTexts(1).next()).value;
+    await pdf.close();
+    // The cause, as pdfjs's text layer has it: a space after every letter pushed 0.11 em.
+    expect(raw).toContain('M ü l l e r');
+    const invoice = await extractInvoice(bytes);
+    expect(invoice.fields['BT-27']).toBe(printed.seller.name);
   });
 
   it('does not invent totals that are not printed', async () => {

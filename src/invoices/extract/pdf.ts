@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { getDocument, Util, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { packageDir } from '../../paths.ts';
 import { InvoiceError } from '../errors.ts';
+import { kernedSpaces, withoutKernedSpaces } from './visual/kerning.ts';
 import type { PageWords, Word } from './visual/layout.ts';
 
 // For rendering (the OCR path): the 14 standard fonts a PDF may use without embedding them are read
@@ -108,12 +109,13 @@ export async function openPdf(bytes: Uint8Array, limits: PdfLimits): Promise<Ope
           const viewport = page.getViewport({ scale: 1 });
           size = { width: viewport.width, height: viewport.height };
           const content = await page.getTextContent();
+          const kerned = await kernedSpaces(page);
           for (const item of content.items) {
             if (!('str' in item) || item.str.trim() === '') continue;
             const [a = 0, b = 0, c = 0, d = 0, x = 0, y = 0] = Util.transform(viewport.transform, item.transform) as number[];
             const height = Math.hypot(c, d) || item.height;
             const width = item.width * (Math.hypot(a, b) / Math.max(Math.hypot(item.transform[0] ?? 1, item.transform[1] ?? 0), 1e-6));
-            words.push({ text: item.str, x0: x, y0: y - height, x1: x + width, y1: y, confidence: 1 });
+            words.push({ text: withoutKernedSpaces(item.str, kerned.get(item.fontName)), x0: x, y0: y - height, x1: x + width, y1: y, confidence: 1 });
           }
           page.cleanup();
         } catch (cause) {

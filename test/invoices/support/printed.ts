@@ -2,7 +2,7 @@
 // known values, in French, English and German, in several layouts (labels beside their values,
 // labels above them in columns, a letterhead line), so that the field finder is tested on layout
 // rather than on one template. Images of the same pages are made from them by the tests.
-import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { beginText, endText, moveText, PDFDocument, PDFOperator, PDFOperatorNames, setFontAndSize, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 
 export type Language = 'fr' | 'en' | 'de';
 export type Layout = 'beside' | 'columns' | 'letterhead';
@@ -28,6 +28,12 @@ export interface PrintedInvoice {
   /** VAT rate in percent. */
   readonly rate: number;
   readonly iban?: string;
+  /**
+   * The seller's name letter-spaced the way some generators set bold text (FOP with the regular
+   * font's widths): each letter pushed 0.11 em right by a TJ adjustment, which pdfjs reads as a
+   * space, and the words 0.3 em apart with no space character between them.
+   */
+  readonly trackedSellerName?: boolean;
 }
 
 /** The totals the page prints, in cents. */
@@ -91,7 +97,8 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
     text(`${w.title} ${invoice.number} ${w.from} ${printedDate(invoice.issueDate, language, layout)}`, 50, 110, 16, bold);
     text(`${w.due} : ${printedDate(invoice.dueDate, language, layout)}`, 50, 135);
   } else {
-    text(seller.name, 50, 50, 14, bold);
+    if (invoice.trackedSellerName) tracked(page, bold, seller.name, 50, 842 - 50, 14);
+    else text(seller.name, 50, 50, 14, bold);
     text(seller.street, 50, 68);
     text(seller.city, 50, 82);
     sellerIds.forEach((s, i) => text(s, 50, 96 + 14 * i));
@@ -146,6 +153,13 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
   if (invoice.iban) text(`IBAN : ${invoice.iban}`, 50, y + 50, 9);
   if (layout === 'letterhead') footer(page, regular, [seller.name, ...sellerIds].join(' – '));
   return pdf.save();
+}
+
+function tracked(page: PDFPage, font: PDFFont, line: string, x: number, y: number, size: number): void {
+  const key = page.node.newFontDictionary(font.name, font.ref);
+  // TJ numbers are thousandths of an em, negative to the right.
+  const run = line.split(' ').flatMap((word, i) => [...(i > 0 ? [-300] : []), ...[...word].flatMap((letter, j) => (j > 0 ? [-110, font.encodeText(letter)] : [font.encodeText(letter)]))]);
+  page.pushOperators(beginText(), setFontAndSize(key, size), moveText(x, y), PDFOperator.of(PDFOperatorNames.ShowTextAdjusted, [page.doc.context.obj(run)]), endText());
 }
 
 function footer(page: PDFPage, font: PDFFont, line: string): void {
