@@ -72,7 +72,7 @@ const reviewed = (invoice: NormalisedInvoice) => invoice.validation.find((f) => 
 
 describe('the text-layer path on printed invoices', () => {
   const cases: Array<[Language, Layout]> = (['fr', 'en', 'de'] as const).flatMap((language) =>
-    (['beside', 'columns', 'letterhead'] as const).map((layout): [Language, Layout] => [language, layout]),
+    (['beside', 'columns', 'letterhead', 'blocks'] as const).map((layout): [Language, Layout] => [language, layout]),
   );
 
   it.each(cases)('reads the key terms of a %s invoice laid out %s', async (language, layout) => {
@@ -124,6 +124,14 @@ describe('the text-layer path on printed invoices', () => {
     expect(raw).toContain('M ü l l e r');
     const invoice = await extractInvoice(bytes);
     expect(invoice.fields['BT-27']).toBe(printed.seller.name);
+  });
+
+  it("takes the first line under the seller's heading for its name, not the person named below it", async () => {
+    const printed: PrintedInvoice = { ...SAMPLES.fr, layout: 'blocks', seller: { ...SAMPLES.fr.seller, name: 'Kiné Martin' } };
+    const invoice = await extractInvoice(await printInvoice(printed));
+    expect(invoice.fields['BT-27']).toBe('Kiné Martin');
+    // Read without a label: flagged for review.
+    expect(invoice.confidence['BT-27']).toBeLessThan(0.9);
   });
 
   it('does not invent totals that are not printed', async () => {

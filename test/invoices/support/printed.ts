@@ -5,7 +5,7 @@
 import { beginText, endText, moveText, PDFDocument, PDFOperator, PDFOperatorNames, setFontAndSize, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 
 export type Language = 'fr' | 'en' | 'de';
-export type Layout = 'beside' | 'columns' | 'letterhead';
+export type Layout = 'beside' | 'columns' | 'letterhead' | 'blocks';
 
 export interface PrintedParty {
   readonly name: string;
@@ -13,6 +13,8 @@ export interface PrintedParty {
   readonly city: string;
   readonly vatId?: string;
   readonly siren?: string;
+  /** The person to ask, printed under the name in the `blocks` layout. */
+  readonly contact?: string;
 }
 
 export interface PrintedInvoice {
@@ -72,9 +74,9 @@ function printedDate(iso: string, language: Language, layout: Layout): string {
 }
 
 const WORDS = {
-  fr: { title: 'FACTURE', number: 'Facture n°', date: 'Date de facture', due: 'Échéance', buyer: 'Facturé à', net: 'Total HT', vat: (r: number) => `TVA ${r} %`, gross: 'Total TTC', due2: 'Net à payer', vatId: 'N° TVA intracommunautaire :', siren: 'SIREN :', item: 'Désignation', qty: 'Qté', price: 'Prix unitaire HT', amount: 'Montant HT', from: 'du' },
-  en: { title: 'INVOICE', number: 'Invoice No.', date: 'Invoice date', due: 'Due date', buyer: 'Bill to', net: 'Subtotal', vat: (r: number) => `VAT ${r}%`, gross: 'Total', due2: 'Amount due', vatId: 'VAT number:', siren: 'Company no.:', item: 'Description', qty: 'Qty', price: 'Unit price', amount: 'Amount', from: 'dated' },
-  de: { title: 'RECHNUNG', number: 'Rechnungsnummer', date: 'Rechnungsdatum', due: 'Fällig am', buyer: 'Rechnungsempfänger', net: 'Nettobetrag', vat: (r: number) => `MwSt. ${r} %`, gross: 'Gesamtbetrag', due2: 'Zahlbetrag', vatId: 'USt-IdNr.:', siren: 'HRB:', item: 'Bezeichnung', qty: 'Menge', price: 'Einzelpreis', amount: 'Betrag', from: 'vom' },
+  fr: { title: 'FACTURE', seller: 'Vendeur :', number: 'Facture n°', date: 'Date de facture', due: 'Échéance', buyer: 'Facturé à', net: 'Total HT', vat: (r: number) => `TVA ${r} %`, gross: 'Total TTC', due2: 'Net à payer', vatId: 'N° TVA intracommunautaire :', siren: 'SIREN :', item: 'Désignation', qty: 'Qté', price: 'Prix unitaire HT', amount: 'Montant HT', from: 'du' },
+  en: { title: 'INVOICE', seller: 'Seller:', number: 'Invoice No.', date: 'Invoice date', due: 'Due date', buyer: 'Bill to', net: 'Subtotal', vat: (r: number) => `VAT ${r}%`, gross: 'Total', due2: 'Amount due', vatId: 'VAT number:', siren: 'Company no.:', item: 'Description', qty: 'Qty', price: 'Unit price', amount: 'Amount', from: 'dated' },
+  de: { title: 'RECHNUNG', seller: 'Verkäufer:', number: 'Rechnungsnummer', date: 'Rechnungsdatum', due: 'Fällig am', buyer: 'Rechnungsempfänger', net: 'Nettobetrag', vat: (r: number) => `MwSt. ${r} %`, gross: 'Gesamtbetrag', due2: 'Zahlbetrag', vatId: 'USt-IdNr.:', siren: 'HRB:', item: 'Bezeichnung', qty: 'Menge', price: 'Einzelpreis', amount: 'Betrag', from: 'vom' },
 } as const;
 
 /** Draws the invoice on an A4 page and returns the PDF (no embedded XML: a plain PDF). */
@@ -97,13 +99,23 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
     text(`${w.title} ${invoice.number} ${w.from} ${printedDate(invoice.issueDate, language, layout)}`, 50, 110, 16, bold);
     text(`${w.due} : ${printedDate(invoice.dueDate, language, layout)}`, 50, 135);
   } else {
-    if (invoice.trackedSellerName) tracked(page, bold, seller.name, 50, 842 - 50, 14);
-    else text(seller.name, 50, 50, 14, bold);
-    text(seller.street, 50, 68);
-    text(seller.city, 50, 82);
-    sellerIds.forEach((s, i) => text(s, 50, 96 + 14 * i));
+    if (layout === 'blocks') {
+      // The seller's block under its heading, as e-invoice viewers print it: the name wrapped to a
+      // column of 16 characters, then the person to ask, then the address.
+      const name = seller.name.split(' ').reduce<string[]>((wrapped, word) => {
+        const last = wrapped.at(-1);
+        return last !== undefined && `${last} ${word}`.length <= 16 ? [...wrapped.slice(0, -1), `${last} ${word}`] : [...wrapped, word];
+      }, []);
+      [w.seller, ...name, seller.contact ?? '', seller.street, seller.city, ...sellerIds].forEach((s, i) => text(s, 50, 50 + 12 * i, 9, i === 0 ? bold : regular));
+    } else {
+      if (invoice.trackedSellerName) tracked(page, bold, seller.name, 50, 842 - 50, 14);
+      else text(seller.name, 50, 50, 14, bold);
+      text(seller.street, 50, 68);
+      text(seller.city, 50, 82);
+      sellerIds.forEach((s, i) => text(s, 50, 96 + 14 * i));
+    }
     text(w.title, 400, 50, 18, bold);
-    if (layout === 'beside') {
+    if (layout !== 'columns') {
       [[w.number, invoice.number], [w.date, printedDate(invoice.issueDate, language, layout)], [w.due, printedDate(invoice.dueDate, language, layout)]].forEach(([label, value], i) => {
         text(`${label} :`, 330, 110 + 16 * i);
         text(value ?? '', 450, 110 + 16 * i);
@@ -173,7 +185,7 @@ export const SAMPLES: Record<Language, Omit<PrintedInvoice, 'layout'>> = {
     number: 'F2026-0042',
     issueDate: '2026-11-13',
     dueDate: '2026-12-13',
-    seller: { name: 'Atelier Dupont SARL', street: '12 rue des Lilas', city: '69003 Lyon', vatId: 'FR44732829320', siren: '732 829 320' },
+    seller: { name: 'Atelier Dupont SARL', street: '12 rue des Lilas', city: '69003 Lyon', vatId: 'FR44732829320', siren: '732 829 320', contact: 'Claire Dupont' },
     buyer: { name: 'Boulangerie Martin SAS', street: '3 place du Marché', city: '75011 Paris', vatId: 'FR83404833048' },
     lines: [
       { name: 'Réparation four', quantity: 2, unitPriceCents: 45_000 },
@@ -187,7 +199,7 @@ export const SAMPLES: Record<Language, Omit<PrintedInvoice, 'layout'>> = {
     number: 'INV-1187',
     issueDate: '2026-03-05',
     dueDate: '2026-04-04',
-    seller: { name: 'Northwind Supplies Ltd', street: '5 Harbour Road', city: 'Dublin D02 X285', vatId: 'GB123456789' },
+    seller: { name: 'Northwind Supplies Ltd', street: '5 Harbour Road', city: 'Dublin D02 X285', vatId: 'GB123456789', contact: 'Sean Murphy' },
     buyer: { name: 'Contoso Retail Inc', street: '200 Main Street', city: 'Bristol BS1 4DJ' },
     lines: [
       { name: 'Printer paper A4', quantity: 40, unitPriceCents: 499 },
@@ -201,7 +213,7 @@ export const SAMPLES: Record<Language, Omit<PrintedInvoice, 'layout'>> = {
     number: 'RE-2026-0815',
     issueDate: '2026-06-05',
     dueDate: '2026-07-05',
-    seller: { name: 'Müller Haustechnik GmbH', street: 'Lindenstraße 8', city: '80331 München', vatId: 'DE129273398' },
+    seller: { name: 'Müller Haustechnik GmbH', street: 'Lindenstraße 8', city: '80331 München', vatId: 'DE129273398', contact: 'Anna Weber' },
     buyer: { name: 'Schneider Bau AG', street: 'Hafenweg 22', city: '20457 Hamburg', vatId: 'DE811907980' },
     lines: [
       { name: 'Wartung Heizungsanlage', quantity: 1, unitPriceCents: 128_000 },

@@ -99,10 +99,9 @@ function placesOf(hit: LabelHit, hits: readonly LabelHit[], lines: readonly Line
 
 interface Section {
   readonly party: Party;
-  readonly page: number;
+  readonly heading: Line;
   readonly x0: number;
   readonly x1: number;
-  readonly y: number;
 }
 
 function sectionsOf(lines: readonly Line[]): Section[] {
@@ -110,11 +109,12 @@ function sectionsOf(lines: readonly Line[]): Section[] {
   for (const line of lines) {
     line.cells.forEach((cell, i) => {
       const folded = fold(cell.text);
-      if (folded.length > 45) return;
+      // A company's name is no heading, even one that starts with one ("Lieferant GmbH").
+      if (folded.length > 45 || LEGAL_FORM.test(cell.text)) return;
       const heading = SECTION_HEADINGS.find(([, pattern]) => pattern.test(folded));
       if (!heading) return;
       const next = line.cells[i + 1];
-      sections.push({ party: heading[0], page: line.page, x0: cell.x0 - 10, x1: next ? next.x0 - 1 : line.pageWidth, y: line.y0 });
+      sections.push({ party: heading[0], heading: line, x0: cell.x0 - 10, x1: next ? next.x0 - 1 : line.pageWidth });
     });
   }
   return sections;
@@ -124,8 +124,9 @@ function sectionsOf(lines: readonly Line[]): Section[] {
 function partyAt(sections: readonly Section[], line: Line, x: number): Party | undefined {
   let best: Section | undefined;
   for (const s of sections) {
-    if (s.page !== line.page || s.y > line.y0 || line.y0 - s.y > line.pageHeight / 3 || x < s.x0 || x >= s.x1) continue;
-    if (!best || s.y > best.y) best = s;
+    const { page, y0 } = s.heading;
+    if (page !== line.page || y0 > line.y0 || line.y0 - y0 > line.pageHeight / 3 || x < s.x0 || x >= s.x1) continue;
+    if (!best || y0 > best.heading.y0) best = s;
   }
   return best?.party;
 }
@@ -272,15 +273,47 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   };
 }
 
+/** Text in a party's block that is not a name: a labelled line, a number, an e-mail address. */
+const NOT_A_NAME = /[:@]|\d{3}/;
+
 /**
- * A name too long for its column starts on the line above, alone in that column with no label to
- * its left ("MVM Musterhafter" / "Name: Versicherungsverein Musterstadt a.G.").
+ * A name too long for its column starts on the line above: alone in that column, in the same type
+ * size, no label, number or legal form of its own ("MVM Musterhafter" / "Name: Versicherungsverein
+ * Musterstadt a.G.", or the same two lines in a letterhead).
  */
 function nameAbove(line: Line, x0: number, lines: readonly Line[]): string[] {
   const above = lines[line.index - 1];
-  if (!above || above.page !== line.page || line.y0 - above.y1 > line.y1 - line.y0) return [];
+  const height = line.y1 - line.y0;
+  if (!above || above.page !== line.page || line.y0 - above.y1 > height || Math.abs(above.y1 - above.y0 - height) > 0.2 * height) return [];
   const [only, ...others] = above.cells;
-  return only && others.length === 0 && Math.abs(only.x0 - x0) < 3 ? [only.text] : [];
+  const continues = only && others.length === 0 && Math.abs(only.x0 - x0) < 3 && !NOT_A_NAME.test(only.text) && !LEGAL_FORM.test(only.text);
+  return continues ? [only.text] : [];
+}
+
+/**
+ * The first line of the seller's block under its heading, after any labelled lines, is its name
+ * ("Verkäufer:" / "Globale Nummer: …" / "Physiotherapeutin" / "Tanja Tinder" / street). A name
+ * without a legal form goes on to the next line when that one has it ("MVM Musterhafter" /
+ * "Versicherungsverein Musterstadt a.G.").
+ */
+function namesUnderHeadings(lines: readonly Line[], sections: readonly Section[]): Array<Candidate<string>> {
+  const found: Array<Candidate<string>> = [];
+  for (const { party, heading, x0, x1 } of sections) {
+    if (party !== 'seller') continue;
+    const height = heading.y1 - heading.y0;
+    const block = lines
+      .slice(heading.index + 1, heading.index + 5)
+      .filter((l) => l.page === heading.page && l.y0 - heading.y1 < 4 * height)
+      .map((l) => l.cells.filter((c) => c.x0 >= x0 && c.x0 < x1).map((c) => c.text).join(CELL_GAP))
+      .filter((text) => text !== '');
+    const at = block.findIndex((text) => !text.includes(':'));
+    const name = block[at];
+    if (name === undefined || NOT_A_NAME.test(name) || ADDRESS.test(name)) continue;
+    const next = block[at + 1];
+    const continued = next !== undefined && !LEGAL_FORM.test(name) && LEGAL_FORM.test(next) && !NOT_A_NAME.test(next);
+    found.push({ value: continued ? `${name} ${next}` : name, score: 0.8 });
+  }
+  return found;
 }
 
 function firstDateOnTop(lines: readonly Line[], monthFirst: boolean): Candidate<string> | undefined {
@@ -327,12 +360,14 @@ function partyIds(lines: readonly Line[], sections: readonly Section[]) {
  * form that is not in the buyer's block, the more often printed (letterhead, footer) the better.
  */
 function sellerName(lines: readonly Line[], sections: readonly Section[], labelled: ReadonlyArray<Candidate<string>>): Candidate<string> | undefined {
-  const found: Array<Candidate<string>> = [...labelled];
+  const found: Array<Candidate<string>> = [...labelled, ...namesUnderHeadings(lines, sections)];
   for (const line of lines) {
     for (const cell of line.cells) {
       // A letterhead line "Name SARL - address - city": the name is its first part.
-      const name = cell.text.split(/\s+[-–·|•]\s+|\s*[,;]\s+/)[0]?.trim() ?? '';
-      if (!LEGAL_FORM.test(name) || name.length > 60 || /\d{3}/.test(name) || /:\s*$/.test(name)) continue;
+      const part = cell.text.split(/\s+[-–·|•]\s+|\s*[,;]\s+/)[0]?.trim() ?? '';
+      if (!LEGAL_FORM.test(part) || /\d{3}/.test(part) || /:\s*$/.test(part)) continue;
+      const name = [...nameAbove(line, cell.x0, lines), part].join(' ');
+      if (name.length > 60) continue;
       const party = partyAt(sections, line, cell.x0);
       if (party === 'buyer' || party === 'other') continue;
       const top = line.page === 1 && line.y0 < line.pageHeight * 0.3;
@@ -366,9 +401,10 @@ function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string>
     block.unshift(same.text);
     below = line;
   }
-  const street = block.findIndex((t) => ADDRESS.test(t));
+  // A labelled line ending in a number ("Sitz der Gesellschaft: München, HRB 181098") is no street.
+  const street = block.findIndex((t) => ADDRESS.test(t) && !t.includes(':'));
   const name = street > 0 ? block[street - 1] : undefined;
-  if (!name || /[:@]|\d{3}/.test(name)) return undefined;
+  if (!name || NOT_A_NAME.test(name)) return undefined;
   return { value: name, score: 0.7 };
 }
 

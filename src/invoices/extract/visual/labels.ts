@@ -169,7 +169,7 @@ export const SECTION_HEADINGS: ReadonlyArray<readonly [Party, RegExp]> = [
 
 /** Company legal forms, matched on the text as printed (case matters: "sa" is a French word, "SA" a company). */
 export const LEGAL_FORM =
-  /(?:^|\s)(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|AG|KG|OHG|e\.\s?K\.|UG|SARL|Sarl|S\.A\.R\.L\.|SAS|SASU|SA|EURL|SNC|SCI|SE|Ltd\.?|LTD\.?|Limited|LLC|Inc\.?|INC\.?|Corp\.?|PLC|plc|LLP|B\.V\.|N\.V\.|BV|NV|S\.L\.|S\.p\.A\.|S\.r\.l\.|AB|Oy|A\/S|ApS)(?=$|[\s,.)])/;
+  /(?:^|\s)(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|AG|KG|KGaA|OHG|e\.\s?K\.|UG|a\.\s?G\.|VVaG|eG|SARL|Sarl|S\.A\.R\.L\.|SAS|SASU|SA|EURL|SNC|SCI|SE|Ltd\.?|LTD\.?|Limited|LLC|Inc\.?|INC\.?|Corp\.?|PLC|plc|LLP|B\.V\.|N\.V\.|BV|NV|S\.L\.|S\.p\.A\.|S\.r\.l\.|AB|Oy|A\/S|ApS)(?=$|[\s,.)])/;
 
 export const CURRENCIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['EUR', /(?:€|(?<![a-z])eur(?:o|os)?(?![a-z]))/g],
