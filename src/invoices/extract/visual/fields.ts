@@ -277,14 +277,14 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
 const NOT_A_NAME = /[:@]|\d{3}/;
 
 /**
- * A name too long for its column starts on the line above: alone in that column, in the same type
- * size, no label, number or legal form of its own ("MVM Musterhafter" / "Name: Versicherungsverein
- * Musterstadt a.G.", or the same two lines in a letterhead).
+ * A name too long for its column starts on the line above: alone in that column, close above (the
+ * leading of one paragraph, not the space after a title), with no label, number or legal form of
+ * its own ("MVM Musterhafter" / "Name: Versicherungsverein Musterstadt a.G.", or the same two
+ * lines in a letterhead).
  */
 function nameAbove(line: Line, x0: number, lines: readonly Line[]): string[] {
   const above = lines[line.index - 1];
-  const height = line.y1 - line.y0;
-  if (!above || above.page !== line.page || line.y0 - above.y1 > height || Math.abs(above.y1 - above.y0 - height) > 0.2 * height) return [];
+  if (!above || above.page !== line.page || line.y0 - above.y1 > 0.5 * (line.y1 - line.y0)) return [];
   const [only, ...others] = above.cells;
   const continues = only && others.length === 0 && Math.abs(only.x0 - x0) < 3 && !NOT_A_NAME.test(only.text) && !LEGAL_FORM.test(only.text);
   return continues ? [only.text] : [];
