@@ -367,6 +367,9 @@ export class Worker {
     try {
       await this.#write(batch);
       this.#databaseBack();
+      // Unwritten outcomes count against claiming; now written, they free capacity that no
+      // settling job may be left to ask for (measured: drains stalled until the next poll).
+      this.#wake();
     } catch (error) {
       this.#settled = batch.concat(this.#settled);
       this.#databaseTrouble(error, 'record outcomes');

@@ -474,6 +474,18 @@ describe.each(testDatabases())('queue on $name', (database) => {
       expect(rows.every((row) => row.status === 'pending' && row.attempts === 0)).toBe(true);
     });
 
+    it('claims again as soon as slow outcome writes free capacity, without waiting for the poll', async () => {
+      const jobs = await queue.enqueueMany(Array.from({ length: 12 }, () => ({ task: 'noop' })));
+      // Each result takes a while to commit, so finished jobs pile up unwritten and hold back claims.
+      const worker = makeWorker(
+        { noop: async () => ({ commit: () => sleep(100) }) },
+        { concurrency: 1, prefetch: 2, pollMs: 60_000, pollOnly: true },
+      );
+      await worker.start();
+      await waitFor('all completed long before the first poll', async () => (await queue.stats()).completed === jobs.length, 15_000);
+      await stopAll();
+    });
+
     it('drains within a budget: finishes what it can, releases what it cannot, and reports', async () => {
       await queue.enqueueMany(Array.from({ length: 30 }, () => ({ task: 'noop' })));
       const noopWorker = makeWorker({ noop: builtinTasks.noop! }, { concurrency: 5 });
