@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { extractInvoice, normalisedInvoiceSchema, type NormalisedInvoice } from '../../src/invoices/index.ts';
 import { openPdf } from '../../src/invoices/extract/pdf.ts';
+import { invoiceFromWords } from '../../src/invoices/extract/visual/index.ts';
 import { findAmounts, findDates, findVatIds, monthFirstIn } from '../../src/invoices/extract/visual/parse.ts';
 import { decimal, printInvoice, SAMPLES, totalsOf, type Language, type Layout, type PrintedInvoice } from './support/printed.ts';
 import { sampleInvoice } from './support/sample.ts';
+import { writtenPage, type WrittenLine } from './support/words.ts';
 import { writeFacturX } from './support/writer.ts';
 
 describe('reading printed numbers and dates', () => {
@@ -134,11 +136,46 @@ describe('the text-layer path on printed invoices', () => {
     expect(invoice.confidence['BT-27']).toBeLessThan(0.9);
   });
 
+  it('reads the totals beside a line of small print running up the margin', async () => {
+    const printed: PrintedInvoice = { ...SAMPLES.de, layout: 'beside', marginNote: 'Musterrechnung erstellt mit Facteur, Copyright 2026' };
+    const invoice = await extractInvoice(await printInvoice(printed));
+    const want = expected(printed);
+    for (const term of ['BT-109', 'BT-110', 'BT-112'] as const) expect({ term, value: invoice.fields[term] }).toEqual({ term, value: want[term] });
+  });
+
   it('does not invent totals that are not printed', async () => {
     const printed: PrintedInvoice = { ...SAMPLES.de, layout: 'beside', lines: [] };
     const invoice = await extractInvoice(await printInvoice(printed));
     expect(invoice.fields['BT-1']).toBe(printed.number);
     // The empty invoice prints 0,00 everywhere: the finder may read zeros, but nothing else.
     for (const term of ['BT-109', 'BT-110', 'BT-112'] as const) expect([undefined, '0.00']).toContain(invoice.fields[term]);
+  });
+});
+
+describe('the field finder on positioned words', () => {
+  const read = (lines: readonly WrittenLine[]) => invoiceFromWords([writtenPage(lines)], 'pdf-text', { container: 'pdf', pages: 1 });
+
+  it("reads a total whose label carries a remark in brackets, even one that names the VAT ('Netto (excl. USt.)')", () => {
+    const invoice = read([
+      [100, [[50, 'Rechnungssumme Netto (excl. USt.)'], [400, '473,00']]],
+      [115, [[50, 'USt. 19 %'], [400, '89,87']]],
+      [130, [[50, 'Rechnungssumme Brutto (inkl. USt.)'], [400, '562,87']]],
+    ]);
+    expect([invoice.fields['BT-109'], invoice.fields['BT-110'], invoice.fields['BT-112']]).toEqual(['473.00', '89.87', '562.87']);
+  });
+
+  it('does not read a row of the line table as a VAT breakdown row when its numbers happen to agree', () => {
+    const invoice = read([
+      [80, [[50, 'Pos'], [80, 'Bezeichnung'], [250, 'Menge'], [320, 'Preis'], [400, 'Betrag'], [470, 'USt. %']]],
+      [95, [[50, '1'], [80, 'Trennblätter A4'], [250, '20'], [320, '9,90'], [400, '198,00'], [470, '19']]],
+      // Position 2, 50 × 5,50 = 275,00, and 2 % of 275,00 is 5,50 too.
+      [110, [[50, '2'], [80, 'Joghurt Banane'], [250, '50'], [320, '5,50'], [400, '275,00'], [470, '7']]],
+      [140, [[50, 'Summe netto'], [400, '473,00']]],
+      [155, [[50, 'USt. 7 %'], [320, '275,00'], [400, '19,25']]],
+      [170, [[50, 'USt. 19 %'], [320, '198,00'], [400, '37,62']]],
+      [185, [[50, 'Summe brutto'], [400, '529,87']]],
+    ]);
+    expect(invoice.vatBreakdown.map((r) => r['BT-119'])).toEqual(['7.00', '19.00']);
+    expect([invoice.fields['BT-109'], invoice.fields['BT-110'], invoice.fields['BT-112']]).toEqual(['473.00', '56.87', '529.87']);
   });
 });

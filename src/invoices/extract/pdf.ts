@@ -113,6 +113,9 @@ export async function openPdf(bytes: Uint8Array, limits: PdfLimits): Promise<Ope
           for (const item of content.items) {
             if (!('str' in item) || item.str.trim() === '') continue;
             const [a = 0, b = 0, c = 0, d = 0, x = 0, y = 0] = Util.transform(viewport.transform, item.transform) as number[];
+            // Text running up or down the page (a copyright line in the margin) is no part of the
+            // lines it crosses: its box, taken as horizontal, would glue it to a label.
+            if (a <= 0 || Math.abs(b) > 0.2 * a) continue;
             const height = Math.hypot(c, d) || item.height;
             const width = item.width * (Math.hypot(a, b) / Math.max(Math.hypot(item.transform[0] ?? 1, item.transform[1] ?? 0), 1e-6));
             words.push({ text: withoutKernedSpaces(item.str, kerned.get(item.fontName)), x0: x, y0: y - height, x1: x + width, y1: y, confidence: 1 });

@@ -2,7 +2,7 @@
 // known values, in French, English and German, in several layouts (labels beside their values,
 // labels above them in columns, a letterhead line), so that the field finder is tested on layout
 // rather than on one template. Images of the same pages are made from them by the tests.
-import { beginText, endText, moveText, PDFDocument, PDFOperator, PDFOperatorNames, setFontAndSize, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { beginText, degrees, endText, moveText, PDFDocument, PDFOperator, PDFOperatorNames, setFontAndSize, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 
 export type Language = 'fr' | 'en' | 'de';
 export type Layout = 'beside' | 'columns' | 'letterhead' | 'blocks';
@@ -36,6 +36,11 @@ export interface PrintedInvoice {
    * space, and the words 0.3 em apart with no space character between them.
    */
   readonly trackedSellerName?: boolean;
+  /**
+   * Small print running up the page from the net total's line, as AWV's sample PDFs print their
+   * copyright: placed so that, were it read as horizontal text, it would end where the label starts.
+   */
+  readonly marginNote?: string;
 }
 
 /** The totals the page prints, in cents. */
@@ -155,6 +160,9 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
     y += 30;
   } else {
     for (const [label, value] of [[w.net, net], [w.vat(invoice.rate), vat], [w.gross, gross]] as const) {
+      if (label === w.net && invoice.marginNote) {
+        page.drawText(invoice.marginNote, { x: 330 - regular.widthOfTextAtSize(invoice.marginNote, 7) - 1, y: 842 - y, size: 7, font: regular, rotate: degrees(90) });
+      }
       text(label, 330, y, 10, label === w.gross ? bold : regular);
       right(money(value, language), 540, y, 10, label === w.gross ? bold : regular);
       y += 16;

@@ -475,12 +475,16 @@ interface VatRow {
   readonly tax: number;
 }
 
-/** Lines that hold a rate, a base and a tax with base × rate = tax: the VAT breakdown table. */
+/**
+ * Lines that hold a rate, a base and a tax with base × rate = tax: the VAT breakdown table. A row
+ * of the line table is none, even when its numbers happen to agree ("2   Joghurt   50   5,50
+ * 275,00": position 2, and 2 % of 275,00 is 5,50).
+ */
 function vatBreakdownOf(lines: readonly Line[]): VatRow[] {
   const rows = new Map<number, VatRow>();
   for (const line of lines) {
     const amounts = findAmounts(line.text);
-    if (amounts.length < 2) continue;
+    if (amounts.length < 2 || lineItem(line.text, line)) continue;
     const rates = findRates(line.text).filter((r) => !amounts.some((a) => a.start <= r.start && r.start < a.end));
     for (const rate of rates) {
       for (const base of amounts) {

@@ -27,7 +27,10 @@ const ruleAfter = (after: LabelledTerm, term: LabelledTerm, weight: number, ...p
  */
 const compound = (...words: string[]) => words.map((w) => [...w].join(' ?')).join('|');
 
-const AMOUNT_SUFFIX = /(?:\s*\(?(?:eur|€|usd|\$|gbp|£|chf)\)?)?/.source;
+// What may follow a total's label before its value: the currency, and a short remark in brackets
+// that belongs to the label ("Rechnungssumme Netto (excl. USt.)", "Total (HT)"), not a bracketed
+// amount.
+const AMOUNT_SUFFIX = /(?:\s*\(?(?:eur|€|usd|\$|gbp|£|chf)\)?)?(?:\s*\((?![^)]*\d[.,]\d\d)[^()]{1,25}\))?/.source;
 const amountLabel = (source: string) => new RegExp(`${source}${AMOUNT_SUFFIX}`);
 
 export const LABELS: readonly LabelRule[] = [
