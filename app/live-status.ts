@@ -70,7 +70,9 @@ export function useLiveStatus(invoiceIds: readonly string[], onStatus: (status: 
     };
   }, []);
 
-  // Poll whatever no stream follows.
+  // Poll whatever no stream follows, sending back the last ETag: an unchanged status comes back
+  // as an empty 304.
+  const etags = useRef(new Map<string, string>());
   useEffect(() => {
     const started = Date.now();
     let timer: ReturnType<typeof setTimeout>;
@@ -79,8 +81,12 @@ export function useLiveStatus(invoiceIds: readonly string[], onStatus: (status: 
       await Promise.all(
         ids.map(async (id) => {
           try {
-            const response = await fetch(`/api/queue/status?invoiceId=${id}`, { cache: 'no-store' });
-            if (response.ok) report.current((await response.json()) as InvoiceStatus);
+            const etag = etags.current.get(id);
+            const response = await fetch(`/api/queue/status?invoiceId=${id}`, { cache: 'no-store', headers: etag ? { 'if-none-match': etag } : {} });
+            if (!response.ok) return;
+            const next = response.headers.get('etag');
+            if (next) etags.current.set(id, next);
+            report.current((await response.json()) as InvoiceStatus);
           } catch {
             // Offline for a moment: the next poll tries again.
           }

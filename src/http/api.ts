@@ -9,7 +9,7 @@ import { checkCronSecret, identify, ownerOf } from './auth.ts';
 import { invoiceCsv } from './export.ts';
 import { setPendingPriority } from './jobs.ts';
 import { readFileParts } from './multipart.ts';
-import { HttpError, errorResponse, json } from './respond.ts';
+import { HttpError, errorResponse, json, jsonWithETag } from './respond.ts';
 
 export interface ApiOptions {
   /** NODE_ENV is production: the worker endpoint refuses to run without CRON_SECRET. */
@@ -121,13 +121,13 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
       return json(await tick(options.tickBudgetMs));
     }),
 
-    /** GET /api/queue/status?invoiceId= */
+    /** GET /api/queue/status?invoiceId=: 304 when If-None-Match names the current status's ETag. */
     queueStatus: guarded(async (request: Request) => {
       const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(new URL(request.url).searchParams.get('invoiceId'));
       const status = await invoiceStatus(db, owner, invoiceId);
       if (!status) throw notFound(invoiceId);
-      return json(status);
+      return jsonWithETag(request, status);
     }),
 
     /**

@@ -164,6 +164,32 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     expect(detail.history).toHaveLength(2);
   });
 
+  it('answers a status poll that names the current ETag with an empty 304, and a changed status in full', async () => {
+    const { body } = await upload([invoiceFile()]);
+    const invoiceId = body.invoices[0]!.invoiceId;
+    await waitFor('completed', async () => (await status(invoiceId)).status === 'completed');
+    const poll = (etag?: string) =>
+      fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`, { headers: { 'accept-encoding': 'gzip', ...(etag ? { 'if-none-match': etag } : {}) } });
+    const first = await poll();
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/".+"$/);
+    expect(first.headers.get('cache-control')).toMatch(/^no-store\b/);
+    expect(first.headers.get('content-encoding')).toBeNull(); // too small to be worth gzipping
+    const before = (await first.json()) as Status;
+    expect(before.status).toBe('completed');
+
+    const unchanged = await poll(etag);
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('cache-control')).toMatch(/^no-store\b/);
+    expect(await unchanged.text()).toBe('');
+
+    await fetch(`${app.url}/api/queue/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invoiceId, priority: 1 }) });
+    const changed = await poll(etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(((await changed.json()) as Status).jobId).not.toBe(before.jobId); // requeued: a new job
+  });
+
   it('exposes Prometheus metrics that match the queue, behind the cron secret', async () => {
     const { body } = await upload([invoiceFile(), invoiceFile()]);
     await waitFor('both completed', async () => {
