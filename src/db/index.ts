@@ -1,4 +1,3 @@
-import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 import type { Db } from './types.ts';
 
@@ -21,7 +20,8 @@ export interface ConnectOptions {
 
 /** Connects to PostgreSQL when a URL is given, else opens the embedded database. */
 export function connect(options: ConnectOptions = {}): Promise<Db> {
-  if (!options.url) return openPglite({ dataDir: options.dataDir });
+  // Loaded only when used: PGlite's module alone adds ~14 MiB to every worker on PostgreSQL.
+  if (!options.url) return import('./pglite.ts').then(({ openPglite }) => openPglite({ dataDir: options.dataDir }));
   const behindPooler = options.poolMode === 'transaction';
   return openPostgres({
     url: options.url,
