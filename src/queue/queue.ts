@@ -110,30 +110,23 @@ const TASK_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Inserts the jobs; an invoice that already has a live job keeps it (the partial unique index
-// decides, so two racing enqueues cannot both insert). The live jobs that won are read in the same
-// statement; one committed by a concurrent transaction after this statement's snapshot is read
-// again by the caller. The notification is an InitPlan: sent once, and only if a row came back.
+// decides, so two racing enqueues cannot both insert), and the caller reads that job afterwards.
+// Only what the database chose comes back: the rest of a new row is what was sent, and reading
+// whole rows back cost a quarter of a bulk enqueue. The notification is an InitPlan: sent once,
+// and only if a row was inserted.
 const ENQUEUE = `
-  WITH input AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb)
-      AS j(invoice_id uuid, task text, payload jsonb, priority int, max_attempts int, delay_ms bigint)
-  ), inserted AS (
+  WITH inserted AS (
     INSERT INTO processing_queue (invoice_id, task, payload, priority, max_attempts, run_at)
     SELECT invoice_id, task, coalesce(payload, '{}'::jsonb), priority, max_attempts,
            now() + delay_ms * interval '1 millisecond'
-      FROM input
-    ON CONFLICT (invoice_id) WHERE status IN ('pending', 'processing') DO NOTHING
-    RETURNING *
-  ), rows AS (
-    SELECT inserted.*, true AS created FROM inserted
-    UNION ALL
-    SELECT q.*, false AS created
-      FROM processing_queue q
-     WHERE q.invoice_id IN (SELECT invoice_id FROM input WHERE invoice_id IS NOT NULL)
-       AND q.status IN ('pending', 'processing')
+      FROM jsonb_to_recordset($1::jsonb)
+        AS j(invoice_id uuid, task text, payload jsonb, priority int, max_attempts int, delay_ms bigint)
+    ON CONFLICT (invoice_id) WHERE status IN ('pending', 'processing') AND invoice_id IS NOT NULL DO NOTHING
+    RETURNING id, invoice_id, run_at, created_at
   )
-  SELECT rows.*, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('inserted', '$2')}
-    FROM rows`;
+  SELECT id, invoice_id, run_at, created_at,
+         (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('inserted', '$2')}
+    FROM inserted`;
 
 // Takes the next runnable jobs in claim order. FOR UPDATE SKIP LOCKED lets concurrent workers
 // take disjoint batches without waiting on each other; the partial index on pending rows gives the
@@ -296,16 +289,28 @@ const RETRY_FAILED = `
   SELECT revived.*, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('revived', '$2')}
     FROM revived`;
 
-// Deletes finished jobs older than the retention, a bounded batch per statement so that no
-// statement holds many row locks or runs long; their attempts go with them (ON DELETE CASCADE).
+// Deletes finished jobs older than the retention, with their attempts, a bounded batch per
+// statement so that no statement holds many row locks or runs long.
 const PURGE = `
   WITH old AS (
     SELECT id FROM processing_queue
      WHERE status IN ('completed', 'failed') AND completed_at < now() - $1 * interval '1 millisecond'
      LIMIT $2
      FOR UPDATE SKIP LOCKED
+  ), purged AS (
+    DELETE FROM processing_queue q USING old WHERE q.id = old.id RETURNING q.id
+  ), attempts AS (
+    DELETE FROM job_attempts a USING purged WHERE a.job_id = purged.id
   )
-  DELETE FROM processing_queue q USING old WHERE q.id = old.id`;
+  SELECT count(*)::int AS purged FROM purged`;
+
+// Attempts past the retention whose job is gone some other way (an invoice deleted by hand takes
+// its jobs along, and job_attempts has no foreign key to follow them). Run once the old jobs are
+// purged, so that the walk of job_attempts_finished_at meets few others.
+const PURGE_ORPHANED_ATTEMPTS = `
+  DELETE FROM job_attempts a
+   WHERE a.finished_at < now() - $1 * interval '1 millisecond'
+     AND NOT EXISTS (SELECT 1 FROM processing_queue q WHERE q.id = a.job_id)`;
 
 // Takes the turn to run a periodic task if its last run is older than the interval. The row lock
 // serialises concurrent callers; the loser re-reads the moved timestamp and gets no row back.
@@ -372,6 +377,49 @@ class AfterCommitNotices {
   }
 }
 
+/** A validated job as the enqueue statement reads it. */
+interface JobInput {
+  invoice_id: string | null;
+  task: string;
+  payload: unknown;
+  priority: number;
+  max_attempts: number;
+  delay_ms: number;
+}
+
+/** What the database chose for a new row. */
+interface InsertedRow {
+  id: string;
+  invoice_id: string | null;
+  run_at: Date;
+  created_at: Date;
+}
+
+/** A new job as the database holds it: what was sent, with the columns it defaulted. */
+function newJob(input: JobInput, inserted: InsertedRow): EnqueuedJob {
+  return {
+    id: inserted.id,
+    invoiceId: input.invoice_id,
+    task: input.task,
+    payload: input.payload ?? {},
+    status: 'pending',
+    priority: input.priority,
+    attempts: 0,
+    maxAttempts: input.max_attempts,
+    runAt: inserted.run_at,
+    lockedBy: null,
+    lockToken: null,
+    lockedUntil: null,
+    lastError: null,
+    errorCode: null,
+    createdAt: inserted.created_at,
+    startedAt: null,
+    completedAt: null,
+    updatedAt: inserted.created_at,
+    created: true,
+  };
+}
+
 function invalid(code: string, message: string): InvalidInputError {
   return new InvalidInputError(code, message);
 }
@@ -431,30 +479,31 @@ export class Queue {
     }
     const sql = options.tx ?? this.db;
     // In the caller's transaction the notifications must wait for its commit: they go in the statement.
-    const result = await sql.query<JobRow & { created: boolean }>(ENQUEUE, [JSON.stringify(rows), this.#notify && options.tx !== undefined]);
-    const byInvoice = new Map<string, EnqueuedJob>();
-    const others: EnqueuedJob[] = [];
-    for (const row of result.rows) {
-      const job = { ...jobFromRow(row), created: row.created };
-      if (job.invoiceId === null) others.push(job);
-      else byInvoice.set(job.invoiceId, job);
-    }
-    // A live job committed by a concurrent enqueue after our snapshot: read it now.
-    const missing = [...seen].filter((invoiceId) => !byInvoice.has(invoiceId));
-    if (missing.length > 0) {
+    const notifyInStatement = this.#notify && options.tx !== undefined;
+    const result = await sql.query<InsertedRow>(ENQUEUE, [JSON.stringify(rows), notifyInStatement]);
+    // RETURNING gives the new rows in the order of the input, less the invoices that had a live job.
+    let next = 0;
+    const enqueued = rows.map((row): EnqueuedJob | undefined => {
+      const inserted = result.rows[next];
+      if (inserted === undefined || inserted.invoice_id !== row.invoice_id) return undefined;
+      next += 1;
+      return newJob(row, inserted);
+    });
+    // The invoices whose live job was already there, or was committed by a concurrent enqueue.
+    const existing = rows.filter((row, i) => enqueued[i] === undefined).map((row) => row.invoice_id!);
+    if (existing.length > 0) {
       const live = await sql.query<JobRow>(
         `SELECT * FROM processing_queue WHERE invoice_id = ANY($1::uuid[]) AND status IN ('pending', 'processing')`,
-        [missing],
+        [existing],
       );
-      for (const row of live.rows) byInvoice.set(row.invoice_id!, { ...jobFromRow(row), created: false });
+      const byInvoice = new Map(live.rows.map((row) => [row.invoice_id!, { ...jobFromRow(row), created: false }]));
+      rows.forEach((row, i) => (enqueued[i] ??= byInvoice.get(row.invoice_id!)));
     }
     if (rows.length >= BULK_ROWS && !options.tx) this.#refreshStatistics();
-    if (this.#notify && !options.tx && result.rows.some((row) => row.created)) {
-      this.#notices.add(result.rows.filter((row) => row.created && row.invoice_id !== null).map((row) => row.invoice_id!));
+    if (this.#notify && !notifyInStatement && result.rows.length > 0) {
+      this.#notices.add(result.rows.filter((row) => row.invoice_id !== null).map((row) => row.invoice_id!));
     }
-    return rows.map((row) => (row.invoice_id === null ? others.shift() : byInvoice.get(row.invoice_id))).filter(
-      (job): job is EnqueuedJob => job !== undefined,
-    );
+    return enqueued.filter((job): job is EnqueuedJob => job !== undefined);
   }
 
   /**
@@ -471,7 +520,7 @@ export class Queue {
     });
   }
 
-  #validate(job: NewJob) {
+  #validate(job: NewJob): JobInput {
     const task = job.task ?? DEFAULT_TASK;
     if (typeof task !== 'string' || !TASK_NAME.test(task)) {
       throw invalid('INVALID_TASK', `Task names are lower-case letters, digits and _ . : - (got ${JSON.stringify(task)}).`);
@@ -593,10 +642,13 @@ export class Queue {
     }
     let total = 0;
     for (;;) {
-      const { rowCount } = await this.db.query(PURGE, [olderThanMs, batchSize]);
-      total += rowCount;
-      if (rowCount < batchSize) return total;
+      const { rows } = await this.db.query<{ purged: number }>(PURGE, [olderThanMs, batchSize]);
+      const purged = rows[0]?.purged ?? 0;
+      total += purged;
+      if (purged < batchSize) break;
     }
+    await this.db.query(PURGE_ORPHANED_ATTEMPTS, [olderThanMs]);
+    return total;
   }
 
   /**

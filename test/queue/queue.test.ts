@@ -218,9 +218,18 @@ describe.each(testDatabases())('queue on $name', (database) => {
 
     expect(await queue.purge(60_000)).toBe(0);
     await db.query(`UPDATE processing_queue SET completed_at = now() - interval '8 days' WHERE id = $1`, [done.id]);
+    // Attempts whose job was deleted some other way: the old one goes with the purge, the recent one stays.
+    await db.query(`
+      INSERT INTO job_attempts (job_id, attempt, outcome, finished_at)
+      VALUES (gen_random_uuid(), 1, 'completed', now() - interval '8 days'), (gen_random_uuid(), 1, 'completed', now())`);
     expect(await queue.purge(7 * 86_400_000, 1)).toBe(1);
     expect(await queue.getJob(done.id)).toBeNull();
     expect(await countJobs(db)).toBe(1);
+    const { rows: attempts } = await db.query<{ job_id: string; recent: boolean }>(
+      `SELECT job_id, finished_at > now() - interval '1 day' AS recent FROM job_attempts`,
+    );
+    expect(attempts).toEqual([expect.objectContaining({ recent: true })]);
+    expect(attempts[0]!.job_id).not.toBe(done.id);
   });
 
   it('notifies status changes of invoice jobs, one notification per statement', async () => {
