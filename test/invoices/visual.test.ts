@@ -164,6 +164,28 @@ describe('the field finder on positioned words', () => {
     expect([invoice.fields['BT-109'], invoice.fields['BT-110'], invoice.fields['BT-112']]).toEqual(['473.00', '89.87', '562.87']);
   });
 
+  it('takes the name over the first address of the page for the sender, and flags it for review', () => {
+    const invoice = read([
+      [20, [[50, 'Die Vordefinierte Firma'], [300, 'Tel: +49 30 41092-0'], [480, 'Seite 1 von 1']]],
+      [32, [[50, 'Waldstrasse 86-90'], [300, 'Fax: +49 30 41092-111']]],
+      [44, [[50, '13403 Berlin']]],
+      [120, [[50, 'Elektromarkt Bamby'], [300, 'Belegnummer'], [400, '90005178']]],
+      [132, [[50, 'Adlerstrasse 452'], [300, 'Belegdatum'], [400, '07.01.1997']]],
+      [144, [[50, 'D-07545 GERA']]],
+    ]);
+    expect(invoice.fields['BT-27']).toBe('Die Vordefinierte Firma');
+    expect(invoice.confidence['BT-27']).toBeLessThan(0.9);
+  });
+
+  it("joins a name's first line across OCR noise beside it and a stray line between", () => {
+    const invoice = read([
+      [40, [[50, 'MVM Musterhafter'], [450, 'Fe =D']]],
+      [46, [[480, 'dei']]],
+      [52, [[50, 'Versicherungsverein Musterstadt a.G.']]],
+    ]);
+    expect(invoice.fields['BT-27']).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
+  });
+
   it('does not read a row of the line table as a VAT breakdown row when its numbers happen to agree', () => {
     const invoice = read([
       [80, [[50, 'Pos'], [80, 'Bezeichnung'], [250, 'Menge'], [320, 'Preis'], [400, 'Betrag'], [470, 'USt. %']]],

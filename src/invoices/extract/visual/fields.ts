@@ -6,7 +6,7 @@
 // is flagged for review rather than guessed.
 import type { Finding, TermId, TermRecord } from '../../model.ts';
 import { CREDIT_NOTE, CURRENCIES, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
-import { CELL_GAP, cellAt, spanBox, type Line } from './layout.ts';
+import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from './layout.ts';
 import { luhnValid } from '../../validate/france.ts';
 import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
 
@@ -199,7 +199,7 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
         const name = place.text.split(CELL_GAP).map((s) => s.trim()).find((s) => s !== '');
         if (name && rank === 0 && (party === 'seller' || party === 'buyer')) {
           const cell = hit.line.cells.find((c) => c.x0 >= place.x0 - 1 && c.text.includes(name));
-          add(candidates, party === 'seller' ? 'BT-27' : 'BT-44', { value: [...nameAbove(hit.line, cell?.x0 ?? place.x0, lines), name].join(' '), score: 0.95 });
+          add(candidates, party === 'seller' ? 'BT-27' : 'BT-44', { value: [...nameAbove(hit.line, cell ?? { x0: place.x0, x1: place.x0 }, lines), name].join(' '), score: 0.95 });
         }
       } else {
         findAmounts(place.text)
@@ -277,17 +277,20 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
 const NOT_A_NAME = /[:@]|\d{3}/;
 
 /**
- * A name too long for its column starts on the line above: alone in that column, close above (the
- * leading of one paragraph, not the space after a title), with no label, number or legal form of
- * its own ("MVM Musterhafter" / "Name: Versicherungsverein Musterstadt a.G.", or the same two
- * lines in a letterhead).
+ * A name too long for its column starts on the line above it (lines with nothing over it, a logo's
+ * OCR noise further right, are other columns): aligned with it and alone there, close above (the leading of one
+ * paragraph, not the space after a title), with no label, number or legal form of its own
+ * ("MVM Musterhafter" / "Name: Versicherungsverein Musterstadt a.G.", or the same two lines in a
+ * letterhead).
  */
-function nameAbove(line: Line, x0: number, lines: readonly Line[]): string[] {
-  const above = lines[line.index - 1];
-  if (!above || above.page !== line.page || line.y0 - above.y1 > 0.5 * (line.y1 - line.y0)) return [];
-  const [only, ...others] = above.cells;
-  const continues = only && others.length === 0 && Math.abs(only.x0 - x0) < 3 && !NOT_A_NAME.test(only.text) && !LEGAL_FORM.test(only.text);
-  return continues ? [only.text] : [];
+function nameAbove(line: Line, cell: { x0: number; x1: number }, lines: readonly Line[]): string[] {
+  const over = (c: { x0: number; x1: number }) => c.x1 >= cell.x0 && c.x0 <= cell.x1;
+  const above = lines.slice(0, line.index).findLast((l) => l.page !== line.page || l.cells.some(over));
+  const height = line.y1 - line.y0;
+  if (!above || above.page !== line.page || line.y0 - above.y1 > 0.5 * height) return [];
+  const start = above.cells.find((c) => Math.abs(c.x0 - cell.x0) < Math.max(3, 0.3 * height));
+  const alone = above.cells.every((c) => c === start || !over(c));
+  return start && alone && !NOT_A_NAME.test(start.text) && !LEGAL_FORM.test(start.text) ? [start.text] : [];
 }
 
 /**
@@ -308,7 +311,7 @@ function namesUnderHeadings(lines: readonly Line[], sections: readonly Section[]
       .filter((text) => text !== '');
     const at = block.findIndex((text) => !text.includes(':'));
     const name = block[at];
-    if (name === undefined || NOT_A_NAME.test(name) || ADDRESS.test(name)) continue;
+    if (name === undefined || NOT_A_NAME.test(name) || isAddress(name)) continue;
     const next = block[at + 1];
     const continued = next !== undefined && !LEGAL_FORM.test(name) && LEGAL_FORM.test(next) && !NOT_A_NAME.test(next);
     found.push({ value: continued ? `${name} ${next}` : name, score: 0.8 });
@@ -360,13 +363,14 @@ function partyIds(lines: readonly Line[], sections: readonly Section[]) {
  * form that is not in the buyer's block, the more often printed (letterhead, footer) the better.
  */
 function sellerName(lines: readonly Line[], sections: readonly Section[], labelled: ReadonlyArray<Candidate<string>>): Candidate<string> | undefined {
-  const found: Array<Candidate<string>> = [...labelled, ...namesUnderHeadings(lines, sections)];
+  const letterhead = letterheadName(lines, sections);
+  const found: Array<Candidate<string>> = [...labelled, ...namesUnderHeadings(lines, sections), ...(letterhead ? [letterhead] : [])];
   for (const line of lines) {
     for (const cell of line.cells) {
       // A letterhead line "Name SARL - address - city": the name is its first part.
       const part = cell.text.split(/\s+[-–·|•]\s+|\s*[,;]\s+/)[0]?.trim() ?? '';
       if (!LEGAL_FORM.test(part) || /\d{3}/.test(part) || /:\s*$/.test(part)) continue;
-      const name = [...nameAbove(line, cell.x0, lines), part].join(' ');
+      const name = [...nameAbove(line, cell, lines), part].join(' ');
       if (name.length > 60) continue;
       const party = partyAt(sections, line, cell.x0);
       if (party === 'buyer' || party === 'other') continue;
@@ -379,33 +383,57 @@ function sellerName(lines: readonly Line[], sections: readonly Section[], labell
   return first && !labelled.some((c) => c.value === first.value && c.score >= 0.9) ? { value: first.value, score: Math.min(first.score, 0.85) } : first;
 }
 
-// A street ("35 rue d'ici", "Lindenstraße 8") or a post code line ("80331 München", "D-80331").
-const ADDRESS = /^(?:\d+[a-z]?\b|[a-z]{1,2}-?\d{4,5}\b)|\s\d+[a-z]?$/i;
+// A street ("35 rue d'ici", "Lindenstraße 8", "Waldstrasse 86-90") or a post code line ("80331
+// München", "D-80331"); a labelled line ending in a number ("Sitz der Gesellschaft: München, HRB
+// 181098") is none.
+const isAddress = (text: string) => /^(?:\d+[a-z]?\b|[a-z]{1,2}-?\d{4,5}\b)|\s\d+[a-z]?(?:-\d+)?$/i.test(text) && !text.includes(':');
 
 /**
- * The seller's block is the column that holds its VAT id; its name is the line above the street
- * address there ("LE FOURNISSEUR" / "35 rue d'ici" / … / "N° TVA : FR 11 …").
+ * The name over an address: the block of lines aligned with `cell` that ends at `start`, and in it
+ * the line above its first street or post code line ("LE FOURNISSEUR" / "35 rue d'ici" / … ).
  */
-function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string> | undefined {
-  const compact = (t: string) => t.replace(/[\s.-]/g, '');
-  const start = lines.find((l) => compact(l.text).includes(vatId));
-  const cell = start?.cells.find((c) => compact(c.text).includes(vatId));
-  if (!start || !cell) return undefined;
-  const block: string[] = [];
+function nameOverAddress(lines: readonly Line[], start: Line, cell: Cell, score: number): Candidate<string> | undefined {
+  const block = [cell.text];
   let below = start;
   for (let i = start.index - 1; i >= 0; i -= 1) {
     const line = lines[i];
-    if (!line || line.page !== start.page || below.y0 - line.y1 > 1.5 * (below.y1 - below.y0)) break;
-    const same = line.cells.find((c) => Math.abs(c.x0 - cell.x0) < 4);
+    const height = below.y1 - below.y0;
+    if (!line || line.page !== start.page || below.y0 - line.y1 > 1.5 * height) break;
+    const same = line.cells.find((c) => Math.abs(c.x0 - cell.x0) < Math.max(4, 0.3 * height));
     if (!same) continue;
     block.unshift(same.text);
     below = line;
   }
-  // A labelled line ending in a number ("Sitz der Gesellschaft: München, HRB 181098") is no street.
-  const street = block.findIndex((t) => ADDRESS.test(t) && !t.includes(':'));
+  const street = block.findIndex(isAddress);
   const name = street > 0 ? block[street - 1] : undefined;
-  if (!name || NOT_A_NAME.test(name)) return undefined;
-  return { value: name, score: 0.7 };
+  return name === undefined || NOT_A_NAME.test(name) ? undefined : { value: name, score };
+}
+
+/** The seller's block is the column that holds its VAT id ("… / N° TVA : FR 11 …"). */
+function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string> | undefined {
+  const compact = (t: string) => t.replace(/[\s.-]/g, '');
+  const start = lines.find((l) => compact(l.text).includes(vatId));
+  const cell = start?.cells.find((c) => compact(c.text).includes(vatId));
+  return start && cell && nameOverAddress(lines, start, cell, 0.7);
+}
+
+/**
+ * A letter's sender comes first: the name over the first address in the top third of page 1 (two
+ * address lines, one under the other, no date) that is in no buyer's or other party's block ("Die
+ * Vordefinierte Firma" / "Waldstrasse 86-90" / "13403 Berlin"). Where the letterhead is a picture
+ * this is the addressee, so it counts least.
+ */
+function letterheadName(lines: readonly Line[], sections: readonly Section[]): Candidate<string> | undefined {
+  const address = (c: Cell) => isAddress(c.text) && findDates(c.text).length === 0;
+  for (const line of lines) {
+    if (line.page !== 1 || line.y0 > line.pageHeight / 3) break;
+    const next = lines[line.index + 1];
+    const cell = line.cells.find(
+      (c) => address(c) && partyAt(sections, line, c.x0) === undefined && next?.cells.some((d) => address(d) && Math.abs(d.x0 - c.x0) < Math.max(4, 0.3 * (line.y1 - line.y0))),
+    );
+    if (cell) return nameOverAddress(lines, line, cell, 0.5);
+  }
+  return undefined;
 }
 
 /** Numbers as printed: amounts with thousands separators, and any precision ("20,0000", "3", "5,5000"). */
