@@ -2,7 +2,7 @@ import type { Db } from '../db/types.ts';
 import { PermanentJobError, type TaskHandler } from '../queue/index.ts';
 import type { ExtractionObserver } from '../metrics.ts';
 import { traced } from '../tracing.ts';
-import { extractInvoice } from './index.ts';
+import { extractInvoice, type ExtractLimits } from './index.ts';
 import { readInvoiceFile, saveExtraction } from './store.ts';
 
 export const PROCESS_INVOICE = 'process_invoice';
@@ -10,15 +10,16 @@ export const PROCESS_INVOICE = 'process_invoice';
 /**
  * The `process_invoice` task: reads the invoice's file, extracts and validates it, and stores the
  * result in the transaction that completes the job. Unusable files fail at once (InvoiceError is
- * permanent); an abort (timeout, shutdown) stops the extraction between stages.
+ * permanent); an abort (timeout, shutdown) stops the extraction between stages. `limits` tighten
+ * the extraction's defaults (a smaller heap for the visual path's threads, a shorter time).
  */
-export function processInvoiceTask(db: Db, observer?: ExtractionObserver): TaskHandler {
+export function processInvoiceTask(db: Db, observer?: ExtractionObserver, options: { limits?: Partial<ExtractLimits> } = {}): TaskHandler {
   return async (_payload, { job, signal }) => {
     if (!job.invoiceId) throw new PermanentJobError('INVOICE_MISSING', 'A process_invoice job needs an invoice.');
     const file = await readInvoiceFile(db, job.invoiceId);
     if (!file) throw new PermanentJobError('INVOICE_MISSING', `Invoice ${job.invoiceId} has no stored file.`);
     const started = performance.now();
-    const invoice = await traced('facteur.extract', { 'facteur.invoice_id': job.invoiceId, 'facteur.bytes': file.bytes.byteLength }, () => extractInvoice(file.bytes, { signal }));
+    const invoice = await traced('facteur.extract', { 'facteur.invoice_id': job.invoiceId, 'facteur.bytes': file.bytes.byteLength }, () => extractInvoice(file.bytes, { signal, limits: options.limits }));
     observer?.extracted(invoice, performance.now() - started);
     const invoiceId = job.invoiceId;
     return { commit: (tx) => saveExtraction(tx, invoiceId, invoice) };
