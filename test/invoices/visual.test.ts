@@ -186,6 +186,14 @@ describe('the field finder on positioned words', () => {
     expect(invoice.fields['BT-27']).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
   });
 
+  it('puts back the space OCR drops before a legal form', () => {
+    const invoice = read([
+      [100, [[50, 'Verkäufer']]],
+      [115, [[50, 'Name:'], [200, 'ELEKTRON IndustrieserviceGmbH']]],
+    ]);
+    expect(invoice.fields['BT-27']).toBe('ELEKTRON Industrieservice GmbH');
+  });
+
   it('does not read a row of the line table as a VAT breakdown row when its numbers happen to agree', () => {
     const invoice = read([
       [80, [[50, 'Pos'], [80, 'Bezeichnung'], [250, 'Menge'], [320, 'Preis'], [400, 'Betrag'], [470, 'USt. %']]],

@@ -5,7 +5,7 @@
 // between candidates (HT + TVA = TTC; each rate's base × rate = its tax), and what stays uncertain
 // is flagged for review rather than guessed.
 import type { Finding, TermId, TermRecord } from '../../model.ts';
-import { CREDIT_NOTE, CURRENCIES, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
+import { CREDIT_NOTE, CURRENCIES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
 import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from './layout.ts';
 import { luhnValid } from '../../validate/france.ts';
 import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
@@ -237,9 +237,9 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   const registration = best(candidates.get('BT-30') ?? [])[0];
   set('BT-30', registration?.value, registration?.score ?? 0);
   const seller = sellerName(lines, sections, [...(candidates.get('BT-27') ?? []), ...(idBlockName ? [idBlockName] : [])]);
-  set('BT-27', seller?.value, seller?.score ?? 0);
+  set('BT-27', seller && spacedLegalForm(seller.value), seller?.score ?? 0);
   const buyer = best(candidates.get('BT-44') ?? [])[0];
-  set('BT-44', buyer?.value, buyer?.score ?? 0);
+  set('BT-44', buyer && spacedLegalForm(buyer.value), buyer?.score ?? 0);
   const iban = best(lines.flatMap((l) => findIbans(l.text).map((f) => ({ value: f.value, score: 0.9 }))))[0];
   set('BT-84', iban?.value, iban?.score ?? 0);
 
@@ -272,6 +272,9 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
     validation,
   };
 }
+
+/** A name with the space OCR drops before a legal form put back ("IndustrieserviceGmbH"). */
+const spacedLegalForm = (name: string) => name.replace(GLUED_LEGAL_FORM, (form) => ` ${form}`);
 
 /** Text in a party's block that is not a name: a labelled line, a number, an e-mail address. */
 const NOT_A_NAME = /[:@]|\d{3}/;

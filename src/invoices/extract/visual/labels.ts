@@ -170,9 +170,13 @@ export const SECTION_HEADINGS: ReadonlyArray<readonly [Party, RegExp]> = [
   ['other', /^(?:lieferanschrift|abweichender|zahlungsempfanger|representant\s+fiscal|tax\s+representative|ship\s+to|deliver(?:y)?\s+to|adresse\s+de\s+livraison|livraison|payee)\b/],
 ];
 
+const LEGAL_FORMS = /GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|AG|KG|KGaA|OHG|e\.\s?K\.|UG|a\.\s?G\.|VVaG|eG|SARL|Sarl|S\.A\.R\.L\.|SAS|SASU|SA|EURL|SNC|SCI|SE|Ltd\.?|LTD\.?|Limited|LLC|Inc\.?|INC\.?|Corp\.?|PLC|plc|LLP|B\.V\.|N\.V\.|BV|NV|S\.L\.|S\.p\.A\.|S\.r\.l\.|AB|Oy|A\/S|ApS/.source;
+
 /** Company legal forms, matched on the text as printed (case matters: "sa" is a French word, "SA" a company). */
-export const LEGAL_FORM =
-  /(?:^|\s)(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|AG|KG|KGaA|OHG|e\.\s?K\.|UG|a\.\s?G\.|VVaG|eG|SARL|Sarl|S\.A\.R\.L\.|SAS|SASU|SA|EURL|SNC|SCI|SE|Ltd\.?|LTD\.?|Limited|LLC|Inc\.?|INC\.?|Corp\.?|PLC|plc|LLP|B\.V\.|N\.V\.|BV|NV|S\.L\.|S\.p\.A\.|S\.r\.l\.|AB|Oy|A\/S|ApS)(?=$|[\s,.)])/;
+export const LEGAL_FORM = new RegExp(`(?:^|\\s)(?:${LEGAL_FORMS})(?=$|[\\s,.)])`);
+
+/** A legal form glued to the word before it, as OCR reads "IndustrieserviceGmbH". */
+export const GLUED_LEGAL_FORM = new RegExp(`(?<=\\p{Ll})(?:${LEGAL_FORMS})(?=$|[\\s,.)])`, 'gu');
 
 export const CURRENCIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['EUR', /(?:€|(?<![a-z])eur(?:o|os)?(?![a-z]))/g],
