@@ -194,6 +194,13 @@ describe('the field finder on positioned words', () => {
     expect(invoice.fields['BT-27']).toBe('ELEKTRON Industrieservice GmbH');
   });
 
+  it.each<[string, WrittenLine[], string]>([
+    ["a letter's date after its place", [[100, [[300, 'München, den'], [420, '01.11.2024']]], [780, [[50, 'Datum: 30.10.2024'], [300, 'Zeit: 04:59:13']]]], '2024-11-01'],
+    ['an invoice issued at a date, above its delivery date', [[100, [[50, 'Invoice # RE-20201121/508 issued at 2020-11-21']]], [115, [[50, 'Date of delivery 2020-11-10']]]], '2020-11-21'],
+  ])('reads the issue date from %s', (_, lines, date) => {
+    expect(read(lines).fields['BT-2']).toBe(date);
+  });
+
   it('does not read a row of the line table as a VAT breakdown row when its numbers happen to agree', () => {
     const invoice = read([
       [80, [[50, 'Pos'], [80, 'Bezeichnung'], [250, 'Menge'], [320, 'Preis'], [400, 'Betrag'], [470, 'USt. %']]],

@@ -57,9 +57,12 @@ export const LABELS: readonly LabelRule[] = [
     /\bdate\s+d'emission\b/,
     /\b(?:invoice|issue)\s+date\b/,
     /\bdate\s+of\s+(?:issue|invoice)\b/,
+    /\bissued\s+(?:at|on)\b/,
     /\b(?:rechnungs|beleg|ausstellungs)\s*-?\s*datum\b/,
   ),
   ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/),
+  // A letter's date after its place: "München, den 01.11.2024", "Lyon, le 13 novembre 2017".
+  ...rule('BT-2', 0.85, /,\s+den\b/, /,\s+le\b/),
   // "Rechnung Nr. 471102 vom 05.03.2018", "Facture n° 12 du 13/11/2017"
   ...ruleAfter('BT-1', 'BT-2', 0.8, /\bvom\b/, /\bvon\b/, /\bdu\b/, /\bdated\b/),
   // BT-9 Payment due date
@@ -143,6 +146,7 @@ export const LABELS: readonly LabelRule[] = [
     /\bdate\s+de\s+(?:la\s+)?facture\s+(?:associee|precedente|d'origine)\b/,
     /\bdate\s+(?:de\s+)?(?:livraison|commande|debut|fin|d'expedition)\b/,
     /\b(?:delivery|order|shipping|service|due)\s+date\b/,
+    /\bdate\s+of\s+(?:delivery|order|shipment|supply|service)\b/,
     /\b(?:liefer|leistungs|bestell|auftrags)\s*-?\s*(?:und\s+leistungs)?datum\b/,
     /\b(?:n\s?[°o]|numero)\s+(?:de\s+)?(?:client|commande|bon\s+de\s+\w+|contrat|tva)\b/,
     /\b(?:customer|client|order|account|purchase\s+order)\s+(?:no\.?|number|id)\b/,
