@@ -279,19 +279,21 @@ const spacedLegalForm = (name: string) => name.replace(GLUED_LEGAL_FORM, (form) 
 /** Text in a party's block that is not a name: a labelled line, a number, an e-mail address. */
 const NOT_A_NAME = /[:@]|\d{3}/;
 
+/** Left edges that line up, give or take a third of a line's height (OCR boxes jitter by pixels). */
+const aligned = (a: { x0: number }, b: { x0: number }, line: Line) => Math.abs(a.x0 - b.x0) < Math.max(4, 0.3 * (line.y1 - line.y0));
+
 /**
  * A name too long for its column starts on the line above it (lines with nothing over it, a logo's
- * OCR noise further right, are other columns): aligned with it and alone there, close above (the leading of one
- * paragraph, not the space after a title), with no label, number or legal form of its own
- * ("MVM Musterhafter" / "Name: Versicherungsverein Musterstadt a.G.", or the same two lines in a
- * letterhead).
+ * OCR noise further right, are other columns): aligned with it and alone there, close above (the
+ * leading of one paragraph, not the space after a title), with no label, number or legal form of
+ * its own ("MVM Musterhafter" / "Name: Versicherungsverein Musterstadt a.G.", or the same two
+ * lines in a letterhead).
  */
 function nameAbove(line: Line, cell: { x0: number; x1: number }, lines: readonly Line[]): string[] {
   const over = (c: { x0: number; x1: number }) => c.x1 >= cell.x0 && c.x0 <= cell.x1;
   const above = lines.slice(0, line.index).findLast((l) => l.page !== line.page || l.cells.some(over));
-  const height = line.y1 - line.y0;
-  if (!above || above.page !== line.page || line.y0 - above.y1 > 0.5 * height) return [];
-  const start = above.cells.find((c) => Math.abs(c.x0 - cell.x0) < Math.max(3, 0.3 * height));
+  if (!above || above.page !== line.page || line.y0 - above.y1 > 0.5 * (line.y1 - line.y0)) return [];
+  const start = above.cells.find((c) => aligned(c, cell, line));
   const alone = above.cells.every((c) => c === start || !over(c));
   return start && alone && !NOT_A_NAME.test(start.text) && !LEGAL_FORM.test(start.text) ? [start.text] : [];
 }
@@ -400,9 +402,8 @@ function nameOverAddress(lines: readonly Line[], start: Line, cell: Cell, score:
   let below = start;
   for (let i = start.index - 1; i >= 0; i -= 1) {
     const line = lines[i];
-    const height = below.y1 - below.y0;
-    if (!line || line.page !== start.page || below.y0 - line.y1 > 1.5 * height) break;
-    const same = line.cells.find((c) => Math.abs(c.x0 - cell.x0) < Math.max(4, 0.3 * height));
+    if (!line || line.page !== start.page || below.y0 - line.y1 > 1.5 * (below.y1 - below.y0)) break;
+    const same = line.cells.find((c) => aligned(c, cell, below));
     if (!same) continue;
     block.unshift(same.text);
     below = line;
@@ -431,9 +432,7 @@ function letterheadName(lines: readonly Line[], sections: readonly Section[]): C
   for (const line of lines) {
     if (line.page !== 1 || line.y0 > line.pageHeight / 3) break;
     const next = lines[line.index + 1];
-    const cell = line.cells.find(
-      (c) => address(c) && partyAt(sections, line, c.x0) === undefined && next?.cells.some((d) => address(d) && Math.abs(d.x0 - c.x0) < Math.max(4, 0.3 * (line.y1 - line.y0))),
-    );
+    const cell = line.cells.find((c) => address(c) && partyAt(sections, line, c.x0) === undefined && next?.cells.some((d) => address(d) && aligned(d, c, line)));
     if (cell) return nameOverAddress(lines, line, cell, 0.5);
   }
   return undefined;
