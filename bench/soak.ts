@@ -77,6 +77,8 @@ interface Sample {
   pickupP99Ms: number;
   /** Jobs completed per second over this interval. */
   throughput: number;
+  /** The machine's 1-minute load average: other work on its two cores shows here. */
+  loadavg1m: number;
 }
 
 // What one interval's figures are read from: the tables' sizes and row counts, and the pickup
@@ -219,6 +221,7 @@ try {
       pickupP50Ms: row.pickup_p50 ?? Number.NaN,
       pickupP99Ms: row.pickup_p99 ?? Number.NaN,
       throughput: (completed - last.completed) / ((now - last.at) / 1000),
+      loadavg1m: Math.round(loadavg()[0]! * 100) / 100,
     };
     samples.push(sample);
     last = { at: now, completed };
@@ -226,7 +229,7 @@ try {
       `${String(sample.at).padStart(4)} s  queue ${mib(sample.queueBytes)} MiB (${sample.queueLive} live, ${sample.queueDead} dead)  ` +
         `attempts ${mib(sample.attemptsBytes)} MiB (${sample.attemptsLive} live, ${sample.attemptsDead} dead)  ` +
         `claim ${fmt(sample.claimMeanMs)} ms mean, p99 ${fmt(sample.claimP99Ms)} ms  pickup p50 ${fmt(sample.pickupP50Ms)} ms  ` +
-        `${Math.round(sample.throughput)} jobs/s  pending ${sample.pending}  purged ${sample.purged}  vacuums ${sample.vacuums}`,
+        `${Math.round(sample.throughput)} jobs/s  pending ${sample.pending}  purged ${sample.purged}  vacuums ${sample.vacuums}  load ${sample.loadavg1m}`,
     );
   }
   await Promise.all([enqueuer, vacuumer]);
@@ -265,7 +268,7 @@ try {
   writeFileSync(`bench/results/soak-${stamp}.json`, `${JSON.stringify({ settings, summary, samples }, null, 2)}\n`);
   const table = samples.map(
     (s) =>
-      `| ${s.at} | ${mib(s.queueBytes)} | ${s.queueLive} | ${s.queueDead} | ${mib(s.attemptsBytes)} | ${s.attemptsDead} | ${fmt(s.claimMeanMs)} | ${fmt(s.claimP99Ms)} | ${fmt(s.pickupP50Ms)} | ${fmt(s.pickupP99Ms)} | ${Math.round(s.throughput)} | ${s.pending} | ${s.purged} | ${s.vacuums} |`,
+      `| ${s.at} | ${mib(s.queueBytes)} | ${s.queueLive} | ${s.queueDead} | ${mib(s.attemptsBytes)} | ${s.attemptsDead} | ${fmt(s.claimMeanMs)} | ${fmt(s.claimP99Ms)} | ${fmt(s.pickupP50Ms)} | ${fmt(s.pickupP99Ms)} | ${Math.round(s.throughput)} | ${s.pending} | ${s.purged} | ${s.vacuums} | ${s.loadavg1m} |`,
   );
   writeFileSync(
     `bench/results/soak-${stamp}.md`,
@@ -273,8 +276,8 @@ try {
       `\`node bench/soak.ts --minutes ${minutes} --rate ${rate} --retention-s ${retentionMs / 1000} --purge-every-s ${purgeIntervalMs / 1000} --vacuum ${values.vacuum}\`` +
       `${values.note ? ` — ${values.note}` : ''}; two workers (concurrency 10, prefetch 50), \`noop\` jobs; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.\n\n` +
       `${lines.map((line) => `- ${line}`).join('\n')}\n\n` +
-      '| s | queue MiB | live | dead | attempts MiB | attempts dead | claim mean ms | claim p99 ms | pickup p50 ms | pickup p99 ms | jobs/s | pending | purged | vacuums |\n' +
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n' +
+      '| s | queue MiB | live | dead | attempts MiB | attempts dead | claim mean ms | claim p99 ms | pickup p50 ms | pickup p99 ms | jobs/s | pending | purged | vacuums | load |\n' +
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n' +
       `${table.join('\n')}\n`,
   );
 } finally {
