@@ -17,7 +17,8 @@ export class CoalescedRun {
   request(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => this.#start());
+    // A run in flight schedules the next one when it ends.
+    if (!this.#running) setImmediate(() => this.#start());
   }
 
   /** Asked for or running. */
@@ -31,12 +32,12 @@ export class CoalescedRun {
   }
 
   #start(): void {
-    // A run in flight starts the next one when it ends, since #scheduled stays set.
-    if (this.#running) return;
     this.#scheduled = false;
     this.#running = this.#task().finally(() => {
       this.#running = null;
-      if (this.#scheduled) this.#start();
+      // Asked for while running: start on the next turn too, not in this microtask, so that what
+      // settles in the meantime (the jobs of a batch just claimed) joins the next run.
+      if (this.#scheduled) setImmediate(() => this.#start());
       this.#afterEach();
     });
   }

@@ -276,9 +276,12 @@ export class Worker {
       this.#queueLooksEmpty = false;
     }
     while (this.#state === 'running' && !this.#queueLooksEmpty) {
-      // Outcomes waiting to be written hold leases too: do not pile up more while the database lags.
-      const held = this.#running.size + this.#waiting.length + Math.max(0, this.#settled.length - this.#concurrency);
-      const free = this.#concurrency + this.#prefetch - held;
+      // Outcomes waiting to be written hold leases too. One batch of them may wait while the next
+      // is claimed and run (the write in flight takes a round trip); more means the database lags,
+      // and claiming stops until they are written.
+      const capacity = this.#concurrency + this.#prefetch;
+      const held = this.#running.size + this.#waiting.length + Math.max(0, this.#settled.length - capacity);
+      const free = capacity - held;
       // With prefetch, top up by at least half of it at a time, unless a slot would sit idle.
       const slotIdle = this.#running.size + this.#waiting.length < this.#concurrency;
       if (free <= 0 || (!slotIdle && free < Math.ceil(this.#prefetch / 2))) return;
