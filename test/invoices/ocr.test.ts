@@ -96,6 +96,12 @@ process.exit(0);
     expect(JSON.parse(stdout)).toMatchObject({ 'BT-1': french.number, 'BT-112': decimal(totalsOf(french).gross) });
   });
 
+  it('reads the words printed on a shaded table row', async () => {
+    const printed: PrintedInvoice = { ...SAMPLES.de, layout: 'beside', shadedIds: true };
+    const invoice = await extractInvoice(await pageImage(await printInvoice(printed), { dpi: 300 }));
+    expect(invoice.fields['BT-31']).toBe(printed.seller.vatId);
+  });
+
   it('refuses a decompression bomb before decoding it', async () => {
     await expect(extractInvoice(decompressionBomb())).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', permanent: true });
   });

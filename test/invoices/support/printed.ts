@@ -2,7 +2,7 @@
 // known values, in French, English and German, in several layouts (labels beside their values,
 // labels above them in columns, a letterhead line), so that the field finder is tested on layout
 // rather than on one template. Images of the same pages are made from them by the tests.
-import { beginText, degrees, endText, moveText, PDFDocument, PDFOperator, PDFOperatorNames, setFontAndSize, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { beginText, degrees, endText, moveText, PDFDocument, PDFOperator, PDFOperatorNames, rgb, setFontAndSize, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 
 export type Language = 'fr' | 'en' | 'de';
 export type Layout = 'beside' | 'columns' | 'letterhead' | 'blocks';
@@ -41,6 +41,8 @@ export interface PrintedInvoice {
    * copyright: placed so that, were it read as horizontal text, it would end where the label starts.
    */
   readonly marginNote?: string;
+  /** The seller's ids printed on light grey bands, as tables shade every other row. */
+  readonly shadedIds?: boolean;
 }
 
 /** The totals the page prints, in cents. */
@@ -117,7 +119,10 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
       else text(seller.name, 50, 50, 14, bold);
       text(seller.street, 50, 68);
       text(seller.city, 50, 82);
-      sellerIds.forEach((s, i) => text(s, 50, 96 + 14 * i));
+      sellerIds.forEach((s, i) => {
+        if (invoice.shadedIds) page.drawRectangle({ x: 45, y: 842 - 96 - 14 * i - 4, width: 500, height: 14, color: rgb(0.94, 0.94, 0.94) });
+        text(s, 50, 96 + 14 * i);
+      });
     }
     text(w.title, 400, 50, 18, bold);
     if (layout !== 'columns') {

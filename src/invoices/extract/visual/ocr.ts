@@ -23,6 +23,12 @@ export interface OcrLimits {
 const LANGUAGES = ['fra', 'eng'] as const;
 const TRAINEDDATA = '4.0.0_best_int';
 const A4_WIDTH_INCHES = 8.27;
+/**
+ * Grey lighter than this, once the contrast is stretched, is paper: shaded table rows come out
+ * white. Tesseract's layout analysis takes a light grey band for a picture and skips the words on
+ * it ("USt.-Id.-Nr.: DE123456789" on a shaded row was never read).
+ */
+const PAPER_GREY = 215;
 
 async function languageFolder(): Promise<string> {
   const folder = join(tmpdir(), `facteur-tessdata-${TRAINEDDATA}`);
@@ -129,7 +135,7 @@ export async function ocrImage(input: Buffer | Uint8Array, page: number, limits:
     const shorter = Math.min(meta.width ?? 0, meta.height ?? 0);
     const target = A4_WIDTH_INCHES * limits.ocrDpi;
     const resized = shorter > 0 && shorter < target * 0.8 ? image.resize({ width: Math.round(((meta.width ?? 0) * target) / shorter), kernel: 'lanczos3' }) : image;
-    ({ data: grey, info } = await resized.normalise().png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true }));
+    ({ data: grey, info } = await resized.normalise().linear(255 / PAPER_GREY, 0).png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true }));
   } catch (cause) {
     throw imageError(cause);
   }
