@@ -186,6 +186,16 @@ describe('the field finder on positioned words', () => {
     expect(invoice.fields['BT-27']).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
   });
 
+  it('joins a labelled name to its first line across the padding of a table row', () => {
+    const invoice = read([
+      [80, [[50, 'Verkäufer']]],
+      [100, [[200, 'MVM Musterhafter']]],
+      // 8 points below: rows of a table are padded, lines of a paragraph are not.
+      [118, [[50, 'Name:'], [200, 'Versicherungsverein Musterstadt a.G.']]],
+    ]);
+    expect(invoice.fields['BT-27']).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
+  });
+
   it('puts back the space OCR drops before a legal form', () => {
     const invoice = read([
       [100, [[50, 'Verkäufer']]],

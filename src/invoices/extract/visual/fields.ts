@@ -284,15 +284,15 @@ const aligned = (a: { x0: number }, b: { x0: number }, line: Line) => Math.abs(a
 
 /**
  * A name too long for its column starts on the line above it (lines with nothing over it, a logo's
- * OCR noise further right, are other columns): aligned with it and alone there, close above (the
- * leading of one paragraph, not the space after a title), with no label, number or legal form of
- * its own ("MVM Musterhafter" / "Name: Versicherungsverein Musterstadt a.G.", or the same two
- * lines in a letterhead).
+ * OCR noise further right, are other columns): aligned with it and alone there, at most a line's
+ * height above (a paragraph's leading or a table row's padding, not the space after a title), with
+ * no label, number or legal form of its own ("MVM Musterhafter" / "Name: Versicherungsverein
+ * Musterstadt a.G.", or the same two lines in a letterhead).
  */
 function nameAbove(line: Line, cell: { x0: number; x1: number }, lines: readonly Line[]): string[] {
   const over = (c: { x0: number; x1: number }) => c.x1 >= cell.x0 && c.x0 <= cell.x1;
   const above = lines.slice(0, line.index).findLast((l) => l.page !== line.page || l.cells.some(over));
-  if (!above || above.page !== line.page || line.y0 - above.y1 > 0.5 * (line.y1 - line.y0)) return [];
+  if (!above || above.page !== line.page || line.y0 - above.y1 > line.y1 - line.y0) return [];
   const start = above.cells.find((c) => aligned(c, cell, line));
   const alone = above.cells.every((c) => c === start || !over(c));
   return start && alone && !NOT_A_NAME.test(start.text) && !LEGAL_FORM.test(start.text) ? [start.text] : [];
