@@ -196,6 +196,17 @@ describe('the field finder on positioned words', () => {
     expect(invoice.fields['BT-27']).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
   });
 
+  it("flags the seller's name for review when two labelled names claim it (the buyer's heading misread by OCR)", () => {
+    const invoice = read([
+      [80, [[50, 'Verkäufer']]],
+      [95, [[50, 'Name:'], [200, 'LieferantGmbH']]],
+      [150, [[50, 'Kdufer/Leistungsempfänger']]],
+      [165, [[50, 'Name:'], [200, 'Kunden AG Mitte']]],
+    ]);
+    expect(invoice.confidence['BT-27']).toBeLessThan(0.9);
+    expect(invoice.validation.find((f) => f.rule === 'FACTEUR-REVIEW')?.message).toContain('BT-27');
+  });
+
   it('puts back the space OCR drops before a legal form', () => {
     const invoice = read([
       [100, [[50, 'Verkäufer']]],

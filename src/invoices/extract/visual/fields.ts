@@ -237,9 +237,9 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   const registration = best(candidates.get('BT-30') ?? [])[0];
   set('BT-30', registration?.value, registration?.score ?? 0);
   const seller = sellerName(lines, sections, [...(candidates.get('BT-27') ?? []), ...(idBlockName ? [idBlockName] : [])]);
-  set('BT-27', seller && spacedLegalForm(seller.value), seller?.score ?? 0);
-  const buyer = best(candidates.get('BT-44') ?? [])[0];
-  set('BT-44', buyer && spacedLegalForm(buyer.value), buyer?.score ?? 0);
+  set('BT-27', seller?.value, seller?.score ?? 0);
+  const buyer = best((candidates.get('BT-44') ?? []).map(spacedLegalForm))[0];
+  set('BT-44', buyer?.value, buyer?.score ?? 0);
   const iban = best(lines.flatMap((l) => findIbans(l.text).map((f) => ({ value: f.value, score: 0.9 }))))[0];
   set('BT-84', iban?.value, iban?.score ?? 0);
 
@@ -274,7 +274,7 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
 }
 
 /** A name with the space OCR drops before a legal form put back ("IndustrieserviceGmbH"). */
-const spacedLegalForm = (name: string) => name.replace(GLUED_LEGAL_FORM, (form) => ` ${form}`);
+const spacedLegalForm = (name: Candidate<string>): Candidate<string> => ({ ...name, value: name.value.replace(GLUED_LEGAL_FORM, (form) => ` ${form}`) });
 
 /** Text in a party's block that is not a name: a labelled line, a number, an e-mail address. */
 const NOT_A_NAME = /[:@]|\d{3}/;
@@ -383,9 +383,12 @@ function sellerName(lines: readonly Line[], sections: readonly Section[], labell
       found.push({ value: name, score: party === 'seller' ? 0.8 : top ? 0.6 : 0.45 });
     }
   }
-  const [first] = best(found, (v) => v.toLowerCase());
-  // A name without a label is never certain enough to go unreviewed.
-  return first && !labelled.some((c) => c.value === first.value && c.score >= 0.9) ? { value: first.value, score: Math.min(first.score, 0.85) } : first;
+  const key = (name: string) => name.toLowerCase();
+  const [first] = best(found.map(spacedLegalForm), key);
+  // A name without a label is never certain enough to go unreviewed; nor is one of two labelled
+  // names that differ (a buyer's heading misread leaves its "Name:" under the seller's).
+  const certain = new Set(labelled.filter((c) => c.score >= 0.9).map((c) => key(spacedLegalForm(c).value)));
+  return first && !(certain.size === 1 && certain.has(key(first.value))) ? { value: first.value, score: Math.min(first.score, 0.85) } : first;
 }
 
 // A street ("35 rue d'ici", "Lindenstraße 8", "Waldstrasse 86-90") or a post code line ("80331
