@@ -2,7 +2,7 @@
 import { Logger, makeWorkerUtils, run, runMigrations } from 'graphile-worker';
 import type { Adapter, QueueClient, RunningWorker, SchemaContext, WorkerSpec } from './types.ts';
 
-const LOCAL_QUEUE_SIZE = 50;
+const LOCAL_QUEUE_SIZE = Number(process.env.BENCH_GW_LOCAL_QUEUE ?? 50);
 const BATCH_DELAY_MS = Number(process.env.BENCH_GW_BATCH_DELAY_MS ?? 20);
 const POLL_MS = 500;
 const MAX_ATTEMPTS = 3;
