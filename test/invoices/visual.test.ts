@@ -196,6 +196,16 @@ describe('the field finder on positioned words', () => {
     expect(invoice.fields['BT-27']).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
   });
 
+  it("takes only the first cell under the seller's heading for its name, not another column's text beside it", () => {
+    const invoice = read([
+      [80, [[50, 'Vendeur']]],
+      [95, [[50, 'LE FOURNISSEUR'], [300, 'Buyer contact name']]],
+      [110, [[50, "35 rue d'ici"]]],
+      [125, [[50, '75018 PARIS']]],
+    ]);
+    expect(invoice.fields['BT-27']).toBe('LE FOURNISSEUR');
+  });
+
   it("flags the seller's name for review when two labelled names claim it (the buyer's heading misread by OCR)", () => {
     const invoice = read([
       [80, [[50, 'Verkäufer']]],

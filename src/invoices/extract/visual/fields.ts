@@ -312,12 +312,13 @@ function namesUnderHeadings(lines: readonly Line[], sections: readonly Section[]
     const block = lines
       .slice(heading.index + 1, heading.index + 5)
       .filter((l) => l.page === heading.page && l.y0 - heading.y1 < 4 * height)
-      .map((l) => l.cells.filter((c) => c.x0 >= x0 && c.x0 < x1).map((c) => c.text).join(CELL_GAP))
-      .filter((text) => text !== '');
-    const at = block.findIndex((text) => !text.includes(':'));
-    const name = block[at];
+      .map((l) => l.cells.filter((c) => c.x0 >= x0 && c.x0 < x1))
+      .filter((cells) => cells.length > 0);
+    // A line is labelled when any of its cells says so ("Nummer   : 549910"); the name is its first cell.
+    const at = block.findIndex((cells) => !cells.some((c) => c.text.includes(':')));
+    const name = block[at]?.[0]?.text;
     if (name === undefined || NOT_A_NAME.test(name) || isAddress(name)) continue;
-    const next = block[at + 1];
+    const next = block[at + 1]?.[0]?.text;
     const continued = next !== undefined && !LEGAL_FORM.test(name) && LEGAL_FORM.test(next) && !NOT_A_NAME.test(next);
     found.push({ value: continued ? `${name} ${next}` : name, score: 0.8 });
   }
