@@ -1,6 +1,11 @@
 # Source this file: it puts Node.js 22 first on PATH.
 # The machines here ship an older Node; when the running one is older than 22, Node 22 LTS is
 # installed from the npm registry's `node@22` package into .tools/node22 (once) and used instead.
+# It finds the project from BASH_SOURCE: sourced from another shell it would install elsewhere.
+if [ -z "${BASH_VERSION:-}" ]; then
+  echo "facteur: source scripts/node22.sh from bash" >&2
+  return 1 2>/dev/null || exit 1
+fi
 facteur_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 facteur_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(facteur_node_major)" -lt 22 ]; then
