@@ -1,7 +1,8 @@
 /**
  * Runs an async task soon — on the next turn of the event loop, so that everything that asks for
  * it in this turn shares one run — and never twice at once: asking while it runs gets one more
- * run right after. The Worker claims and records outcomes this way, one statement per batch.
+ * run, on the turn after it ends. The Worker claims and records outcomes this way, one statement
+ * per batch.
  */
 export class CoalescedRun {
   readonly #task: () => Promise<void>;
