@@ -500,13 +500,15 @@ export class Queue {
       return newJob(row, inserted);
     });
     // The invoices whose live job was already there, or was committed by a concurrent enqueue.
+    // Their newest job is that one, even if it finished since the insert.
     const existing = rows.filter((row, i) => enqueued[i] === undefined).map((row) => row.invoice_id!);
     if (existing.length > 0) {
-      const live = await sql.query<JobRow>(
-        `SELECT * FROM processing_queue WHERE invoice_id = ANY($1::uuid[]) AND status IN ('pending', 'processing')`,
+      const newest = await sql.query<JobRow>(
+        `SELECT DISTINCT ON (invoice_id) * FROM processing_queue WHERE invoice_id = ANY($1::uuid[])
+          ORDER BY invoice_id, created_at DESC, id DESC`,
         [existing],
       );
-      const byInvoice = new Map(live.rows.map((row) => [row.invoice_id!, { ...jobFromRow(row), created: false }]));
+      const byInvoice = new Map(newest.rows.map((row) => [row.invoice_id!, { ...jobFromRow(row), created: false }]));
       rows.forEach((row, i) => (enqueued[i] ??= byInvoice.get(row.invoice_id!)));
     }
     if (rows.length >= BULK_ROWS && !options.tx) this.#refreshStatistics();
