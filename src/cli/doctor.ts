@@ -34,6 +34,19 @@ function poolerCheck(config: Config): Check {
   return { ok: true, finding: `direct connection (${config.pollOnly ? 'polling only' : 'LISTEN/NOTIFY wake-ups'})` };
 }
 
+// Every job leaves two dead row versions, and purged jobs leave theirs: without autovacuum the
+// queue's tables grow without end (measured at 500 jobs/s: 1.6 MiB and 10,000 dead rows every 10 s).
+async function autovacuumCheck(db: Db): Promise<Check> {
+  const { rows } = await db.query<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`);
+  return rows[0]!.autovacuum === 'on'
+    ? { ok: true, finding: 'autovacuum is on' }
+    : {
+        ok: false,
+        finding: 'autovacuum is off on this server: the dead rows every job leaves are never reclaimed, and the queue’s tables grow without end',
+        fix: 'set autovacuum = on in postgresql.conf, or VACUUM processing_queue and job_attempts on a schedule',
+      };
+}
+
 async function databaseChecks(db: Db, config: Config): Promise<Check[]> {
   const checks: Check[] = [];
   const { rows } = await db.query<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`);
@@ -49,6 +62,7 @@ async function databaseChecks(db: Db, config: Config): Promise<Check[]> {
       ? { ok: true, finding: 'every migration is applied' }
       : { ok: false, finding: `${pending.length} migration(s) not applied: ${pending.join(', ')}`, fix: 'run `facteur migrate` (workers and the web app also apply them at start-up)' },
   );
+  if (config.databaseUrl) checks.push(await autovacuumCheck(db));
   if (pending.length > 0) return checks;
   const stats = await new Queue(db).stats();
   const stuck = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processing_queue WHERE status = 'processing' AND locked_until < now() - interval '1 minute'`);

@@ -122,6 +122,18 @@ describe('facteur CLI', () => {
       await test?.drop();
     });
 
+    it('doctor says whether autovacuum runs on the server', async () => {
+      await facteur(['migrate'], env);
+      const { rows } = await test.db.query<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`);
+      const doctor = await facteur(['doctor'], env);
+      if (rows[0]!.autovacuum === 'on') {
+        expect(doctor.stdout).toMatch(/^✓ autovacuum is on$/m);
+      } else {
+        expect(doctor.code).toBe(1);
+        expect(doctor.stdout).toMatch(/^✗ autovacuum is off on this server: .*\n    fix: set autovacuum = on/m);
+      }
+    });
+
     it('drains, reports stats, retries failed jobs and purges finished ones', async () => {
       await queue.enqueueMany([...Array.from({ length: 5 }, () => ({ task: 'noop' })), { task: 'sleep', payload: { ms: 'soon' } }]);
       const drain = await facteur(['drain', '--budget-ms', '20000', '--json'], env);
