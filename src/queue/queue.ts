@@ -481,7 +481,7 @@ export class Queue {
     const sql = options.tx ?? this.db;
     // In the caller's transaction the notifications must wait for its commit: they go in the
     // statement. So they do for an enqueue with no other in flight here, which saves the idle
-    // worker a round trip (benchmark pickup p50 1.38 -> 0.78 ms); alongside others they would
+    // worker a round trip (benchmark pickup p50 1.38 -> 0.76 ms); alongside others they would
     // serialise their commits, and go after (AfterCommitNotices).
     const notifyInStatement = this.#notify && (options.tx !== undefined || this.#enqueuesInFlight === 0);
     this.#enqueuesInFlight += 1;
