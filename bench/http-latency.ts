@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sampleInvoice } from '../test/invoices/support/sample.ts';
-import { writeCii } from '../test/invoices/support/writer.ts';
+import { sampleInvoice } from '../test/einvoice/support/sample.ts';
+import { writeCii } from '../test/einvoice/support/writer.ts';
 import { createSchema } from '../test/support/databases.ts';
 import { startServer } from '../test/support/server.ts';
 

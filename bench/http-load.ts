@@ -24,8 +24,8 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { percentile } from './queue/stats.ts';
-import { sampleInvoice } from '../test/invoices/support/sample.ts';
-import { writeCii } from '../test/invoices/support/writer.ts';
+import { sampleInvoice } from '../test/einvoice/support/sample.ts';
+import { writeCii } from '../test/einvoice/support/writer.ts';
 import { createSchema } from '../test/support/databases.ts';
 import { startServer } from '../test/support/server.ts';
 

@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { NormalisedInvoice } from './invoices/model.ts';
+import type { NormalisedInvoice } from './einvoice/model.ts';
 import type { Queue, WorkerObserver } from './queue/index.ts';
 
 /** Told of every invoice the process_invoice task extracted. */

@@ -4,8 +4,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLSerializer, type Element } from '@xmldom/xmldom';
-import { EN16931_RULES, extractInvoice, isInvoiceError } from '../../src/invoices/index.ts';
-import { parseXml, rootElement } from '../../src/invoices/xml.ts';
+import { EN16931_RULES, extractInvoice, isInvoiceError } from '../../src/einvoice/index.ts';
+import { parseXml, rootElement } from '../../src/einvoice/xml/parse.ts';
 
 export interface CenOutcome {
   readonly file: string;

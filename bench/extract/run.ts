@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectInvoice, extractInvoice, isInvoiceError, stopVisualWorkers, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { detectInvoice, extractInvoice, isInvoiceError, stopVisualWorkers, type NormalisedInvoice } from '../../src/einvoice/index.ts';
 import { runCenUnitTests } from './cen.ts';
 import { fieldMatches, type LabelValue } from './score.ts';
 import { readAndScore, scannedPdf, scoredKeys, visualReport, type VisualLabel, type VisualMode, type VisualResult } from './visual.ts';

@@ -1,6 +1,6 @@
 // The corpus's scoring rules (../shared/corpus/README.md, "How to score extraction accuracy"),
 // applied to a normalised invoice: exact match after normalising, per field.
-import type { NormalisedInvoice, TermRecord } from '../../src/invoices/index.ts';
+import type { NormalisedInvoice, TermRecord } from '../../src/einvoice/index.ts';
 
 const NUMBERS = new Set(['BT-106', 'BT-107', 'BT-108', 'BT-109', 'BT-110', 'BT-111', 'BT-112', 'BT-113', 'BT-114', 'BT-115', 'BT-116', 'BT-117', 'BT-119', 'BT-129', 'BT-131', 'BT-146', 'BT-152']);
 const DATES = new Set(['BT-2', 'BT-9', 'BT-72', 'BT-73', 'BT-74']);

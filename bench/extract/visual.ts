@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import { extractInvoice, isInvoiceError, type NormalisedInvoice } from '../../src/invoices/index.ts';
-import { pageImage } from '../../test/invoices/support/images.ts';
+import { extractInvoice, isInvoiceError, type NormalisedInvoice } from '../../src/einvoice/index.ts';
+import { pageImage } from '../../test/einvoice/support/images.ts';
 import { fieldMatches, termOf, type LabelValue } from './score.ts';
 
 export interface VisualLabel {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { InvalidInputError, errorMessage } from '../errors.ts';
-import { extractInvoiceFile, isInvoiceError, TERMS, type NormalisedInvoice, type TermId } from '../invoices/index.ts';
+import { extractInvoiceFile, isInvoiceError, TERMS, type NormalisedInvoice, type TermId } from '../einvoice/index.ts';
 import { exportRows, toCsv } from '../invoices/export.ts';
 import { invoiceStatus } from '../invoices/reads.ts';
 import { acceptFile, storeInvoices, type StoredInvoice } from '../invoices/store.ts';

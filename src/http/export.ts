@@ -1,4 +1,4 @@
-import type { NormalisedInvoice, TermId, TermRecord } from '../invoices/model.ts';
+import type { NormalisedInvoice, TermId, TermRecord } from '../einvoice/model.ts';
 
 // The review screen's CSV export: one row per invoice line, the invoice's header terms repeated on
 // each, so that a spreadsheet can filter and sum them. Columns are EN 16931 term ids (stable,

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/types.ts';
-import type { TermId, TermRecord } from './model.ts';
+import type { TermId, TermRecord } from '../einvoice/model.ts';
 
 /** The columns of an export: where each value comes from, and its name in each language. */
 const COLUMNS: readonly { key: string; term?: TermId; amount?: boolean; fr: string; en: string }[] = [

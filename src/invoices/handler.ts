@@ -2,7 +2,7 @@ import type { Db } from '../db/types.ts';
 import { PermanentJobError, type TaskHandler } from '../queue/index.ts';
 import type { ExtractionObserver } from '../metrics.ts';
 import { traced } from '../tracing.ts';
-import { extractInvoice, type ExtractLimits } from './index.ts';
+import { extractInvoice, type ExtractLimits } from '../einvoice/index.ts';
 import { readInvoiceFile, saveExtraction } from './store.ts';
 
 export const PROCESS_INVOICE = 'process_invoice';

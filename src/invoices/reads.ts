@@ -1,6 +1,6 @@
 import type { Sql } from '../db/types.ts';
 import type { JobStatus } from '../queue/index.ts';
-import type { Finding, NormalisedInvoice, TermRecord } from './model.ts';
+import type { Finding, NormalisedInvoice, TermRecord } from '../einvoice/model.ts';
 
 /** What a list row or a status answer says about an invoice, once extracted. */
 export interface InvoiceSummary {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Db, Sql } from '../db/types.ts';
 import { FacteurError, InvalidInputError } from '../errors.ts';
 import type { EnqueuedJob, Queue } from '../queue/index.ts';
-import { sniffContainer } from './detect.ts';
-import { isInvoiceError } from './errors.ts';
-import type { NormalisedInvoice } from './model.ts';
+import { sniffContainer } from '../einvoice/detect.ts';
+import { isInvoiceError } from '../einvoice/errors.ts';
+import type { NormalisedInvoice } from '../einvoice/model.ts';
 
 /** What an upload may be: sniffed from the bytes, never taken from the name or the header. */
 const ACCEPTED_MEDIA_TYPES = new Set(['application/pdf', 'application/xml', 'image/png', 'image/jpeg', 'image/tiff', 'image/webp']);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleInvoice } from '../invoices/support/sample.ts';
+import { sampleInvoice } from '../einvoice/support/sample.ts';
 import {
   ciiFile,
   doctypeFile,

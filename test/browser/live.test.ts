@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
 import { Queue } from '../../src/queue/queue.ts';
-import { writeCii } from '../invoices/support/writer.ts';
+import { writeCii } from '../einvoice/support/writer.ts';
 import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { numberedInvoice, rowOf } from './support.ts';

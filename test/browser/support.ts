@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { vi } from 'vitest';
-import { sampleInvoice } from '../invoices/support/sample.ts';
-import { writeCii, writeFacturX, writeUbl, type InvoiceContent } from '../invoices/support/writer.ts';
+import { sampleInvoice } from '../einvoice/support/sample.ts';
+import { writeCii, writeFacturX, writeUbl, type InvoiceContent } from '../einvoice/support/writer.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 // A page waits on the server, the browser and the worker at once: on a loaded CI machine the

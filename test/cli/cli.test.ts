@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from '../../src/queue/queue.ts';
-import { sampleInvoice } from '../invoices/support/sample.ts';
-import { writeCii, writeUbl } from '../invoices/support/writer.ts';
+import { sampleInvoice } from '../einvoice/support/sample.ts';
+import { writeCii, writeUbl } from '../einvoice/support/writer.ts';
 import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
 import { waitFor } from '../support/wait.ts';
 

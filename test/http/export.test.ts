@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { invoiceCsv } from '../../src/http/export.ts';
-import type { NormalisedInvoice } from '../../src/invoices/model.ts';
-import { sampleInvoice } from '../invoices/support/sample.ts';
+import type { NormalisedInvoice } from '../../src/einvoice/model.ts';
+import { sampleInvoice } from '../einvoice/support/sample.ts';
 
 const normalised = (change: (invoice: NormalisedInvoice) => void): NormalisedInvoice => {
   const invoice = { format: 'cii', source: { container: 'xml' }, notes: [], confidence: {}, validation: [], ...sampleInvoice() } as unknown as NormalisedInvoice;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVOICE_ERROR_CODES } from '../../src/invoices/errors.ts';
-import { sampleInvoice } from '../invoices/support/sample.ts';
-import { writeCii } from '../invoices/support/writer.ts';
+import { INVOICE_ERROR_CODES } from '../../src/einvoice/errors.ts';
+import { sampleInvoice } from '../einvoice/support/sample.ts';
+import { writeCii } from '../einvoice/support/writer.ts';
 import { type RunningServer, startServer } from '../support/server.ts';
 import { waitFor } from '../support/wait.ts';
 

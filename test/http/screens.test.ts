@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
 import { Queue } from '../../src/queue/queue.ts';
-import { sampleInvoice } from '../invoices/support/sample.ts';
-import { writeCii } from '../invoices/support/writer.ts';
+import { sampleInvoice } from '../einvoice/support/sample.ts';
+import { writeCii } from '../einvoice/support/writer.ts';
 import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 

@@ -5,16 +5,16 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processInvoiceTask } from '../../src/invoices/handler.ts';
-import { stopVisualWorkers } from '../../src/invoices/index.ts';
+import { stopVisualWorkers } from '../../src/einvoice/index.ts';
 import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
 import { Queue } from '../../src/queue/queue.ts';
 import { Worker } from '../../src/queue/worker.ts';
 import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
 import { waitFor } from '../support/wait.ts';
-import { heavyTextPdf } from './support/heavy.ts';
-import { printInvoice, SAMPLES } from './support/printed.ts';
-import { sampleInvoice } from './support/sample.ts';
-import { writeCii } from './support/writer.ts';
+import { heavyTextPdf } from '../einvoice/support/heavy.ts';
+import { printInvoice, SAMPLES } from '../einvoice/support/printed.ts';
+import { sampleInvoice } from '../einvoice/support/sample.ts';
+import { writeCii } from '../einvoice/support/writer.ts';
 
 describe('a poison invoice that kills its worker thread, on the PostgreSQL server', () => {
   let test: TestDb;

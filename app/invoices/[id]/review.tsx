@@ -1,7 +1,7 @@
 'use client';
 
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
-import type { NormalisedInvoice, TermRecord } from '../../../src/invoices/model.ts';
+import type { NormalisedInvoice, TermRecord } from '../../../src/einvoice/model.ts';
 import type { InvoiceDetail, InvoiceStatus } from '../../../src/invoices/reads.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber, messages, reasonOf, type Locale, type Messages } from '../../i18n.ts';
 import { useLiveStatus } from '../../live-status.ts';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { NormalisedInvoice } from '../../../src/invoices/model.ts';
+import type { NormalisedInvoice } from '../../../src/einvoice/model.ts';
 import type { Messages } from '../../i18n.ts';
 
 /** Below this, a value read from the page (text layer, OCR) is shown as one to check. */

@@ -1,8 +1,8 @@
 // The visual path: the invoice read from what is printed on it. A PDF's text layer when it has
 // one; otherwise (scans, photos) OCR words. Both give positioned words to one field finder.
-import type { NormalisedInvoice } from '../../model.ts';
+import type { NormalisedInvoice } from '../model.ts';
 import { findInvoiceFields } from './fields.ts';
-import { linesOf, type PageWords } from './layout.ts';
+import { linesOf, type PageWords } from '../layout.ts';
 
 /** A page whose text layer has fewer characters than this is a scan: it goes to OCR. */
 export const MIN_TEXT_LAYER_CHARS = 40;

@@ -1,7 +1,7 @@
 // Hostile and broken input: every case ends in a typed, permanent InvoiceError, never a crash,
 // never an expanded entity, never a network or file access.
 import { describe, expect, it } from 'vitest';
-import { detectInvoice, extractInvoice, extractInvoiceFile, InvoiceError, type InvoiceErrorCode } from '../../src/invoices/index.ts';
+import { detectInvoice, extractInvoice, extractInvoiceFile, InvoiceError, type InvoiceErrorCode } from '../../src/einvoice/index.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeCii, writeFacturX } from './support/writer.ts';
 

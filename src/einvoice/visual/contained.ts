@@ -7,9 +7,9 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { projectPath } from '../../../paths.ts';
-import { InvoiceError } from '../../errors.ts';
-import type { NormalisedInvoice } from '../../model.ts';
+import { projectPath } from '../../paths.ts';
+import { InvoiceError } from '../errors.ts';
+import type { NormalisedInvoice } from '../model.ts';
 import type { VisualLimits, VisualRequest } from './read.ts';
 import type { VisualOutcome, VisualTask } from './worker.ts';
 
@@ -31,7 +31,7 @@ function poolFor(heapMb: number): Piscina<VisualTask, VisualOutcome> {
   if (!pool) {
     pool = new Piscina<VisualTask, VisualOutcome>({
       // Its own module graph, loaded by Node from the sources: a bundle (Next.js) cannot hold it.
-      filename: pathToFileURL(projectPath('src', 'invoices', 'extract', 'visual', 'worker.ts')).href,
+      filename: pathToFileURL(projectPath('src', 'einvoice', 'visual', 'worker.ts')).href,
       maxThreads: Math.max(1, availableParallelism() - 1),
       // A warm worker keeps its tesseract engine (about a second to start) between jobs.
       idleTimeout: 60_000,

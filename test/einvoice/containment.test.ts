@@ -1,7 +1,7 @@
 // The visual path runs in worker threads: a file that exhausts its worker's memory or runs past its
 // time fails with its own code, and the next file is read as if nothing had happened.
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractInvoice, stopVisualWorkers } from '../../src/invoices/index.ts';
+import { extractInvoice, stopVisualWorkers } from '../../src/einvoice/index.ts';
 import { heavyTextPdf } from './support/heavy.ts';
 import { pageImage } from './support/images.ts';
 import { printInvoice, SAMPLES } from './support/printed.ts';

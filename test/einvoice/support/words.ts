@@ -1,7 +1,7 @@
 // Pages of positioned words written out by hand, for tests of the field finder on one detail of a
 // layout: each line is its top and its cells (left edge and text); words are 10 points high and
 // 5 points a character, so words of a cell sit half a height apart and cells far apart stay apart.
-import type { PageWords, Word } from '../../../src/invoices/extract/visual/layout.ts';
+import type { PageWords, Word } from '../../../src/einvoice/layout.ts';
 
 const HEIGHT = 10;
 const ADVANCE = 5;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractInvoice } from '../../src/invoices/index.ts';
-import { amountReadings, checkVisibleText } from '../../src/invoices/validate/visible.ts';
+import { extractInvoice } from '../../src/einvoice/index.ts';
+import { amountReadings, checkVisibleText } from '../../src/einvoice/validate/visible.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeFacturX } from './support/writer.ts';
 

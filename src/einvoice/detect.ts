@@ -2,8 +2,8 @@
 // for XML the root element and its namespace tell the syntax.
 import type { Element } from '@xmldom/xmldom';
 import { InvoiceError, type InvoiceErrorCode } from './errors.ts';
-import { CII_NAMESPACE_STEM, ZUGFERD1_NAMESPACE_STEM, ZUGFERD1_RC_NAMESPACE } from './extract/cii.ts';
-import { UBL_CREDIT_NOTE_NAMESPACE, UBL_INVOICE_NAMESPACE } from './extract/ubl.ts';
+import { CII_NAMESPACE_STEM, ZUGFERD1_NAMESPACE_STEM, ZUGFERD1_RC_NAMESPACE } from './xml/cii.ts';
+import { UBL_CREDIT_NOTE_NAMESPACE, UBL_INVOICE_NAMESPACE } from './xml/ubl.ts';
 import type { Syntax } from './model.ts';
 
 export type Container = 'pdf' | 'xml' | 'image' | 'text';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { extractInvoice, normalisedInvoiceSchema, type NormalisedInvoice } from '../../src/invoices/index.ts';
-import { openPdf } from '../../src/invoices/extract/pdf.ts';
-import { invoiceFromWords } from '../../src/invoices/extract/visual/index.ts';
-import { findAmounts, findDates, findVatIds, monthFirstIn } from '../../src/invoices/extract/visual/parse.ts';
+import { extractInvoice, normalisedInvoiceSchema, type NormalisedInvoice } from '../../src/einvoice/index.ts';
+import { openPdf } from '../../src/einvoice/pdf/document.ts';
+import { invoiceFromWords } from '../../src/einvoice/visual/index.ts';
+import { findAmounts, findDates, findVatIds, monthFirstIn } from '../../src/einvoice/visual/parse.ts';
 import { decimal, printInvoice, SAMPLES, totalsOf, type Language, type Layout, type PrintedInvoice } from './support/printed.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writtenPage, type WrittenLine } from './support/words.ts';

@@ -2,7 +2,7 @@
 // before a parser sees the text: no entity can be expanded and nothing can be fetched, whatever the
 // parser would otherwise do. Size and nesting are bounded before the DOM is built.
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
-import { InvoiceError } from './errors.ts';
+import { InvoiceError } from '../errors.ts';
 
 export interface XmlLimits {
   /** Largest XML document accepted, in bytes. */

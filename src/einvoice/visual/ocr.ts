@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp, { type OutputInfo } from 'sharp';
 import { createWorker, PSM, type Worker as TesseractWorker } from 'tesseract.js';
-import { packageDir } from '../../../paths.ts';
-import { InvoiceError } from '../../errors.ts';
-import type { PageWords, Word } from './layout.ts';
+import { packageDir } from '../../paths.ts';
+import { InvoiceError } from '../errors.ts';
+import type { PageWords, Word } from '../layout.ts';
 
 export interface OcrLimits {
   /** Largest image accepted, decoded, in pixels: a decompression bomb stops here, before decoding. */

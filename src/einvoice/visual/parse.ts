@@ -1,7 +1,7 @@
 // Reading values as invoices print them, in French, English and German: « 1 234,56 € »,
 // « 1.234,56 », « 1,234.56 », « 13 novembre 2017 », « 05.06.2018 », « March 5, 2018 »; and the
 // identifiers whose check digits say whether a reading is right (SIREN, French VAT, IBAN).
-import { frenchVatKey, ibanValid } from '../../validate/france.ts';
+import { frenchVatKey, ibanValid } from '../validate/france.ts';
 
 /**
  * Lower case without accents, one character for one character, so that offsets found in the

@@ -1,11 +1,11 @@
 // Reading one file by the visual path, start to end: what runs inside a contained worker thread
 // (stopping it is the pool's business: the thread is terminated). A PDF is read from its text
 // layer, or OCR'd when it has none; an image is OCR'd.
-import { InvoiceError } from '../../errors.ts';
-import type { NormalisedInvoice } from '../../model.ts';
-import { openPdf } from '../pdf.ts';
+import { InvoiceError } from '../errors.ts';
+import type { NormalisedInvoice } from '../model.ts';
+import { openPdf } from '../pdf/document.ts';
 import { invoiceFromWords, hasTextLayer } from './index.ts';
-import type { PageWords } from './layout.ts';
+import type { PageWords } from '../layout.ts';
 import { ocrImage, ocrPdf, type OcrLimits } from './ocr.ts';
 
 export interface VisualLimits extends OcrLimits {

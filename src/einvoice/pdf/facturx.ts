@@ -4,8 +4,8 @@ import type { Element } from '@xmldom/xmldom';
 import { classifyXml, isOrderX } from '../detect.ts';
 import { InvoiceError, isInvoiceError } from '../errors.ts';
 import type { Syntax } from '../model.ts';
-import { parseXml, rootElement, type XmlLimits } from '../xml.ts';
-import type { EmbeddedFile } from './pdf.ts';
+import { parseXml, rootElement, type XmlLimits } from '../xml/parse.ts';
+import type { EmbeddedFile } from './document.ts';
 
 /**
  * The names the Factur-X 1.0, ZUGFeRD 1.0/2.x and XRechnung specifications give the invoice file,

@@ -2,7 +2,7 @@
 // values already in normal form (trimmed text, identifiers without spaces, YYYY-MM-DD dates,
 // plain decimal strings), and no all-empty group, since an empty group leaves no element behind.
 import fc from 'fast-check';
-import type { TermRecord } from '../../../src/invoices/index.ts';
+import type { TermRecord } from '../../../src/einvoice/index.ts';
 import type { InvoiceContent } from './writer.ts';
 
 const TEXT_UNITS = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 éèàçôÉÀßøÅ&<>"\'-/.,:;()€%#'];

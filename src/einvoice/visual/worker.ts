@@ -1,8 +1,8 @@
 // The worker thread that reads one file by the visual path (see contained.ts). An InvoiceError does
 // not survive the trip between threads as a class, so it travels back as its code and message.
 import sharp from 'sharp';
-import { isInvoiceError, type InvoiceErrorCode } from '../../errors.ts';
-import type { NormalisedInvoice } from '../../model.ts';
+import { isInvoiceError, type InvoiceErrorCode } from '../errors.ts';
+import type { NormalisedInvoice } from '../model.ts';
 import { readVisual, type VisualRequest } from './read.ts';
 
 // One thread, one image at a time: the pool, not libvips, decides how many cores are used.

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { getDocument, Util, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { packageDir } from '../../paths.ts';
 import { InvoiceError } from '../errors.ts';
-import { kernedSpaces, withoutKernedSpaces } from './visual/kerning.ts';
-import type { PageWords, Word } from './visual/layout.ts';
+import { kernedSpaces, withoutKernedSpaces } from './kerning.ts';
+import type { PageWords, Word } from '../layout.ts';
 
 // For rendering (the OCR path): the 14 standard fonts a PDF may use without embedding them are read
 // from pdfjs-dist's own folder; nothing is fetched.

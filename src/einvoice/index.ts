@@ -4,18 +4,18 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Element } from '@xmldom/xmldom';
 import { classifyXml, invoiceElement, kindOf, sniffContainer, type Detection } from './detect.ts';
 import { InvoiceError, isInvoiceError } from './errors.ts';
-import { readInvoiceXml, type CompiledBinding } from './extract/binding.ts';
-import { CII_BINDING, ZUGFERD1_BINDING } from './extract/cii.ts';
-import { findInvoiceAttachment, type InvoiceAttachment } from './extract/facturx.ts';
-import { openPdf, type OpenedPdf } from './extract/pdf.ts';
-import { UBL_BINDING } from './extract/ubl.ts';
-import { readVisualContained, type ContainmentLimits } from './extract/visual/contained.ts';
+import { readInvoiceXml, type CompiledBinding } from './xml/binding.ts';
+import { CII_BINDING, ZUGFERD1_BINDING } from './xml/cii.ts';
+import { findInvoiceAttachment, type InvoiceAttachment } from './pdf/facturx.ts';
+import { openPdf, type OpenedPdf } from './pdf/document.ts';
+import { UBL_BINDING } from './xml/ubl.ts';
+import { readVisualContained, type ContainmentLimits } from './visual/contained.ts';
 import type { Finding, InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
 import { validateFrance } from './validate/france.ts';
 import { checkVisibleText } from './validate/visible.ts';
-import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml.ts';
+import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml/parse.ts';
 
 export interface ExtractLimits extends XmlLimits, ContainmentLimits {
   /** Largest file accepted (PDF, image or XML), in bytes. */
@@ -189,7 +189,7 @@ export async function extractInvoiceFile(path: string, options: ExtractOptions =
 
 export type { Detection, InvoiceKind } from './detect.ts';
 export { EN16931_RULES } from './validate/en16931.ts';
-export { stopVisualWorkers } from './extract/visual/contained.ts';
+export { stopVisualWorkers } from './visual/contained.ts';
 export { INVOICE_ERROR_CODES, InvoiceError, isInvoiceError, type InvoiceErrorCode } from './errors.ts';
 export {
   normalisedInvoiceSchema,

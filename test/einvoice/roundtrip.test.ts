@@ -2,7 +2,7 @@
 // Factur-X, so the CII and UBL readings of one invoice are identical.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractInvoice, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { extractInvoice, type NormalisedInvoice } from '../../src/einvoice/index.ts';
 import { invoiceContent } from './support/arbitraries.ts';
 import { writeCii, writeFacturX, writeUbl, type InvoiceContent } from './support/writer.ts';
 

@@ -3,7 +3,7 @@
 // (invoice → XML → extract → same invoice) can be property-tested. It is written by hand from the
 // syntax specifications, independently of the extractor's binding tables, so that it checks them.
 import { AFRelationship, PDFDocument, StandardFonts } from 'pdf-lib';
-import type { NormalisedInvoice, TermRecord } from '../../../src/invoices/index.ts';
+import type { NormalisedInvoice, TermRecord } from '../../../src/einvoice/index.ts';
 
 /**
  * The part of a normalised invoice a writer needs. Without `notes`, BT-22 is written as the only

@@ -2,7 +2,7 @@
 // another exception (a crash of the worker) — for mangled XML, mangled PDFs and plain noise.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractInvoice, isInvoiceError } from '../../src/invoices/index.ts';
+import { extractInvoice, isInvoiceError } from '../../src/einvoice/index.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeCii, writeFacturX, writeUbl } from './support/writer.ts';
 

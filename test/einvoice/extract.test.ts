@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectInvoice, extractInvoice, normalisedInvoiceSchema, type NormalisedInvoice } from '../../src/invoices/index.ts';
+import { detectInvoice, extractInvoice, normalisedInvoiceSchema, type NormalisedInvoice } from '../../src/einvoice/index.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeCii, writeFacturX, writeUbl, type InvoiceContent } from './support/writer.ts';
 

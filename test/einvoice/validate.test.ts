@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { extractInvoice, type NormalisedInvoice } from '../../src/invoices/index.ts';
-import { validateEn16931 } from '../../src/invoices/validate/en16931.ts';
-import { frenchVatKey, ibanValid, sirenValid, siretValid, validateFrance } from '../../src/invoices/validate/france.ts';
+import { extractInvoice, type NormalisedInvoice } from '../../src/einvoice/index.ts';
+import { validateEn16931 } from '../../src/einvoice/validate/en16931.ts';
+import { frenchVatKey, ibanValid, sirenValid, siretValid, validateFrance } from '../../src/einvoice/validate/france.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeCii, writeUbl, type InvoiceContent } from './support/writer.ts';
 

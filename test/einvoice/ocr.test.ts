@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractInvoice, stopVisualWorkers } from '../../src/invoices/index.ts';
+import { extractInvoice, stopVisualWorkers } from '../../src/einvoice/index.ts';
 import { pageImage } from './support/images.ts';
 import { decimal, printInvoice, SAMPLES, totalsOf, type PrintedInvoice } from './support/printed.ts';
 
@@ -76,7 +76,7 @@ describe('the OCR path', () => {
     const image = join(folder, 'facture.png');
     await writeFile(image, await pageImage(await printInvoice(french), { dpi: 300 }));
     const script = join(folder, 'read.ts');
-    const entry = fileURLToPath(new URL('../../src/invoices/index.ts', import.meta.url));
+    const entry = fileURLToPath(new URL('../../src/einvoice/index.ts', import.meta.url));
     await writeFile(
       script,
       `import { readFile } from 'node:fs/promises';

@@ -4,10 +4,10 @@
 // cell below it (column headings) — never by one pattern per supplier. The arithmetic then chooses
 // between candidates (HT + TVA = TTC; each rate's base × rate = its tax), and what stays uncertain
 // is flagged for review rather than guessed.
-import type { Finding, TermId, TermRecord } from '../../model.ts';
+import type { Finding, TermId, TermRecord } from '../model.ts';
 import { CREDIT_NOTE, CURRENCIES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
-import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from './layout.ts';
-import { luhnValid } from '../../validate/france.ts';
+import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from '../layout.ts';
+import { luhnValid } from '../validate/france.ts';
 import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
 
 export interface FoundInvoice {
