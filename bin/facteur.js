@@ -6,5 +6,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(`facteur needs Node.js 22.18 or later (this is ${process.versions.node})\n`);
   process.exit(1);
 }
-// Node 22 runs the TypeScript sources directly (type stripping).
-await import('../src/cli/main.ts');
+// The compiled CLI (dist/, made by `npm run build:dist`, which `./run` and `npm test` run first, and
+// shipped in the package); in a checkout never built, the TypeScript sources, which Node strips.
+const { existsSync } = await import('node:fs');
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+await import(existsSync(compiled) ? compiled.href : new URL('../src/cli/main.ts', import.meta.url).href);
