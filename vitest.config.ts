@@ -10,7 +10,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/faults/**'] },
+        // The CLI tests run bin/facteur.js, hence dist/: compiled first when a source is newer.
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/faults/**'], globalSetup: ['test/support/build-dist.ts'] },
       },
       {
         // Fault injection restarts the PostgreSQL server: one file at a time, after the main suites.

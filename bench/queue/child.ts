@@ -1,7 +1,8 @@
 /**
  * One worker process for W2 (drain) and the large-table check. Loads only the system it runs, then
  * over IPC: → {ready}; ← {go}: start the worker; → {progress, runs} every 20 ms; ← {stop}: stop it,
- * → {result} with its own peak RSS (process.resourceUsage().maxRSS), then exit.
+ * → {result} with its own peak RSS (process.resourceUsage().maxRSS) and start-up time (without the
+ * wait between ready and go), then exit.
  *
  *   node bench/queue/child.ts <system> <serverUrl> <schema> <applicationName> <concurrency>
  */
@@ -17,6 +18,8 @@ export interface ChildResult {
   firstStartAbs: number | null;
   lastEndAbs: number | null;
   maxRssKiB: number;
+  /** Start-up: process start to the adapter (and its library) loaded, plus go to the worker started. */
+  startupMs: number;
   error?: string;
 }
 
@@ -30,6 +33,8 @@ if (!system || !serverUrl || !schema || !applicationName || !concurrencyText) {
 const send = (message: ChildMessage) => process.send?.(message);
 const ctx: SchemaContext = { serverUrl, schema, applicationName };
 const adapter = await loadAdapter(system as SystemName);
+// Milliseconds since the process started (performance's time origin): Node itself and the imports.
+const loadedMs = performance.now();
 
 let runs = 0;
 let firstStartAbs: number | null = null;
@@ -85,6 +90,7 @@ async function stop(): Promise<void> {
     firstStartAbs,
     lastEndAbs,
     maxRssKiB: process.resourceUsage().maxRSS,
+    startupMs: loadedMs + (workerStartedAbs - goAbs),
   };
   if (error) result.error = error;
   process.send?.(result, () => process.exit(0));

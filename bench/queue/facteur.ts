@@ -1,10 +1,15 @@
 /** Facteur behind the benchmark's interface: its own Queue and Worker, nothing added. */
 import pg from 'pg';
-import { connect, migrate } from '../../src/db/index.ts';
-import { Queue } from '../../src/queue/queue.ts';
-import { Worker } from '../../src/queue/worker.ts';
-import { urlWithSchema } from '../../test/support/databases.ts';
+import type * as Engine from '../../src/index.ts';
+import { urlWithSchema } from '../../test/support/schema-url.ts';
 import type { Adapter, QueueClient, RunningWorker, SchemaContext, WorkerSpec } from './types.ts';
+
+/**
+ * Facteur as another program loads it: the package's compiled entry (`facteur`, dist/), or with
+ * BENCH_FACTEUR_FROM=src the TypeScript sources, type-stripped by Node, to compare the two.
+ */
+const FROM = process.env.BENCH_FACTEUR_FROM === 'src' ? 'src' : 'dist';
+const { connect, migrate, Queue, Worker }: typeof Engine = await import(FROM === 'src' ? '../../src/index.ts' : 'facteur');
 
 const PREFETCH = Number(process.env.BENCH_FACTEUR_PREFETCH ?? 100);
 const POLL_MS = 500;
@@ -12,7 +17,7 @@ const POLL_MS = 500;
 const BACKOFF = { baseMs: 0, maxMs: 0 };
 const MAX_ATTEMPTS = 3;
 
-function queueOf(db: Awaited<ReturnType<typeof connect>>, notify?: boolean): Queue {
+function queueOf(db: Engine.Db, notify?: boolean): Engine.Queue {
   return new Queue(db, { backoff: BACKOFF, maxAttempts: MAX_ATTEMPTS, ...(notify === undefined ? {} : { notify }) });
 }
 
@@ -26,6 +31,7 @@ export const adapter: Adapter = {
     maxConnections: '10 (default pool size)',
     retry: `backoff baseMs ${BACKOFF.baseMs}, maxMs ${BACKOFF.maxMs}; maxAttempts ${MAX_ATTEMPTS}`,
     api: 'Queue.enqueue / enqueueMany; Worker.start() / stop()',
+    loaded: FROM === 'src' ? 'the TypeScript sources (BENCH_FACTEUR_FROM=src)' : "the package's compiled entry (dist/index.js)",
   },
 
   async install(ctx) {

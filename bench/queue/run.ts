@@ -29,7 +29,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { connect, type Db } from '../../src/db/index.ts';
 import { Queue } from '../../src/queue/queue.ts';
-import { urlWithSchema } from '../../test/support/databases.ts';
+import { urlWithSchema } from '../../test/support/schema-url.ts';
+import buildDist from '../../test/support/build-dist.ts';
 import type { ChildMessage, ChildResult } from './child.ts';
 import { fmt, fmtSpread, percentile, spread, type Spread } from './stats.ts';
 import { loadAdapter } from './systems.ts';
@@ -83,6 +84,9 @@ const deadline = (ms: number) => new Promise<null>((resolve) => setTimeout(() =>
 
 // ---------------------------------------------------------------------------------------------
 // Schemas: created per workload, dropped after it (and on the way out, whatever happens).
+
+// The worker processes load Facteur's compiled entry (bench/queue/facteur.ts): compiled from the sources as they are.
+buildDist();
 
 const admin = new pg.Client({ connectionString: SERVER_URL, application_name: 'bench-queue-runner' });
 await admin.connect();
@@ -219,6 +223,8 @@ interface DrainResult {
   bulkAddPerSecond: number;
   runs: number;
   peakRssMiB: number;
+  /** The slowest worker process's start-up (process start to adapter loaded, plus go to worker started). */
+  startupMs: number;
   connections: number;
   error?: string;
 }
@@ -303,6 +309,7 @@ async function drain(adapter: Adapter, processes: number, options: { ctx?: Schem
       bulkAddPerSecond: JOBS / (bulkMs / 1000),
       runs: finished.reduce((sum, r) => sum + r.runs, 0),
       peakRssMiB: Math.max(...finished.map((r) => r.maxRssKiB / 1024)),
+      startupMs: Math.max(...finished.map((r) => r.startupMs)),
       connections: peakConnections,
       ...(error ? { error } : {}),
     };
@@ -587,7 +594,7 @@ try {
         for (const name of order) {
           const r = await drain(adapters.get(name)!, processes);
           push(processes === 1 ? results.w2one : results.w2two, name, r);
-          log(`round ${round + 1} W2 ${name} ×${processes}: ${fmt(r.perSecond)} jobs/s (${Math.round(r.drainMs)} ms, from go ${Math.round(r.fromGoMs)} ms), runs ${r.runs}, RSS ${fmt(r.peakRssMiB)} MiB, ${r.connections} conn${r.error ? `, ERROR ${r.error}` : ''}`);
+          log(`round ${round + 1} W2 ${name} ×${processes}: ${fmt(r.perSecond)} jobs/s (${Math.round(r.drainMs)} ms, from go ${Math.round(r.fromGoMs)} ms), runs ${r.runs}, RSS ${fmt(r.peakRssMiB)} MiB, start-up ${Math.round(r.startupMs)} ms, ${r.connections} conn${r.error ? `, ERROR ${r.error}` : ''}`);
         }
       }
     }
@@ -674,6 +681,7 @@ const summary = {
   'W4 jobs lost': column(results.w4, (r) => r.lost),
   'W4 jobs run more than twice': column(results.w4, (r) => r.ranMoreThanTwice),
   'Worker peak RSS, 1 process, W2 (MiB)': column(results.w2one, (r) => r.peakRssMiB),
+  'Worker start-up, 1 process, W2 (ms)': column(results.w2one, (r) => r.startupMs),
   'Connections used, 1 worker process, W2': column(results.w2one, (r) => r.connections),
   'Connections used, 2 worker processes, W2': column(results.w2two, (r) => r.connections),
 };
@@ -796,7 +804,7 @@ lines.push('');
 lines.push(
   [
     `- W1: ${SINGLE} single adds from ${IN_FLIGHT} concurrent loops after ${IN_FLIGHT} untimed warm-up adds; then ${JOBS} jobs in calls of ${BULK}, on the same fresh schema.`,
-    `- W2: ${JOBS} jobs added in bulk, then 1 or 2 worker processes (node bench/queue/child.ts, only the measured library loaded) told to start at once; rate = jobs / (all jobs recorded completed in the database − first handler start). Peak RSS: the worker process's own process.resourceUsage().maxRSS. Connections: peak count in pg_stat_activity of the worker's application_name, sampled every 50 ms.`,
+    `- W2: ${JOBS} jobs added in bulk, then 1 or 2 worker processes (node bench/queue/child.ts, only the measured library loaded) told to start at once; rate = jobs / (all jobs recorded completed in the database − first handler start). Peak RSS: the worker process's own process.resourceUsage().maxRSS. Start-up: process start to the system's library loaded (performance.now() in the child: Node, the child's own TypeScript, the library's imports), plus go to its worker started; Facteur loads ${process.env.BENCH_FACTEUR_FROM === 'src' ? 'its TypeScript sources (BENCH_FACTEUR_FROM=src)' : "its compiled entry (dist/index.js)"}. Connections: peak count in pg_stat_activity of the worker's application_name, sampled every 50 ms.`,
     `- W3: a worker started in this process, left idle 1.5 s; ${LATENCY_JOBS} jobs added one at a time at ${LATENCY_RATE}/s; latency = handler start − the add call's return (performance.now()).`,
     `- W4: ${RETRY_JOBS} jobs added in bulk; the handler throws on a job's first run; time = every job settled (completed, or failed for good) in the database − first handler start. Lost = jobs not completed at the end; runs counted in the handler.`,
   ].join('\n'),

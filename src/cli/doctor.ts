@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type Config, loadConfig } from '../config.ts';
 import { connect, pendingMigrations, redactUrl, type Db } from '../db/index.ts';
 import { errorMessage, FacteurError } from '../errors.ts';
+import { isSupportedNode, MINIMUM_NODE } from '../node-version.ts';
 import { Queue } from '../queue/index.ts';
 
 interface Check {
@@ -12,14 +13,11 @@ interface Check {
   fix?: string;
 }
 
-const MIN_NODE = [22, 18];
-
 function nodeCheck(): Check {
-  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
-  const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
+  const ok = isSupportedNode();
   return ok
     ? { ok, finding: `Node.js ${process.versions.node}` }
-    : { ok, finding: `Node.js ${process.versions.node} is too old`, fix: 'use Node.js 22.18 or later: `. scripts/node22.sh` installs it into .tools/node22' };
+    : { ok, finding: `Node.js ${process.versions.node} is too old`, fix: `use Node.js ${MINIMUM_NODE} or later: \`. scripts/node22.sh\` installs it into .tools/node22` };
 }
 
 function poolerCheck(config: Config): Check {

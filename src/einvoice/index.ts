@@ -1,5 +1,6 @@
 // The invoice domain's public surface: bytes in, normalised and validated invoice out (DESIGN.md §6).
 // No database here; the job handler and `facteur extract` both call `extractInvoice`.
+import '../node-version.ts';
 import { readFile, stat } from 'node:fs/promises';
 import type { Element } from '@xmldom/xmldom';
 import { classifyXml, invoiceElement, kindOf, sniffContainer, type Detection } from './detect.ts';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connect, migrate, type Db } from '../../src/db/index.ts';
+import { urlWithSchema } from './schema-url.ts';
 
 /**
  * The suites that must hold on both engines run once per entry here: PGlite always, the real
@@ -28,12 +29,6 @@ export function serverUrl(): string | undefined {
   return url;
 }
 
-/** A URL whose sessions use `schema` first: tests in separate schemas of one database never meet. */
-export function urlWithSchema(url: string, schema: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.set('options', `-c search_path=${schema}`);
-  return parsed.toString();
-}
 
 export async function createSchema(url: string): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
   const schema = `facteur_test_${randomBytes(6).toString('hex')}`;

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { projectPath } from '../../paths.ts';
+import { modulePath } from '../../paths.ts';
 import { InvoiceError } from '../errors.ts';
 import type { NormalisedInvoice } from '../model.ts';
 import type { VisualLimits, VisualRequest } from './read.ts';
@@ -30,8 +30,9 @@ function poolFor(heapMb: number): Piscina<VisualTask, VisualOutcome> {
   let pool = pools.get(heapMb);
   if (!pool) {
     pool = new Piscina<VisualTask, VisualOutcome>({
-      // Its own module graph, loaded by Node from the sources: a bundle (Next.js) cannot hold it.
-      filename: pathToFileURL(projectPath('src', 'einvoice', 'visual', 'worker.ts')).href,
+      // Its own module graph, loaded by Node from a file (compiled or source): a bundle (Next.js)
+      // cannot hold it.
+      filename: pathToFileURL(modulePath('einvoice', 'visual', 'worker')).href,
       maxThreads: Math.max(1, availableParallelism() - 1),
       // A warm worker keeps its tesseract engine (about a second to start) between jobs.
       idleTimeout: 60_000,
