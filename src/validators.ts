@@ -17,9 +17,13 @@ export function isUuid(value: unknown): boolean {
 
 /** An invoice id, lower-cased; a missing one and a malformed one get different sentences. */
 export function invoiceIdFrom(value: unknown): string {
-  if (value === undefined || value === null || value === '') throw new InvalidInputError('INVALID_INVOICE_ID', 'Give the invoice id (a UUID).');
+  if (value === undefined || value === null || value === '') {
+    throw new InvalidInputError('INVALID_INVOICE_ID', 'Give the invoice id (a UUID).');
+  }
   const text = String(value);
-  if (!isUuid(text)) throw new InvalidInputError('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(text.slice(0, 60))}).`);
+  if (!isUuid(text)) {
+    throw new InvalidInputError('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(text.slice(0, 60))}).`);
+  }
   return text.toLowerCase();
 }
 
@@ -35,14 +39,18 @@ export function priorityFrom(value: unknown): number {
 /** A job status to filter by, or undefined for all. */
 export function jobStatusFrom(value: string | null): JobStatus | undefined {
   if (value === null) return undefined;
-  if (!JOB_STATUSES.includes(value as JobStatus)) throw new InvalidInputError('INVALID_STATUS', `status must be one of ${JOB_STATUSES.join(', ')}.`);
+  if (!JOB_STATUSES.includes(value as JobStatus)) {
+    throw new InvalidInputError('INVALID_STATUS', `status must be one of ${JOB_STATUSES.join(', ')}.`);
+  }
   return value as JobStatus;
 }
 
 /** How many rows a page holds. */
 export function pageLimitFrom(value: string | null): number {
   const limit = Number(value ?? PAGE_LIMIT_DEFAULT);
-  if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMIT_MAX) throw new InvalidInputError('INVALID_LIMIT', `limit must be a whole number from 1 to ${PAGE_LIMIT_MAX}.`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMIT_MAX) {
+    throw new InvalidInputError('INVALID_LIMIT', `limit must be a whole number from 1 to ${PAGE_LIMIT_MAX}.`);
+  }
   return limit;
 }
 
@@ -50,13 +58,17 @@ export function pageLimitFrom(value: string | null): number {
 export function pageCursorFrom(value: string | null): { createdAt: string; id: string } | undefined {
   if (!value) return undefined;
   const [createdAt, id] = value.split('_');
-  if (!createdAt || !id || !isUuid(id) || Number.isNaN(Date.parse(createdAt))) throw new InvalidInputError('INVALID_CURSOR', 'The cursor is not one this API gave.');
+  if (!createdAt || !id || !isUuid(id) || Number.isNaN(Date.parse(createdAt))) {
+    throw new InvalidInputError('INVALID_CURSOR', 'The cursor is not one this API gave.');
+  }
   return { createdAt, id };
 }
 
 /** One of a few words (`format=csv`, `range=day`), or the first of them when not given. */
 export function choiceFrom<T extends string>(value: string | null, choices: readonly [T, ...T[]], code: string, name: string): T {
   if (value === null) return choices[0];
-  if (!choices.includes(value as T)) throw new InvalidInputError(code, `${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}.`);
+  if (!choices.includes(value as T)) {
+    throw new InvalidInputError(code, `${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}.`);
+  }
   return value as T;
 }

@@ -41,7 +41,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     invoiceEvents: guard.caller(events),
     invoiceFile: guard.caller(invoices.file),
     exportInvoice: guard.caller(invoices.export),
-    enqueueInvoice: guard.caller(async (request: Request, caller: Caller, id: string) => invoices.enqueue(caller, id, await jsonBody(request))),
+    enqueueInvoice: guard.caller(invoices.enqueue),
     retryInvoice: guard.caller(invoices.retry),
     setPriority: guard.caller(invoices.priority),
 
@@ -57,7 +57,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     queueEvents: guard.caller((request: Request, caller: Caller) => events(request, caller, queryInvoiceId(request))),
     queueAdd: guard.caller(async (request: Request, caller: Caller) => {
       const body = await jsonBody(request);
-      return invoices.enqueue(caller, body.invoiceId, body);
+      return invoices.requeue(caller, body.invoiceId, body);
     }),
   };
 }

@@ -5,7 +5,12 @@ import { invoiceIdFrom } from '../validators.ts';
 import type { Caller } from './guard.ts';
 
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed']);
-const HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+const HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
 
 /**
  * GET /api/invoices/{id}/events (and /api/queue/events?invoiceId=): Server-Sent Events, one

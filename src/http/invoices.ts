@@ -11,8 +11,8 @@ import { HttpError, json, jsonWithETag } from './respond.ts';
  * Each handler is given the caller by the guard and reaches invoices only through it.
  */
 export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
-  /** Queues the invoice again (its live job if it has one): POST /api/invoices/{id}/enqueue, and /api/queue/add. */
-  const enqueue = async (caller: Caller, id: unknown, body: Record<string, unknown>): Promise<Response> => {
+  /** Queues the invoice again (its live job if it has one), with `body.priority`: `enqueue`, and /api/queue/add. */
+  const requeue = async (caller: Caller, id: unknown, body: Record<string, unknown>): Promise<Response> => {
     const invoiceId = invoiceIdFrom(id);
     const priority = priorityFrom(body.priority);
     await caller.invoices.check(invoiceId);
@@ -52,7 +52,10 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
       });
     },
 
-    enqueue,
+    /** POST /api/invoices/{id}/enqueue `{priority?}` */
+    enqueue: async (request: Request, caller: Caller, id: string) => requeue(caller, id, await jsonBody(request)),
+
+    requeue,
 
     /** POST /api/invoices/{id}/retry: gives the invoice's failed job a fresh set of attempts. */
     retry: async (_request: Request, caller: Caller, id: string) => {
@@ -70,7 +73,11 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
       const priority = priorityFrom((await jsonBody(request)).priority);
       if (!(await setPendingPriority(db, owner, invoiceId, priority))) {
         const current = await caller.invoices.status(invoiceId);
-        throw new HttpError(409, 'NOT_PENDING', `Invoice ${invoiceId} is ${current.status}: only a pending job's priority can change (re-queue it with a priority instead).`);
+        throw new HttpError(
+          409,
+          'NOT_PENDING',
+          `Invoice ${invoiceId} is ${current.status}: only a pending job's priority can change (re-queue it with a priority instead).`,
+        );
       }
       return json(await caller.invoices.status(invoiceId));
     },
@@ -80,9 +87,14 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
       const invoiceId = invoiceIdFrom(id);
       const format = choiceFrom(new URL(request.url).searchParams.get('format'), ['json', 'csv'], 'INVALID_FORMAT', 'format');
       const detail = await caller.invoices.detail(invoiceId);
-      if (!detail.extracted) throw new HttpError(409, 'NOT_EXTRACTED', `Invoice ${invoiceId} has no extracted data yet (it is ${detail.status}).`);
+      if (!detail.extracted) {
+        throw new HttpError(409, 'NOT_EXTRACTED', `Invoice ${invoiceId} has no extracted data yet (it is ${detail.status}).`);
+      }
       const base = (detail.extracted.fields['BT-1'] ?? invoiceId).replace(/[^\w.-]+/g, '_');
-      const [body, type] = format === 'csv' ? [invoiceCsv(detail.extracted), 'text/csv; charset=utf-8'] : [`${JSON.stringify(detail.extracted, null, 2)}\n`, 'application/json; charset=utf-8'];
+      const [body, type] =
+        format === 'csv'
+          ? [invoiceCsv(detail.extracted), 'text/csv; charset=utf-8']
+          : [`${JSON.stringify(detail.extracted, null, 2)}\n`, 'application/json; charset=utf-8'];
       return new Response(body, {
         headers: { 'content-type': type, 'content-disposition': `attachment; filename="${base}.${format}"`, 'cache-control': 'no-store' },
       });

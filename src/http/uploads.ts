@@ -15,7 +15,10 @@ const BODY_FILES = 5;
  * POST /api/invoices (and /api/upload): one or more `file` parts; each becomes an invoice and its
  * job, in one transaction. With `kickAfter`, a drain tick runs once the response is sent.
  */
-export function uploadHandler({ db, queue, config, logger, metrics }: Pick<Facteur, 'db' | 'queue' | 'config' | 'logger' | 'metrics'>, kickAfter: (() => Promise<unknown>) | null) {
+export function uploadHandler(
+  { db, queue, config, logger, metrics }: Pick<Facteur, 'db' | 'queue' | 'config' | 'logger' | 'metrics'>,
+  kickAfter: (() => Promise<unknown>) | null,
+) {
   return async (request: Request, { owner }: Caller, after?: After): Promise<Response> => {
     const parts = await readFileParts(request, config.maxUploadBytes * BODY_FILES, config.uploadTimeoutMs);
     const files = parts.map((part) => acceptFile(part.fileName, part.bytes, config.maxUploadBytes));
