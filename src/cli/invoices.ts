@@ -5,8 +5,9 @@ import { Option } from 'commander';
 import { InvalidInputError, errorMessage } from '../errors.ts';
 import { extractInvoiceFile, isInvoiceError, TERMS, type NormalisedInvoice, type TermId } from '../einvoice/index.ts';
 import { exportRows, toCsv } from '../invoices/export.ts';
-import { invoiceStatus } from '../invoices/reads.ts';
+import { OwnedInvoices } from '../invoices/owned.ts';
 import { acceptFile, storeInvoices, type StoredInvoice } from '../invoices/store.ts';
+import { invoiceIdFrom } from '../validators.ts';
 import { integer, withFacteur } from './context.ts';
 
 /** The owner the web app uses with FACTEUR_AUTH=none; others are named with --owner. */
@@ -118,13 +119,10 @@ export function registerInvoiceCommands(program: Command): void {
     .argument('<invoiceId>')
     .addOption(ownerOption())
     .option('--json', 'print as JSON')
-    .action(async (invoiceId: string, options: { json?: boolean; owner: string }) => {
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(invoiceId)) {
-        throw new InvalidInputError('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(invoiceId)}).`);
-      }
+    .action(async (id: string, options: { json?: boolean; owner: string }) => {
+      const invoiceId = invoiceIdFrom(id);
       await withFacteur(async ({ db }) => {
-        const status = await invoiceStatus(db, options.owner, invoiceId);
-        if (!status) throw new InvalidInputError('INVOICE_NOT_FOUND', `No invoice ${invoiceId}.`);
+        const status = await new OwnedInvoices(db, options.owner).status(invoiceId);
         if (options.json) return console.log(JSON.stringify(status));
         const { invoice } = status;
         console.log(

@@ -5,24 +5,21 @@ import type { Config } from '../config.ts';
 import type { Sql } from '../db/types.ts';
 import { HttpError } from './respond.ts';
 
-/** Who each request is, settled by `identify` before its handler runs. */
-const identities = new WeakMap<Request, { owner: string } | { refused: HttpError }>();
-
 const unauthorized = () =>
   new HttpError(401, 'UNAUTHORIZED', 'Send Authorization: Bearer <token> with a token this server knows.', { 'www-authenticate': 'Bearer' });
 
 /**
- * Finds out whose invoices the request may see: with FACTEUR_AUTH=none, the one local owner; with
- * `token`, the owner its bearer token stands for; with `supabase`, the owner claim of a valid
- * Supabase Auth access token. A refusal is kept and raised by `ownerOf`, so that
- * endpoints that need no owner (the cron tick, metrics) are not refused for lack of one.
+ * Whose invoices the request may see: with FACTEUR_AUTH=none, the one local owner; with `token`,
+ * the owner its bearer token stands for; with `supabase`, the owner claim of a valid Supabase Auth
+ * access token. Anyone else is refused (401).
  */
-export async function identify(request: Request, config: Config, sql: Sql): Promise<void> {
-  if (config.auth === 'none') return void identities.set(request, { owner: 'local' });
+export async function authenticate(request: Request, config: Config, sql: Sql): Promise<string> {
+  if (config.auth === 'none') return 'local';
   const match = /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '');
-  let owner: string | null = null;
-  if (match) owner = config.auth === 'token' ? await ownerOfToken(sql, match[1]!, config.tokens) : await verifierFor(config)(match[1]!);
-  identities.set(request, owner ? { owner } : { refused: unauthorized() });
+  if (!match) throw unauthorized();
+  const owner = config.auth === 'token' ? await ownerOfToken(sql, match[1]!, config.tokens) : await verifierFor(config)(match[1]!);
+  if (!owner) throw unauthorized();
+  return owner;
 }
 
 // One verifier per configuration: it caches the project's JWKS.
@@ -37,14 +34,6 @@ function verifierFor(config: Config): (token: string) => Promise<string | null> 
   return verify;
 }
 
-/** The owner `identify` found for this request; throws its refusal (401) otherwise. */
-export function ownerOf(request: Request): string {
-  const identity = identities.get(request);
-  if (!identity) throw unauthorized();
-  if ('refused' in identity) throw identity.refused;
-  return identity.owner;
-}
-
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -52,14 +41,15 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * The worker endpoint is for the scheduler only. With CRON_SECRET set, it needs exactly
- * `Authorization: Bearer <CRON_SECRET>`; in production without CRON_SECRET it refuses everyone
- * (never compare against an unset secret: "Bearer undefined" must not pass).
+ * The scheduler's endpoints (the worker tick, metrics). With CRON_SECRET set, they need exactly
+ * `Authorization: Bearer <CRON_SECRET>`; without it, they are open unless `refuseWithoutSecret`
+ * (the worker in production), and then refuse everyone (never compare against an unset secret:
+ * "Bearer undefined" must not pass).
  */
-export function checkCronSecret(request: Request, config: Config, production: boolean): void {
+export function checkCronSecret(request: Request, config: Config, refuseWithoutSecret: boolean): void {
   const secret = config.cronSecret;
   if (!secret) {
-    if (production) {
+    if (refuseWithoutSecret) {
       throw new HttpError(401, 'CRON_SECRET_MISSING', 'Set CRON_SECRET on the server to call the worker endpoint.');
     }
     return;

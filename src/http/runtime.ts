@@ -62,4 +62,12 @@ export async function withApi(call: (api: Api) => Promise<Response>): Promise<Re
   return call(current.api);
 }
 
+/** A route under /api/invoices/[id]: the invoice id from the path, then the API. */
+export const invoiceRoute =
+  (call: (api: Api, request: Request, id: string) => Promise<Response>) =>
+  async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
+    const { id } = await params;
+    return withApi((api) => call(api, request, id));
+  };
+
 const fallbackLogger = createLogger(process.env.LOG_LEVEL ?? 'info');

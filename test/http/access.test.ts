@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { type Server, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
@@ -15,8 +15,17 @@ import { type RunningServer, startServer } from '../support/server.ts';
 import { waitFor } from '../support/wait.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/facteur.js', import.meta.url));
+const API_DIR = fileURLToPath(new URL('../../app/api', import.meta.url));
+
+/** Every Next.js route file under a folder. */
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? routeFiles(join(dir, entry.name)) : entry.name === 'route.ts' ? [join(dir, entry.name)] : [],
+  );
+}
 const ALICE = 'alice-token-0123456789abcdefghij';
 const BOB = 'bob-token-0123456789abcdefghijklm';
+const CRON_SECRET = 'access-test-cron-secret-0123456789';
 
 // FACTEUR_AUTH=token, on the server so that the CLI can create a token in the same database.
 describe('access control with bearer tokens', () => {
@@ -25,7 +34,7 @@ describe('access control with bearer tokens', () => {
 
   beforeAll(async () => {
     db = await openServerDb(requireServerUrl());
-    app = await startServer({ DATABASE_URL: db.url!, FACTEUR_AUTH: 'token', FACTEUR_TOKENS: `alice:${ALICE}, bob:${BOB}` });
+    app = await startServer({ DATABASE_URL: db.url!, FACTEUR_AUTH: 'token', FACTEUR_TOKENS: `alice:${ALICE}, bob:${BOB}`, CRON_SECRET });
   });
   afterAll(async () => {
     await app?.stop();
@@ -67,7 +76,7 @@ describe('access control with bearer tokens', () => {
     expect((await call('/api/invoices', BOB)).body.invoices).toEqual([]);
 
     const missing = '00000000-0000-4000-8000-000000000000';
-    for (const path of ['/api/queue/status?invoiceId=ID', '/api/invoices/ID', '/api/invoices/ID/file']) {
+    for (const path of ['/api/queue/status?invoiceId=ID', '/api/queue/events?invoiceId=ID', '/api/invoices/ID', '/api/invoices/ID/status', '/api/invoices/ID/events', '/api/invoices/ID/file', '/api/invoices/ID/export']) {
       const foreign = await call(path.replace('ID', alices), BOB);
       const absent = await call(path.replace('ID', missing), BOB);
       expect(foreign.status).toBe(404);
@@ -78,6 +87,25 @@ describe('access control with bearer tokens', () => {
     expect(requeue).toMatchObject({ status: 404, body: { error: { code: 'INVOICE_NOT_FOUND' } } });
     const { rows } = await db.db.query<{ owner: string; jobs: number }>('SELECT i.owner, count(q.id)::int AS jobs FROM invoices i JOIN processing_queue q ON q.invoice_id = i.id GROUP BY i.owner');
     expect(rows).toEqual([{ owner: 'alice', jobs: 1 }]);
+  });
+
+  it('puts every route of app/api behind the guard: 401 without a token, and the cron secret opens only the scheduler’s endpoints', async () => {
+    const routes = routeFiles(API_DIR).flatMap((file) => {
+      const path = `/api/${relative(API_DIR, dirname(file)).split(sep).join('/')}`.replace(/\/$/, '');
+      return [...readFileSync(file, 'utf8').matchAll(/^export const (GET|POST|PUT|PATCH|DELETE)\b/gm)].map((match) => `${match[1]} ${path}`);
+    });
+    expect(routes.length).toBeGreaterThan(15);
+    const opened: string[] = [];
+    for (const route of routes) {
+      const [method, path] = route.split(' ') as [string, string];
+      const url = `${app.url}${path.replace('[id]', '00000000-0000-4000-8000-000000000000')}`;
+      const refused = await fetch(url, { method });
+      expect({ route, status: refused.status, code: ((await refused.json()) as { error?: { code: string } }).error?.code }).toEqual({ route, status: 401, code: 'UNAUTHORIZED' });
+      const scheduler = await fetch(url, { method, headers: { authorization: `Bearer ${CRON_SECRET}` } });
+      await scheduler.arrayBuffer();
+      if (scheduler.status !== 401) opened.push(route);
+    }
+    expect(opened.sort()).toEqual(['GET /api/metrics', 'GET /api/queue/worker', 'POST /api/queue/worker']);
   });
 
   it('accepts a token created with the CLI, until it is revoked', async () => {

@@ -164,6 +164,33 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     expect(detail.history).toHaveLength(2);
   });
 
+  it('serves each invoice under /api/invoices/{id}/…, and the older query-string URLs with the same handlers', async () => {
+    const uploaded = await fetch(`${app.url}/api/invoices`, { method: 'POST', body: form([invoiceFile()]) });
+    expect(uploaded.status).toBe(201);
+    const invoiceId = ((await uploaded.json()) as { invoices: { invoiceId: string }[] }).invoices[0]!.invoiceId;
+    const events = await (await fetch(`${app.url}/api/invoices/${invoiceId}/events`)).text();
+    expect(events).toMatch(/event: end\n/);
+    const canonical = await fetch(`${app.url}/api/invoices/${invoiceId}/status`);
+    const alias = await fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`);
+    expect(canonical.headers.get('etag')).toBe(alias.headers.get('etag'));
+    expect(await canonical.json()).toEqual(await alias.json());
+
+    const enqueue = (id: string, body: unknown) => fetch(`${app.url}/api/invoices/${id}/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const requeued = await enqueue(invoiceId, { priority: 7 });
+    expect(requeued.status).toBe(201);
+    expect(await requeued.json()).toMatchObject({ invoiceId, created: true });
+    await waitFor('reprocessed', async () => (await status(invoiceId)).status === 'completed');
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const [response, code] of [
+      [await enqueue(missing, {}), 'INVOICE_NOT_FOUND'],
+      [await enqueue(invoiceId, { priority: 1001 }), 'INVALID_PRIORITY'],
+      [await fetch(`${app.url}/api/invoices/nope/status`), 'INVALID_INVOICE_ID'],
+      [await fetch(`${app.url}/api/invoices/${missing}/events`), 'INVOICE_NOT_FOUND'],
+    ] as const) {
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  });
+
   it('answers a status poll that names the current ETag with an empty 304, and a changed status in full', async () => {
     const { body } = await upload([invoiceFile()]);
     const invoiceId = body.invoices[0]!.invoiceId;

@@ -1,9 +1,6 @@
-import { withApi } from '../../../../../src/http/runtime.ts';
+import { invoiceRoute } from '../../../../../src/http/runtime.ts';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
-  const { id } = await params;
-  return withApi((api) => api.invoiceFile(request, id));
-};
+export const GET = invoiceRoute((api, request, id) => api.invoiceFile(request, id));

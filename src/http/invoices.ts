@@ -1,0 +1,103 @@
+import type { Facteur } from '../app.ts';
+import { choiceFrom, invoiceIdFrom, jobStatusFrom, pageCursorFrom, pageLimitFrom, priorityFrom } from '../validators.ts';
+import { invoiceCsv } from './export.ts';
+import type { Caller } from './guard.ts';
+import { setPendingPriority } from './jobs.ts';
+import { jsonBody } from './json-body.ts';
+import { HttpError, json, jsonWithETag } from './respond.ts';
+
+/**
+ * /api/invoices and /api/invoices/{id}/…: the caller's invoices, one at a time or a page of them.
+ * Each handler is given the caller by the guard and reaches invoices only through it.
+ */
+export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
+  /** Queues the invoice again (its live job if it has one), with `body.priority`: `enqueue`, and /api/queue/add. */
+  const requeue = async (caller: Caller, id: unknown, body: Record<string, unknown>): Promise<Response> => {
+    const invoiceId = invoiceIdFrom(id);
+    const priority = priorityFrom(body.priority);
+    await caller.invoices.check(invoiceId);
+    const job = await queue.enqueue({ invoiceId, priority });
+    const status = await caller.invoices.status(invoiceId);
+    return json({ ...status, created: job.created }, job.created ? 201 : 200);
+  };
+
+  return {
+    /** GET /api/invoices?status=&q=&limit=&cursor= */
+    list: async (request: Request, caller: Caller) => {
+      const params = new URL(request.url).searchParams;
+      const status = jobStatusFrom(params.get('status'));
+      const limit = pageLimitFrom(params.get('limit'));
+      const cursor = pageCursorFrom(params.get('cursor'));
+      return json(await caller.invoices.list({ status, search: params.get('q') ?? undefined, limit, cursor }));
+    },
+
+    /** GET /api/invoices/{id}: status, extracted invoice, attempt history. */
+    detail: async (_request: Request, caller: Caller, id: string) => json(await caller.invoices.detail(invoiceIdFrom(id))),
+
+    /** GET /api/invoices/{id}/status: 304 when If-None-Match names the current status's ETag. */
+    status: async (request: Request, caller: Caller, id: unknown) => jsonWithETag(request, await caller.invoices.status(invoiceIdFrom(id))),
+
+    /** GET /api/invoices/{id}/file: the original bytes, shown inline but never run as a page. */
+    file: async (_request: Request, caller: Caller, id: string) => {
+      const file = await caller.invoices.file(invoiceIdFrom(id));
+      return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
+        headers: {
+          'content-type': file.mediaType,
+          'content-length': String(file.bytes.byteLength),
+          'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': 'sandbox',
+          'cache-control': 'private, max-age=3600',
+        },
+      });
+    },
+
+    /** POST /api/invoices/{id}/enqueue `{priority?}` */
+    enqueue: async (request: Request, caller: Caller, id: string) => requeue(caller, id, await jsonBody(request)),
+
+    requeue,
+
+    /** POST /api/invoices/{id}/retry: gives the invoice's failed job a fresh set of attempts. */
+    retry: async (_request: Request, caller: Caller, id: string) => {
+      const invoiceId = invoiceIdFrom(id);
+      const before = await caller.invoices.status(invoiceId);
+      if (before.status !== 'failed') throw new HttpError(409, 'NOT_FAILED', `Invoice ${invoiceId} has not failed (it is ${before.status}); nothing to retry.`);
+      await queue.retryFailed({ invoiceId });
+      return json(await caller.invoices.status(invoiceId));
+    },
+
+    /** POST /api/invoices/{id}/priority `{priority}`: reorders the invoice's pending job. */
+    priority: async (request: Request, caller: Caller, id: string) => {
+      const { owner } = caller;
+      const invoiceId = invoiceIdFrom(id);
+      const priority = priorityFrom((await jsonBody(request)).priority);
+      if (!(await setPendingPriority(db, owner, invoiceId, priority))) {
+        const current = await caller.invoices.status(invoiceId);
+        throw new HttpError(
+          409,
+          'NOT_PENDING',
+          `Invoice ${invoiceId} is ${current.status}: only a pending job's priority can change (re-queue it with a priority instead).`,
+        );
+      }
+      return json(await caller.invoices.status(invoiceId));
+    },
+
+    /** GET /api/invoices/{id}/export?format=json|csv: the normalised invoice as a download. */
+    export: async (request: Request, caller: Caller, id: string) => {
+      const invoiceId = invoiceIdFrom(id);
+      const format = choiceFrom(new URL(request.url).searchParams.get('format'), ['json', 'csv'], 'INVALID_FORMAT', 'format');
+      const detail = await caller.invoices.detail(invoiceId);
+      if (!detail.extracted) {
+        throw new HttpError(409, 'NOT_EXTRACTED', `Invoice ${invoiceId} has no extracted data yet (it is ${detail.status}).`);
+      }
+      const base = (detail.extracted.fields['BT-1'] ?? invoiceId).replace(/[^\w.-]+/g, '_');
+      const [body, type] =
+        format === 'csv'
+          ? [invoiceCsv(detail.extracted), 'text/csv; charset=utf-8']
+          : [`${JSON.stringify(detail.extracted, null, 2)}\n`, 'application/json; charset=utf-8'];
+      return new Response(body, {
+        headers: { 'content-type': type, 'content-disposition': `attachment; filename="${base}.${format}"`, 'cache-control': 'no-store' },
+      });
+    },
+  };
+}

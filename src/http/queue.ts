@@ -1,0 +1,32 @@
+import type { Facteur } from '../app.ts';
+import { queueHistory } from '../queue/history.ts';
+import { choiceFrom } from '../validators.ts';
+import type { Caller } from './guard.ts';
+import { json } from './respond.ts';
+
+/** Invoices one « retry all » revives at most; the next call takes the rest. */
+const RETRY_ALL_MAX = 1_000;
+
+/** /api/queue/…: the queue as a whole, and the drain tick the scheduler calls. */
+export function queueHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>, tick: () => Promise<unknown>) {
+  return {
+    /** GET|POST /api/queue/worker: one drain tick, for the scheduler. */
+    worker: async () => json(await tick()),
+
+    /** GET /api/queue/stats */
+    stats: async () => json(await queue.stats()),
+
+    /** GET /api/queue/dashboard?range=hour|day: throughput and failures per bucket, processing times, workers seen. */
+    dashboard: async (request: Request) => {
+      const range = choiceFrom(new URL(request.url).searchParams.get('range'), ['hour', 'day'], 'INVALID_RANGE', 'range');
+      return json(await queueHistory(db, range));
+    },
+
+    /** POST /api/queue/retry-failed: gives the caller's failed invoices (the oldest 1,000) a fresh set of attempts; `{retried}`. */
+    retryFailed: async (_request: Request, caller: Caller) => {
+      let retried = 0;
+      for (const invoiceId of await caller.invoices.failedIds(RETRY_ALL_MAX)) retried += (await queue.retryFailed({ invoiceId })).length;
+      return json({ retried });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Sql } from '../db/types.ts';
+import { InvalidInputError } from '../errors.ts';
+import type { JobStatus } from '../queue/index.ts';
+import {
+  failedInvoiceIds,
+  invoiceDetail,
+  invoiceStatus,
+  listInvoices,
+  type InvoiceDetail,
+  type InvoicePage,
+  type InvoiceStatus,
+} from './reads.ts';
+import { readInvoiceFile } from './store.ts';
+
+// Whether the invoice is the owner's: a plain index probe, locking nothing (what follows takes its
+// own locks, and an invoice is never given to another owner).
+const OWNED = 'SELECT 1 FROM invoices WHERE id = $1 AND owner = $2';
+
+/**
+ * One owner's invoices, the only way the HTTP handlers and the CLI reach an invoice by id. Every
+ * statement names the owner in its WHERE clause, so another owner's invoice is missing in the same
+ * query, at the same cost, as one that does not exist, and both are the same INVOICE_NOT_FOUND.
+ */
+export class OwnedInvoices {
+  readonly #sql: Sql;
+  readonly owner: string;
+
+  constructor(sql: Sql, owner: string) {
+    this.#sql = sql;
+    this.owner = owner;
+  }
+
+  /** Throws INVOICE_NOT_FOUND unless the invoice is the owner's. */
+  async check(invoiceId: string): Promise<void> {
+    const { rowCount } = await this.#sql.query(OWNED, [invoiceId, this.owner]);
+    if (rowCount === 0) throw notFound(invoiceId);
+  }
+
+  async status(invoiceId: string): Promise<InvoiceStatus> {
+    return found(await this.findStatus(invoiceId), invoiceId);
+  }
+
+  /** The status, or null once there is none to see (a stream that follows an invoice ends then). */
+  findStatus(invoiceId: string): Promise<InvoiceStatus | null> {
+    return invoiceStatus(this.#sql, this.owner, invoiceId);
+  }
+
+  async detail(invoiceId: string): Promise<InvoiceDetail> {
+    return found(await invoiceDetail(this.#sql, this.owner, invoiceId), invoiceId);
+  }
+
+  async file(invoiceId: string): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array }> {
+    return found(await readInvoiceFile(this.#sql, invoiceId, this.owner), invoiceId);
+  }
+
+  list(options: { status?: JobStatus; search?: string; limit: number; cursor?: { createdAt: string; id: string } }): Promise<InvoicePage> {
+    return listInvoices(this.#sql, this.owner, options);
+  }
+
+  /** The invoices whose latest job failed, oldest first. */
+  failedIds(limit: number): Promise<string[]> {
+    return failedInvoiceIds(this.#sql, this.owner, limit);
+  }
+}
+
+function found<T>(value: T | null, invoiceId: string): T {
+  if (value === null) throw notFound(invoiceId);
+  return value;
+}
+
+function notFound(invoiceId: string): InvalidInputError {
+  return new InvalidInputError('INVOICE_NOT_FOUND', `No invoice ${invoiceId}.`);
+}

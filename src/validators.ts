@@ -1,0 +1,74 @@
+import { InvalidInputError } from './errors.ts';
+import { PRIORITY_MAX, PRIORITY_MIN, type JobStatus } from './queue/index.ts';
+
+// What callers send (HTTP parameters and bodies, CLI arguments), checked in one place so that the
+// same mistake gets the same code and sentence wherever it is made. Each check throws an
+// InvalidInputError; nothing has been read or written by then.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const JOB_STATUSES: readonly JobStatus[] = ['pending', 'processing', 'completed', 'failed'];
+/** A page of the invoice list: at most this many rows, 50 when not given. */
+const PAGE_LIMIT_MAX = 200;
+const PAGE_LIMIT_DEFAULT = 50;
+
+export function isUuid(value: unknown): boolean {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** An invoice id, lower-cased; a missing one and a malformed one get different sentences. */
+export function invoiceIdFrom(value: unknown): string {
+  if (value === undefined || value === null || value === '') {
+    throw new InvalidInputError('INVALID_INVOICE_ID', 'Give the invoice id (a UUID).');
+  }
+  const text = String(value);
+  if (!isUuid(text)) {
+    throw new InvalidInputError('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(text.slice(0, 60))}).`);
+  }
+  return text.toLowerCase();
+}
+
+/** A job priority, 0 when not given. */
+export function priorityFrom(value: unknown): number {
+  const priority = value ?? 0;
+  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
+    throw new InvalidInputError('INVALID_PRIORITY', `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}.`);
+  }
+  return priority;
+}
+
+/** A job status to filter by, or undefined for all. */
+export function jobStatusFrom(value: string | null): JobStatus | undefined {
+  if (value === null) return undefined;
+  if (!JOB_STATUSES.includes(value as JobStatus)) {
+    throw new InvalidInputError('INVALID_STATUS', `status must be one of ${JOB_STATUSES.join(', ')}.`);
+  }
+  return value as JobStatus;
+}
+
+/** How many rows a page holds. */
+export function pageLimitFrom(value: string | null): number {
+  const limit = Number(value ?? PAGE_LIMIT_DEFAULT);
+  if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMIT_MAX) {
+    throw new InvalidInputError('INVALID_LIMIT', `limit must be a whole number from 1 to ${PAGE_LIMIT_MAX}.`);
+  }
+  return limit;
+}
+
+/** A keyset cursor as the list gave it (`<created_at>_<id>`), or undefined for the first page. */
+export function pageCursorFrom(value: string | null): { createdAt: string; id: string } | undefined {
+  if (!value) return undefined;
+  const [createdAt, id] = value.split('_');
+  if (!createdAt || !id || !isUuid(id) || Number.isNaN(Date.parse(createdAt))) {
+    throw new InvalidInputError('INVALID_CURSOR', 'The cursor is not one this API gave.');
+  }
+  return { createdAt, id };
+}
+
+/** One of a few words (`format=csv`, `range=day`), or the first of them when not given. */
+export function choiceFrom<T extends string>(value: string | null, choices: readonly [T, ...T[]], code: string, name: string): T {
+  if (value === null) return choices[0];
+  if (!choices.includes(value as T)) {
+    throw new InvalidInputError(code, `${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}.`);
+  }
+  return value as T;
+}
