@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors.ts';
 import { traced } from '../tracing.ts';
 import type { Db, QueryResult, Sql } from '../db/types.ts';
+import { QUEUE_DEFAULTS } from './defaults.ts';
 import { type ClaimedJob, type Job, type JobRow, jobFromRow } from './job.ts';
 
 /** Workers LISTEN here; every statement that makes a job runnable now sends one notification. */
@@ -445,8 +446,8 @@ export class Queue {
   constructor(db: Db, options: QueueOptions = {}) {
     this.db = db;
     this.#tasks = options.tasks ? new Set(options.tasks) : null;
-    this.#maxAttempts = options.maxAttempts ?? 3;
-    this.#backoff = options.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 };
+    this.#maxAttempts = options.maxAttempts ?? QUEUE_DEFAULTS.maxAttempts;
+    this.#backoff = options.backoff ?? { baseMs: QUEUE_DEFAULTS.retryBaseMs, maxMs: QUEUE_DEFAULTS.retryMaxMs };
     this.#notify = options.notify ?? db.canListen;
     this.#notices = new AfterCommitNotices(db);
   }
@@ -544,7 +545,7 @@ export class Queue {
     if (invoiceId !== null && (typeof invoiceId !== 'string' || !UUID.test(invoiceId))) {
       throw invalid('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(invoiceId)}).`);
     }
-    const priority = job.priority ?? 0;
+    const priority = job.priority ?? QUEUE_DEFAULTS.priority;
     if (!isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
       throw invalid('INVALID_PRIORITY', `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX} (got ${String(priority)}).`);
     }
