@@ -3,7 +3,8 @@ import { connect, migrate, type Db } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { Queue } from './queue/queue.ts';
 import { Worker, type TaskHandlers } from './queue/worker.ts';
-import { PROCESS_INVOICE, processInvoiceTask } from './invoices/handler.ts';
+import { processInvoiceTask } from './invoices/handler.ts';
+import { PROCESS_INVOICE } from './invoices/jobs.ts';
 import { createMetrics, type FacteurMetrics } from './metrics.ts';
 import { builtinTasks } from './tasks/builtin.ts';
 

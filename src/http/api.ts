@@ -3,11 +3,11 @@ import { InvalidInputError } from '../errors.ts';
 import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices, type InvoiceStatus } from '../invoices/reads.ts';
 import { isHistoryRange, queueHistory } from '../queue/history.ts';
 import { acceptFile, readInvoiceFile, storeInvoices } from '../invoices/store.ts';
+import { PROCESS_INVOICE, setInvoicePriority } from '../invoices/jobs.ts';
 import { PRIORITY_MAX, PRIORITY_MIN, STATUS_CHANNEL, type JobStatus } from '../queue/index.ts';
 import { countUpload } from '../access/rate-limit.ts';
 import { checkCronSecret, identify, ownerOf } from './auth.ts';
 import { invoiceCsv } from './export.ts';
-import { setPendingPriority } from './jobs.ts';
 import { readFileParts } from './multipart.ts';
 import { HttpError, errorResponse, json, jsonWithETag } from './respond.ts';
 
@@ -110,7 +110,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
       const priority = priorityFrom(body.priority);
       const owned = await db.query('SELECT 1 FROM invoices WHERE id = $1 AND owner = $2', [invoiceId, owner]);
       if (owned.rowCount === 0) throw notFound(invoiceId);
-      const job = await queue.enqueue({ invoiceId, priority });
+      const job = await queue.enqueue({ task: PROCESS_INVOICE, invoiceId, priority });
       const status = await invoiceStatus(db, owner, invoiceId);
       return json({ ...status, created: job.created }, job.created ? 201 : 200);
     }),
@@ -293,7 +293,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
       const owner = ownerOf(request);
       const invoiceId = invoiceIdFrom(id);
       const priority = priorityFrom((await jsonBody(request)).priority);
-      if (!(await setPendingPriority(db, owner, invoiceId, priority))) {
+      if (!(await setInvoicePriority(db, queue, owner, invoiceId, priority))) {
         const current = await invoiceStatus(db, owner, invoiceId);
         if (!current) throw notFound(invoiceId);
         throw new HttpError(409, 'NOT_PENDING', `Invoice ${invoiceId} is ${current.status}: only a pending job's priority can change (re-queue it with a priority instead).`);
