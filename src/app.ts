@@ -3,6 +3,7 @@ import { connect, migrate, type Db } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { Queue } from './queue/queue.ts';
 import { Worker, type TaskHandlers } from './queue/worker.ts';
+import { PROCESS_INVOICE } from './invoices/jobs.ts';
 import { createMetrics, type FacteurMetrics } from './metrics.ts';
 import { builtinTasks } from './tasks/builtin.ts';
 
@@ -35,7 +36,7 @@ export async function openFacteur(config: Config, logger: Logger, options: { mig
   }
   // Loaded here rather than on import: a program that uses only the engine (`import { Queue, Worker }
   // from 'facteur'`) does not load the e-invoice library (pdfjs, tesseract.js, sharp: ~40 MiB).
-  const { PROCESS_INVOICE, processInvoiceTask } = await import('./invoices/handler.ts');
+  const { processInvoiceTask } = await import('./invoices/handler.ts');
   const queue = new Queue(db, {
     tasks: [...Object.keys(builtinTasks), PROCESS_INVOICE],
     maxAttempts: config.maxAttempts,

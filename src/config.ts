@@ -3,6 +3,7 @@ import { parseDuration } from './duration.ts';
 import type { SupabaseAuth } from './access/supabase.ts';
 import { type ConfiguredToken, parseConfiguredTokens } from './access/tokens.ts';
 import { ConfigError } from './errors.ts';
+import { QUEUE_DEFAULTS } from './queue/defaults.ts';
 
 /** The one place where the environment is read. A bad value stops start-up with a clear message. */
 
@@ -41,18 +42,18 @@ const schema = z.object({
   SUPABASE_JWKS_URL: z.url().optional(),
   FACTEUR_OWNER_CLAIM: z.string().regex(/^[A-Za-z_][\w.]*$/, 'must be a claim name or a dotted path').optional(),
   FACTEUR_AUTH: z.enum(['none', 'token', 'supabase']).optional().transform((value) => value ?? 'none'),
-  FACTEUR_CONCURRENCY: integer(1, 1000, 4),
-  FACTEUR_PREFETCH: integer(0, 10_000, 0),
-  FACTEUR_JOB_TIMEOUT_MS: integer(100, 24 * 3600_000, 5 * 60_000),
-  FACTEUR_MAX_ATTEMPTS: integer(1, 100, 3),
+  FACTEUR_CONCURRENCY: integer(1, 1000, QUEUE_DEFAULTS.concurrency),
+  FACTEUR_PREFETCH: integer(0, 10_000, QUEUE_DEFAULTS.prefetch),
+  FACTEUR_JOB_TIMEOUT_MS: integer(100, 24 * 3600_000, QUEUE_DEFAULTS.jobTimeoutMs),
+  FACTEUR_MAX_ATTEMPTS: integer(1, 100, QUEUE_DEFAULTS.maxAttempts),
   FACTEUR_MAX_UPLOAD_BYTES: integer(1, 2 ** 31, 20 * 1024 * 1024),
   FACTEUR_UPLOAD_TIMEOUT_MS: integer(100, 3600_000, 120_000),
   FACTEUR_UPLOAD_RATE: integer(0, 1_000_000, 600),
-  FACTEUR_POLL_MS: integer(10, 3600_000, 1000),
+  FACTEUR_POLL_MS: integer(10, 3600_000, QUEUE_DEFAULTS.pollMs),
   FACTEUR_DB_POOL_MAX: wholeNumber(1, 1000).optional(),
-  FACTEUR_LEASE_MS: integer(100, 3600_000, 30_000),
-  FACTEUR_RETRY_BASE_MS: integer(0, 24 * 3600_000, 5_000),
-  FACTEUR_RETRY_MAX_MS: integer(0, 7 * 24 * 3600_000, 10 * 60_000),
+  FACTEUR_LEASE_MS: integer(100, 3600_000, QUEUE_DEFAULTS.leaseMs),
+  FACTEUR_RETRY_BASE_MS: integer(0, 24 * 3600_000, QUEUE_DEFAULTS.retryBaseMs),
+  FACTEUR_RETRY_MAX_MS: integer(0, 7 * 24 * 3600_000, QUEUE_DEFAULTS.retryMaxMs),
   FACTEUR_RETENTION: z
     .string()
     .trim()

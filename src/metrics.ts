@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import type { NormalisedInvoice } from './einvoice/model.ts';
-import type { Queue, WorkerObserver } from './queue/index.ts';
+import { QUEUE_TABLES, type Queue, type WorkerObserver } from './queue/index.ts';
 
 /** Told of every invoice the process_invoice task extracted. */
 export interface ExtractionObserver {
@@ -25,7 +25,7 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 export function createMetrics(queue: Queue): FacteurMetrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'facteur_' });
-  const jobs = new client.Gauge({ name: 'facteur_jobs', help: 'Jobs in processing_queue by status.', labelNames: ['status'], registers: [registry] });
+  const jobs = new client.Gauge({ name: 'facteur_jobs', help: `Jobs in ${QUEUE_TABLES.jobs} by status.`, labelNames: ['status'], registers: [registry] });
   const scheduled = new client.Gauge({ name: 'facteur_jobs_scheduled', help: 'Pending jobs not due yet (retry backoff, delay).', registers: [registry] });
   const oldestPending = new client.Gauge({ name: 'facteur_oldest_pending_seconds', help: 'Age of the oldest pending job.', registers: [registry] });
   const attempts = new client.Counter({

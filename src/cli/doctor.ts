@@ -3,7 +3,7 @@ import { type Config, loadConfig } from '../config.ts';
 import { connect, pendingMigrations, redactUrl, type Db } from '../db/index.ts';
 import { errorMessage, FacteurError } from '../errors.ts';
 import { isSupportedNode, MINIMUM_NODE } from '../node-version.ts';
-import { Queue } from '../queue/index.ts';
+import { Queue, QUEUE_TABLES } from '../queue/index.ts';
 
 interface Check {
   ok: boolean;
@@ -41,7 +41,7 @@ async function autovacuumCheck(db: Db): Promise<Check> {
     : {
         ok: false,
         finding: 'autovacuum is off on this server: the dead rows every job leaves are never reclaimed, and the queue’s tables grow without end',
-        fix: 'set autovacuum = on in postgresql.conf, or VACUUM processing_queue and job_attempts on a schedule',
+        fix: `set autovacuum = on in postgresql.conf, or VACUUM ${QUEUE_TABLES.jobs} and ${QUEUE_TABLES.attempts} on a schedule`,
       };
 }
 
@@ -62,9 +62,9 @@ async function databaseChecks(db: Db, config: Config): Promise<Check[]> {
   );
   if (config.databaseUrl) checks.push(await autovacuumCheck(db));
   if (pending.length > 0) return checks;
-  const stats = await new Queue(db).stats();
-  const stuck = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processing_queue WHERE status = 'processing' AND locked_until < now() - interval '1 minute'`);
-  const stuckJobs = stuck.rows[0]!.n;
+  const queue = new Queue(db);
+  const stats = await queue.stats();
+  const stuckJobs = await queue.countExpiredLeases(60_000);
   checks.push(
     stuckJobs === 0
       ? { ok: true, finding: `queue: ${stats.pending} pending, ${stats.processing} processing, ${stats.failed} failed` }

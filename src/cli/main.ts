@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { connect, migrate, redactUrl } from '../db/index.ts';
 import { FacteurError, InvalidInputError, errorMessage } from '../errors.ts';
+import { QUEUE_DEFAULTS } from '../queue/defaults.ts';
 import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
 import { registerDoctor } from './doctor.ts';
@@ -52,7 +53,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-c, --concurrency <n>', 'jobs run at the same time (FACTEUR_CONCURRENCY)').argParser(positiveInteger))
     .addOption(new Option('--prefetch <n>', 'jobs claimed ahead of free slots, for many short jobs (FACTEUR_PREFETCH)').argParser(nonNegativeInteger))
     .option('--poll-only', 'never LISTEN; poll only (for transaction-mode poolers)')
-    .addOption(new Option('--grace <duration>', 'how long running jobs may finish after a stop signal').default(30_000, '30s').argParser(duration))
+    .addOption(new Option('--grace <duration>', 'how long running jobs may finish after a stop signal').default(QUEUE_DEFAULTS.graceMs, `${QUEUE_DEFAULTS.graceMs / 1000}s`).argParser(duration))
     .action(async (options: { concurrency?: number; prefetch?: number; pollOnly?: boolean; grace: number }) => {
       await withFacteur(async (facteur) => {
         const worker = facteur.createWorker({ concurrency: options.concurrency, prefetch: options.prefetch, pollOnly: options.pollOnly });

@@ -1,5 +1,5 @@
-// Every way an input file can be unusable, with a stable code the queue stores in
-// `processing_queue.error_code` and the CLI prints (exit status 2). All of them are properties of
+// Every way an input file can be unusable, with a stable code the queue stores as the job's error
+// code and the CLI prints (exit status 2). All of them are properties of
 // the file itself, so retrying cannot help: they are permanent. Anything else thrown by extraction
 // (an aborted signal, a bug) is not an InvoiceError and keeps the queue's ordinary retry policy.
 

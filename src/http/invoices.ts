@@ -1,8 +1,8 @@
 import type { Facteur } from '../app.ts';
 import { choiceFrom, invoiceIdFrom, jobStatusFrom, pageCursorFrom, pageLimitFrom, priorityFrom } from '../validators.ts';
+import { PROCESS_INVOICE } from '../invoices/jobs.ts';
 import { invoiceCsv } from './export.ts';
 import type { Caller } from './guard.ts';
-import { setPendingPriority } from './jobs.ts';
 import { jsonBody } from './json-body.ts';
 import { HttpError, json, jsonWithETag } from './respond.ts';
 
@@ -16,7 +16,7 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
     const invoiceId = invoiceIdFrom(id);
     const priority = priorityFrom(body.priority);
     await caller.invoices.check(invoiceId);
-    const job = await queue.enqueue({ invoiceId, priority });
+    const job = await queue.enqueue({ task: PROCESS_INVOICE, invoiceId, priority });
     const status = await caller.invoices.status(invoiceId);
     return json({ ...status, created: job.created }, job.created ? 201 : 200);
   };
@@ -68,10 +68,10 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
 
     /** POST /api/invoices/{id}/priority `{priority}`: reorders the invoice's pending job. */
     priority: async (request: Request, caller: Caller, id: string) => {
-      const { owner } = caller;
       const invoiceId = invoiceIdFrom(id);
       const priority = priorityFrom((await jsonBody(request)).priority);
-      if (!(await setPendingPriority(db, owner, invoiceId, priority))) {
+      await caller.invoices.check(invoiceId);
+      if (!(await queue.setPriority({ task: PROCESS_INVOICE, invoiceId, priority }))) {
         const current = await caller.invoices.status(invoiceId);
         throw new HttpError(
           409,

@@ -1,4 +1,6 @@
 import type { Sql } from '../db/types.ts';
+import { latestJob } from '../queue/views.ts';
+import { PROCESS_INVOICE } from './jobs.ts';
 import type { TermId, TermRecord } from '../einvoice/model.ts';
 
 /** The columns of an export: where each value comes from, and its name in each language. */
@@ -23,20 +25,18 @@ const COLUMNS: readonly { key: string; term?: TermId; amount?: boolean; fr: stri
 
 export type ExportRow = Record<string, string>;
 
-// One row per invoice received since the date, with its latest job's status, oldest first.
+// One row per invoice received since the date, with its latest processing job's status, oldest first.
 const EXPORT = `
   SELECT i.id, i.file_name, i.format, i.created_at, i.extracted->'fields' AS fields, q.status
     FROM invoices i
-    LEFT JOIN LATERAL (
-      SELECT status FROM processing_queue j WHERE j.invoice_id = i.id ORDER BY j.created_at DESC, j.id DESC LIMIT 1
-    ) q ON true
+    LEFT JOIN LATERAL ${latestJob('i.id', '$3')} q ON true
    WHERE i.owner = $1 AND i.created_at >= $2
    ORDER BY i.created_at, i.id`;
 
 export async function exportRows(sql: Sql, owner: string, since: Date): Promise<ExportRow[]> {
   const { rows } = await sql.query<{ id: string; file_name: string; format: string | null; created_at: Date; fields: TermRecord | null; status: string | null }>(
     EXPORT,
-    [owner, since],
+    [owner, since, PROCESS_INVOICE],
   );
   return rows.map((row) => {
     const values: ExportRow = {

@@ -3,9 +3,8 @@ import { PermanentJobError, type TaskHandler } from '../queue/index.ts';
 import type { ExtractionObserver } from '../metrics.ts';
 import { traced } from '../tracing.ts';
 import { extractInvoice, type ExtractLimits } from '../einvoice/index.ts';
+import { PROCESS_INVOICE } from './jobs.ts';
 import { readInvoiceFile, saveExtraction } from './store.ts';
-
-export const PROCESS_INVOICE = 'process_invoice';
 
 /**
  * The `process_invoice` task: reads the invoice's file, extracts and validates it, and stores the
@@ -15,7 +14,7 @@ export const PROCESS_INVOICE = 'process_invoice';
  */
 export function processInvoiceTask(db: Db, observer?: ExtractionObserver, options: { limits?: Partial<ExtractLimits> } = {}): TaskHandler {
   return async (_payload, { job, signal }) => {
-    if (!job.invoiceId) throw new PermanentJobError('INVOICE_MISSING', 'A process_invoice job needs an invoice.');
+    if (!job.invoiceId) throw new PermanentJobError('INVOICE_MISSING', `A ${PROCESS_INVOICE} job needs an invoice.`);
     const file = await readInvoiceFile(db, job.invoiceId);
     if (!file) throw new PermanentJobError('INVOICE_MISSING', `Invoice ${job.invoiceId} has no stored file.`);
     const started = performance.now();

@@ -1,6 +1,11 @@
 import type { Sql } from '../db/types.ts';
 import type { JobStatus } from '../queue/index.ts';
+import { type AttemptView, invoiceAttempts } from '../queue/history.ts';
+import { latestJob, queuePosition } from '../queue/views.ts';
 import type { Finding, NormalisedInvoice, TermRecord } from '../einvoice/model.ts';
+import { PROCESS_INVOICE } from './jobs.ts';
+
+export type { AttemptView };
 
 /** What a list row or a status answer says about an invoice, once extracted. */
 export interface InvoiceSummary {
@@ -65,44 +70,21 @@ interface StatusRow {
   invoice_created_at: Date;
 }
 
-/**
- * The position is counted up to this many jobs ahead, so that a status poll costs the same with a
- * backlog of 100,000 jobs as with 10: counting them all walked the whole backlog (3.6 ms per poll
- * with 20,000 ahead, measured, against 0.3 ms for a finished job) and 1,000 polls a second would
- * have been spent walking it.
- */
-export const POSITION_COUNTED_UP_TO = 1_000;
-
-// The invoice with its latest job.
+// The invoice with its latest processing job (the invoice's status). Every statement below passes
+// PROCESS_INVOICE as $1.
 const STATUS_COLUMNS = `
   i.id AS invoice_id, i.file_name, i.media_type, i.size_bytes, i.format, i.extracted->'fields' AS fields,
   i.validation, i.created_at AS invoice_created_at,
   q.id AS job_id, q.status, q.attempts, q.max_attempts, q.priority, q.created_at, q.started_at,
   q.completed_at, q.run_at, q.last_error, q.error_code`;
 
-const LATEST_JOB = `
-  JOIN LATERAL (
-    SELECT * FROM processing_queue j WHERE j.invoice_id = i.id ORDER BY j.created_at DESC, j.id DESC LIMIT 1
-  ) q ON true`;
+const LATEST_JOB = `JOIN LATERAL ${latestJob('i.id', '$1')} q ON true`;
 
-// A pending job's position: the pending jobs the claim order (priority DESC, run_at, id) puts
-// ahead of it, in two ranges of the claim index that its bounds can seek to — higher priorities
-// that are due by the time this job is, then the same priority before it — and no further than
-// the cap. Reads only; takes no lock.
+// With the job's place in the queue. Reads only; takes no lock.
 const STATUS = `
-  SELECT ${STATUS_COLUMNS},
-         CASE WHEN q.status = 'pending' THEN (
-           SELECT count(*)::int FROM (
-             (SELECT 1 FROM processing_queue p
-               WHERE p.status = 'pending' AND p.priority > q.priority AND p.run_at <= greatest(now(), q.run_at))
-             UNION ALL
-             (SELECT 1 FROM processing_queue p
-               WHERE p.status = 'pending' AND p.priority = q.priority AND (p.run_at, p.id) < (q.run_at, q.id))
-             LIMIT ${POSITION_COUNTED_UP_TO}
-           ) ahead
-         ) END AS position
+  SELECT ${STATUS_COLUMNS}, ${queuePosition('q')} AS position
     FROM invoices i ${LATEST_JOB}
-   WHERE i.id = $1 AND i.owner = $2`;
+   WHERE i.id = $2 AND i.owner = $3`;
 
 function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null;
@@ -152,7 +134,7 @@ function statusOf(row: StatusRow): InvoiceStatus {
 
 /** The invoice's latest job and a summary of what was extracted; null when not this owner's. */
 export async function invoiceStatus(sql: Sql, owner: string, invoiceId: string): Promise<InvoiceStatus | null> {
-  const { rows } = await sql.query<StatusRow>(STATUS, [invoiceId, owner]);
+  const { rows } = await sql.query<StatusRow>(STATUS, [PROCESS_INVOICE, invoiceId, owner]);
   return rows[0] ? statusOf(rows[0]) : null;
 }
 
@@ -166,14 +148,14 @@ export interface InvoicePage {
 const LIST = `
   SELECT ${STATUS_COLUMNS}, NULL::int AS position
     FROM invoices i ${LATEST_JOB}
-   WHERE i.owner = $1
-     AND ($2::text IS NULL OR q.status = $2)
-     AND ($3::text IS NULL OR i.extracted->'fields'->>'BT-27' ILIKE '%' || $3 || '%'
-                           OR i.extracted->'fields'->>'BT-1' ILIKE '%' || $3 || '%'
-                           OR i.file_name ILIKE '%' || $3 || '%')
-     AND ($4::timestamptz IS NULL OR (i.created_at, i.id) < ($4, $5::uuid))
+   WHERE i.owner = $2
+     AND ($3::text IS NULL OR q.status = $3)
+     AND ($4::text IS NULL OR i.extracted->'fields'->>'BT-27' ILIKE '%' || $4 || '%'
+                           OR i.extracted->'fields'->>'BT-1' ILIKE '%' || $4 || '%'
+                           OR i.file_name ILIKE '%' || $4 || '%')
+     AND ($5::timestamptz IS NULL OR (i.created_at, i.id) < ($5, $6::uuid))
    ORDER BY i.created_at DESC, i.id DESC
-   LIMIT $6`;
+   LIMIT $7`;
 
 export async function listInvoices(
   sql: Sql,
@@ -182,6 +164,7 @@ export async function listInvoices(
 ): Promise<InvoicePage> {
   const search = options.search?.replace(/[\\%_]/g, (c) => `\\${c}`);
   const { rows } = await sql.query<StatusRow>(LIST, [
+    PROCESS_INVOICE,
     owner,
     options.status ?? null,
     search || null,
@@ -197,17 +180,6 @@ export async function listInvoices(
   };
 }
 
-export interface AttemptView {
-  attempt: number;
-  worker: string | null;
-  startedAt: string | null;
-  finishedAt: string;
-  outcome: string;
-  error: string | null;
-  errorCode: string | null;
-  durationMs: number | null;
-}
-
 export interface InvoiceDetail extends InvoiceStatus {
   extracted: NormalisedInvoice | null;
   /** Every attempt of every job of the invoice, oldest first. */
@@ -220,38 +192,20 @@ export async function invoiceDetail(sql: Sql, owner: string, invoiceId: string):
   if (!status) return null;
   const [extracted, history] = await Promise.all([
     sql.query<{ extracted: NormalisedInvoice | null }>('SELECT extracted FROM invoices WHERE id = $1', [invoiceId]),
-    sql.query<{ attempt: number; worker: string | null; started_at: Date | null; finished_at: Date; outcome: string; error: string | null; error_code: string | null; duration_ms: number | null }>(
-      `SELECT a.attempt, a.worker, a.started_at, a.finished_at, a.outcome, a.error, a.error_code, a.duration_ms
-         FROM job_attempts a JOIN processing_queue q ON q.id = a.job_id
-        WHERE q.invoice_id = $1 ORDER BY a.finished_at, a.id`,
-      [invoiceId],
-    ),
+    invoiceAttempts(sql, invoiceId),
   ]);
-  return {
-    ...status,
-    extracted: extracted.rows[0]?.extracted ?? null,
-    history: history.rows.map((row) => ({
-      attempt: row.attempt,
-      worker: row.worker,
-      startedAt: iso(row.started_at),
-      finishedAt: row.finished_at.toISOString(),
-      outcome: row.outcome,
-      error: row.error,
-      errorCode: row.error_code,
-      durationMs: row.duration_ms,
-    })),
-  };
+  return { ...status, extracted: extracted.rows[0]?.extracted ?? null, history };
 }
 
 // The owner's invoices whose latest job failed, oldest first: what « Tout relancer » revives, one
 // invoice at a time through Queue.retryFailed (which keeps its own guard against a live job).
 const FAILED_INVOICES = `
   SELECT i.id FROM invoices i ${LATEST_JOB}
-   WHERE i.owner = $1 AND q.status = 'failed'
+   WHERE i.owner = $2 AND q.status = 'failed'
    ORDER BY i.created_at, i.id
-   LIMIT $2`;
+   LIMIT $3`;
 
 export async function failedInvoiceIds(sql: Sql, owner: string, limit: number): Promise<string[]> {
-  const { rows } = await sql.query<{ id: string }>(FAILED_INVOICES, [owner, limit]);
+  const { rows } = await sql.query<{ id: string }>(FAILED_INVOICES, [PROCESS_INVOICE, owner, limit]);
   return rows.map((row) => row.id);
 }

@@ -5,6 +5,7 @@ import type { EnqueuedJob, Queue } from '../queue/index.ts';
 import { sniffContainer } from '../einvoice/detect.ts';
 import { isInvoiceError } from '../einvoice/errors.ts';
 import type { NormalisedInvoice } from '../einvoice/model.ts';
+import { PROCESS_INVOICE } from './jobs.ts';
 
 /** What an upload may be: sniffed from the bytes, never taken from the name or the header. */
 const ACCEPTED_MEDIA_TYPES = new Set(['application/pdf', 'application/xml', 'image/png', 'image/jpeg', 'image/tiff', 'image/webp']);
@@ -74,7 +75,7 @@ export async function storeInvoices(db: Db, queue: Queue, owner: string, files: 
       await tx.query(INSERT_FILE, [invoiceId, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength)]);
       stored.push({ invoiceId, ...(duplicate.rows[0] ? { duplicateOf: duplicate.rows[0].id } : {}) });
     }
-    const jobs = await queue.enqueueMany(stored.map(({ invoiceId }) => ({ invoiceId, priority: options.priority })), { tx });
+    const jobs = await queue.enqueueMany(stored.map(({ invoiceId }) => ({ task: PROCESS_INVOICE, invoiceId, priority: options.priority })), { tx });
     return stored.map((invoice, i) => ({ ...invoice, jobId: jobs[i]!.id, status: jobs[i]!.status }));
   });
 }

@@ -1,8 +1,9 @@
 import type { Sql } from '../db/types.ts';
 
 // Pure reads of processing_queue and job_attempts for the queue dashboard: what happened over a
-// recent window (throughput, failures, processing times) and which workers were seen. Nothing here
-// locks or writes. The windows are range scans of job_attempts_finished_at.
+// recent window (throughput, failures, processing times) and which workers were seen; and for the
+// review screen, an invoice's attempts. Nothing here locks or writes. The windows are range scans
+// of job_attempts_finished_at.
 
 export type HistoryRange = 'hour' | 'day';
 
@@ -100,6 +101,47 @@ export async function queueHistory(sql: Sql, range: HistoryRange): Promise<Queue
     p95Ms: durations.rows[0]?.p95_ms ?? null,
     workers: workers.rows.map((row) => ({ worker: row.worker, lastSeenAt: row.last_seen_at.toISOString(), running: row.running, completed: row.completed })),
   };
+}
+
+export interface AttemptView {
+  attempt: number;
+  worker: string | null;
+  startedAt: string | null;
+  finishedAt: string;
+  outcome: string;
+  error: string | null;
+  errorCode: string | null;
+  durationMs: number | null;
+}
+
+// Every attempt of every job of an invoice, oldest first: through processing_queue_invoice, then
+// job_attempts_job for each job.
+const INVOICE_ATTEMPTS = `
+  SELECT a.attempt, a.worker, a.started_at, a.finished_at, a.outcome, a.error, a.error_code, a.duration_ms
+    FROM job_attempts a JOIN processing_queue q ON q.id = a.job_id
+   WHERE q.invoice_id = $1 ORDER BY a.finished_at, a.id`;
+
+export async function invoiceAttempts(sql: Sql, invoiceId: string): Promise<AttemptView[]> {
+  const { rows } = await sql.query<{
+    attempt: number;
+    worker: string | null;
+    started_at: Date | null;
+    finished_at: Date;
+    outcome: string;
+    error: string | null;
+    error_code: string | null;
+    duration_ms: number | null;
+  }>(INVOICE_ATTEMPTS, [invoiceId]);
+  return rows.map((row) => ({
+    attempt: row.attempt,
+    worker: row.worker,
+    startedAt: row.started_at?.toISOString() ?? null,
+    finishedAt: row.finished_at.toISOString(),
+    outcome: row.outcome,
+    error: row.error,
+    errorCode: row.error_code,
+    durationMs: row.duration_ms,
+  }));
 }
 
 export function isHistoryRange(value: string): value is HistoryRange {

@@ -1,7 +1,6 @@
 /** The durable queue: its public surface. It knows nothing about invoices. */
 export {
   Queue,
-  DEFAULT_TASK,
   PRIORITY_MIN,
   PRIORITY_MAX,
   STATUS_CHANNEL,
@@ -16,6 +15,8 @@ export {
   type QueueStats,
   type ReapResult,
 } from './queue.ts';
+export { QUEUE_DEFAULTS } from './defaults.ts';
+export { QUEUE_TABLES } from './views.ts';
 export { Worker, type DrainReport, type TaskContext, type TaskHandler, type TaskHandlers, type TaskResult, type WorkerObserver, type WorkerOptions } from './worker.ts';
 export { JobTimeoutError, LeaseLostError, PermanentJobError, WorkerStoppingError } from './errors.ts';
 export type { ClaimedJob, Job, JobStatus } from './job.ts';

@@ -1,7 +1,9 @@
 import { InvalidInputError } from '../errors.ts';
 import { traced } from '../tracing.ts';
 import type { Db, QueryResult, Sql } from '../db/types.ts';
+import { QUEUE_DEFAULTS } from './defaults.ts';
 import { type ClaimedJob, type Job, type JobRow, jobFromRow } from './job.ts';
+import { CLAIM_ORDER, latestJob, leaseExpired } from './views.ts';
 
 /** Workers LISTEN here; every statement that makes a job runnable now sends one notification. */
 export const WAKE_UP_CHANNEL = 'facteur_jobs';
@@ -22,14 +24,13 @@ function statusNotice(rows: string, flag: string): string {
              FROM ${rows} WHERE ${flag}::boolean AND invoice_id IS NOT NULL HAVING count(*) > 0) AS status_notified`;
 }
 
-export const DEFAULT_TASK = 'process_invoice';
 export const PRIORITY_MIN = -1000;
 export const PRIORITY_MAX = 1000;
 
 export interface NewJob {
-  /** The handler's name; `process_invoice` when absent. */
-  task?: string;
-  /** The invoice the job processes: one live job per invoice. */
+  /** The handler's name. */
+  task: string;
+  /** The invoice the job is about: one live job per task and invoice. */
   invoiceId?: string | null;
   /** The task's arguments; anything JSON can hold. */
   payload?: unknown;
@@ -41,7 +42,7 @@ export interface NewJob {
 }
 
 export interface EnqueuedJob extends Job {
-  /** False when the invoice already had a live job, which is returned instead. */
+  /** False when the task already had a live job for the invoice, which is returned instead. */
   created: boolean;
 }
 
@@ -109,8 +110,8 @@ const BULK_ROWS = 1_000;
 const TASK_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-// Inserts the jobs; an invoice that already has a live job keeps it (the partial unique index
-// decides, so two racing enqueues cannot both insert), and the caller reads that job afterwards.
+// Inserts the jobs; a task that already has a live job for the invoice keeps it (the partial unique
+// index decides, so two racing enqueues cannot both insert), and the caller reads that job afterwards.
 // Only what the database chose comes back: the rest of a new row is what was sent, and reading
 // whole rows back cost a quarter of a bulk enqueue. The notification is an InitPlan: sent once,
 // and only if a row was inserted.
@@ -121,12 +122,18 @@ const ENQUEUE = `
            now() + delay_ms * interval '1 millisecond'
       FROM jsonb_to_recordset($1::jsonb)
         AS j(invoice_id uuid, task text, payload jsonb, priority int, max_attempts int, delay_ms bigint)
-    ON CONFLICT (invoice_id) WHERE status IN ('pending', 'processing') AND invoice_id IS NOT NULL DO NOTHING
-    RETURNING id, invoice_id, run_at, created_at
+    ON CONFLICT (task, invoice_id) WHERE status IN ('pending', 'processing') AND invoice_id IS NOT NULL DO NOTHING
+    RETURNING id, task, invoice_id, run_at, created_at
   )
-  SELECT id, invoice_id, run_at, created_at,
+  SELECT id, task, invoice_id, run_at, created_at,
          (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('inserted', '$2')}
     FROM inserted`;
+
+// The newest job of each (task, invoice) pair given: an enqueue's answer for the pairs that had a
+// live job. Reads only.
+const NEWEST_JOBS = `
+  SELECT l.* FROM unnest($1::text[], $2::uuid[]) AS k(task, invoice_id)
+   CROSS JOIN LATERAL ${latestJob('k.invoice_id', 'k.task')} l`;
 
 // Takes the next runnable jobs in claim order. FOR UPDATE SKIP LOCKED lets concurrent workers
 // take disjoint batches without waiting on each other; the partial index on pending rows gives the
@@ -135,7 +142,7 @@ const CLAIM = `
   WITH next AS (
     SELECT id FROM processing_queue
      WHERE status = 'pending' AND run_at <= now() AND task = ANY($1::text[])
-     ORDER BY priority DESC, run_at, id
+     ORDER BY ${CLAIM_ORDER}
      LIMIT $2
      FOR UPDATE SKIP LOCKED
   ), claimed AS (
@@ -229,7 +236,7 @@ const EXTEND_LEASES = `
 const REAP = `
   WITH expired AS (
     SELECT id FROM processing_queue
-     WHERE status = 'processing' AND locked_until < now()
+     WHERE ${leaseExpired('0')}
      ORDER BY locked_until
      LIMIT $1
      FOR UPDATE SKIP LOCKED
@@ -254,6 +261,22 @@ const REAP = `
          ${statusNotice('reaped', '$2')}
     FROM reaped`;
 
+// Changes the priority of the pending job of a task for an invoice. Only a pending job: a processing
+// one is already claimed (its priority no longer matters), a finished one is re-queued with its
+// priority. The row lock this UPDATE takes is the one a claim would skip (FOR UPDATE SKIP LOCKED):
+// a job claimed in between is re-read after the claim commits, no longer pending, and left alone.
+const SET_PRIORITY = `
+  WITH changed AS (
+    UPDATE processing_queue
+       SET priority = $3, updated_at = now()
+     WHERE task = $1 AND invoice_id = $2 AND status = 'pending'
+    RETURNING id, invoice_id
+  )
+  SELECT id, ${statusNotice('changed', '$4')} FROM changed`;
+
+// Jobs whose lease expired a while ago: a count for monitoring, without locking them.
+const COUNT_EXPIRED = `SELECT count(*)::int AS n FROM processing_queue WHERE ${leaseExpired('$1')}`;
+
 // Stops a job that has not finished. A worker still running it finds its lease gone at its next
 // heartbeat or completion, and changes nothing.
 const CANCEL = `
@@ -266,18 +289,19 @@ const CANCEL = `
   )
   SELECT cancelled.*, ${statusNotice('cancelled', '$2')} FROM cancelled`;
 
-// Gives failed jobs a fresh set of attempts. Per invoice, only the newest failed job is revived,
-// and none whose invoice has a live job again (one live job per invoice).
+// Gives failed jobs a fresh set of attempts. Per task and invoice, only the newest failed job is
+// revived, and none whose task has a live job for the invoice again (one live job per task and
+// invoice).
 const RETRY_FAILED = `
   WITH candidates AS (
-    SELECT DISTINCT ON (coalesce(invoice_id, id)) id
+    SELECT DISTINCT ON (task, coalesce(invoice_id, id)) id
       FROM processing_queue f
      WHERE f.status = 'failed'
        AND ($1::uuid IS NULL OR f.invoice_id = $1)
        AND NOT EXISTS (
          SELECT 1 FROM processing_queue l
-          WHERE l.invoice_id = f.invoice_id AND l.status IN ('pending', 'processing'))
-     ORDER BY coalesce(invoice_id, id), created_at DESC
+          WHERE l.task = f.task AND l.invoice_id = f.invoice_id AND l.status IN ('pending', 'processing'))
+     ORDER BY task, coalesce(invoice_id, id), created_at DESC
   ), revived AS (
     UPDATE processing_queue q
        SET status = 'pending', attempts = 0, run_at = now(), completed_at = NULL,
@@ -390,6 +414,7 @@ interface JobInput {
 /** What the database chose for a new row. */
 interface InsertedRow {
   id: string;
+  task: string;
   invoice_id: string | null;
   run_at: Date;
   created_at: Date;
@@ -428,6 +453,20 @@ function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
 }
 
+function checkedInvoiceId(value: unknown): string {
+  if (typeof value !== 'string' || !UUID.test(value)) {
+    throw invalid('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(value)}).`);
+  }
+  return value;
+}
+
+function checkedPriority(value: unknown): number {
+  if (!isInteger(value) || value < PRIORITY_MIN || value > PRIORITY_MAX) {
+    throw invalid('INVALID_PRIORITY', `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX} (got ${String(value)}).`);
+  }
+  return value;
+}
+
 /**
  * The durable queue over processing_queue. Every method is one statement (or a short loop of
  * them); none holds a transaction open while a job runs.
@@ -445,21 +484,25 @@ export class Queue {
   constructor(db: Db, options: QueueOptions = {}) {
     this.db = db;
     this.#tasks = options.tasks ? new Set(options.tasks) : null;
-    this.#maxAttempts = options.maxAttempts ?? 3;
-    this.#backoff = options.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 };
+    this.#maxAttempts = options.maxAttempts ?? QUEUE_DEFAULTS.maxAttempts;
+    this.#backoff = options.backoff ?? { baseMs: QUEUE_DEFAULTS.retryBaseMs, maxMs: QUEUE_DEFAULTS.retryMaxMs };
     this.#notify = options.notify ?? db.canListen;
     this.#notices = new AfterCommitNotices(db);
   }
 
-  /** Adds one job, or returns the invoice's live job. Pass `tx` to commit it with your own writes. */
+  /**
+   * Adds one job, or returns the live job of its task for its invoice. Pass `tx` to commit it with
+   * your own writes.
+   */
   async enqueue(job: NewJob, options: { tx?: Sql } = {}): Promise<EnqueuedJob> {
     const [enqueued] = await this.enqueueMany([job], options);
     return enqueued!;
   }
 
   /**
-   * Adds many jobs in one statement. Invoices that already have a live job get it back with
-   * `created: false`. Throws InvalidInputError, having changed nothing, if any job is invalid.
+   * Adds many jobs in one statement. A task that already has a live job for the invoice gets it
+   * back with `created: false`. Throws InvalidInputError, having changed nothing, if any job is
+   * invalid.
    */
   enqueueMany(jobs: readonly NewJob[], options: { tx?: Sql } = {}): Promise<EnqueuedJob[]> {
     if (jobs.length === 0) return Promise.resolve([]);
@@ -472,11 +515,12 @@ export class Queue {
     const seen = new Set<string>();
     for (const row of rows) {
       if (row.invoice_id === null) continue;
-      if (seen.has(row.invoice_id)) duplicates.add(row.invoice_id);
-      seen.add(row.invoice_id);
+      const key = `${row.task} ${row.invoice_id}`;
+      if (seen.has(key)) duplicates.add(key);
+      seen.add(key);
     }
     if (duplicates.size > 0) {
-      throw invalid('DUPLICATE_INVOICE', `The same invoice appears twice in one batch: ${[...duplicates].join(', ')}.`);
+      throw invalid('DUPLICATE_INVOICE', `The same task and invoice appear twice in one batch: ${[...duplicates].join(', ')}.`);
     }
     const sql = options.tx ?? this.db;
     // In the caller's transaction the notifications must wait for its commit: they go in the
@@ -491,25 +535,22 @@ export class Queue {
     } finally {
       this.#enqueuesInFlight -= 1;
     }
-    // RETURNING gives the new rows in the order of the input, less the invoices that had a live job.
+    // RETURNING gives the new rows in the order of the input, less the jobs whose task had a live
+    // one for the invoice.
     let next = 0;
     const enqueued = rows.map((row): EnqueuedJob | undefined => {
       const inserted = result.rows[next];
-      if (inserted === undefined || inserted.invoice_id !== row.invoice_id) return undefined;
+      if (inserted === undefined || inserted.invoice_id !== row.invoice_id || inserted.task !== row.task) return undefined;
       next += 1;
       return newJob(row, inserted);
     });
-    // The invoices whose live job was already there, or was committed by a concurrent enqueue.
-    // Their newest job is that one, even if it finished since the insert.
-    const existing = rows.filter((row, i) => enqueued[i] === undefined).map((row) => row.invoice_id!);
+    // The live jobs that were already there, or were committed by a concurrent enqueue: the newest
+    // job of their task for their invoice is that one, even if it finished since the insert.
+    const existing = rows.filter((row, i) => enqueued[i] === undefined);
     if (existing.length > 0) {
-      const newest = await sql.query<JobRow>(
-        `SELECT DISTINCT ON (invoice_id) * FROM processing_queue WHERE invoice_id = ANY($1::uuid[])
-          ORDER BY invoice_id, created_at DESC, id DESC`,
-        [existing],
-      );
-      const byInvoice = new Map(newest.rows.map((row) => [row.invoice_id!, { ...jobFromRow(row), created: false }]));
-      rows.forEach((row, i) => (enqueued[i] ??= byInvoice.get(row.invoice_id!)));
+      const newest = await sql.query<JobRow>(NEWEST_JOBS, [existing.map((row) => row.task), existing.map((row) => row.invoice_id)]);
+      const byKey = new Map(newest.rows.map((row) => [`${row.task} ${row.invoice_id}`, { ...jobFromRow(row), created: false }]));
+      rows.forEach((row, i) => (enqueued[i] ??= byKey.get(`${row.task} ${row.invoice_id}`)));
     }
     if (rows.length >= BULK_ROWS && !options.tx) this.#refreshStatistics();
     if (this.#notify && !notifyInStatement && result.rows.length > 0) {
@@ -533,21 +574,16 @@ export class Queue {
   }
 
   #validate(job: NewJob): JobInput {
-    const task = job.task ?? DEFAULT_TASK;
+    const task = job.task;
+    if (task === undefined) throw invalid('INVALID_TASK', 'Give the task that runs the job.');
     if (typeof task !== 'string' || !TASK_NAME.test(task)) {
       throw invalid('INVALID_TASK', `Task names are lower-case letters, digits and _ . : - (got ${JSON.stringify(task)}).`);
     }
     if (this.#tasks && !this.#tasks.has(task)) {
       throw invalid('UNKNOWN_TASK', `No worker handles the task "${task}". Known tasks: ${[...this.#tasks].join(', ')}.`);
     }
-    const invoiceId = job.invoiceId ?? null;
-    if (invoiceId !== null && (typeof invoiceId !== 'string' || !UUID.test(invoiceId))) {
-      throw invalid('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(invoiceId)}).`);
-    }
-    const priority = job.priority ?? 0;
-    if (!isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
-      throw invalid('INVALID_PRIORITY', `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX} (got ${String(priority)}).`);
-    }
+    const invoiceId = job.invoiceId == null ? null : checkedInvoiceId(job.invoiceId);
+    const priority = checkedPriority(job.priority ?? QUEUE_DEFAULTS.priority);
     const maxAttempts = job.maxAttempts ?? this.#maxAttempts;
     if (!isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
       throw invalid('INVALID_MAX_ATTEMPTS', `maxAttempts must be a whole number from 1 to 100 (got ${String(maxAttempts)}).`);
@@ -631,18 +667,31 @@ export class Queue {
     return { retried: row?.retried ?? 0, failed: row?.failed ?? 0 };
   }
 
+  /**
+   * Moves the pending job of `task` for the invoice to `priority`; false, changing nothing, when
+   * that task has no pending job for the invoice.
+   */
+  async setPriority(job: { task: string; invoiceId: string; priority: number }): Promise<boolean> {
+    const params = [job.task, checkedInvoiceId(job.invoiceId), checkedPriority(job.priority), this.#notify];
+    const { rowCount } = await this.db.query(SET_PRIORITY, params);
+    return rowCount > 0;
+  }
+
+  /** Jobs still processing although their lease expired more than `graceMs` ago: no worker reaps. */
+  async countExpiredLeases(graceMs: number): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(COUNT_EXPIRED, [graceMs]);
+    return rows[0]!.n;
+  }
+
   async cancel(jobId: string): Promise<Job | null> {
     if (!UUID.test(jobId)) throw invalid('INVALID_JOB_ID', `The job id must be a UUID (got ${JSON.stringify(jobId)}).`);
     const result = await this.db.query<JobRow>(CANCEL, [jobId, this.#notify]);
     return result.rows[0] ? jobFromRow(result.rows[0]) : null;
   }
 
-  /** Revives failed jobs (of one invoice, or all) with fresh attempts. */
+  /** Revives failed jobs (of every task for one invoice, or all) with fresh attempts. */
   async retryFailed(options: { invoiceId?: string } = {}): Promise<Job[]> {
-    const invoiceId = options.invoiceId ?? null;
-    if (invoiceId !== null && !UUID.test(invoiceId)) {
-      throw invalid('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(invoiceId)}).`);
-    }
+    const invoiceId = options.invoiceId === undefined ? null : checkedInvoiceId(options.invoiceId);
     const result = await this.db.query<JobRow>(RETRY_FAILED, [invoiceId, this.#notify]);
     return result.rows.map(jobFromRow);
   }

@@ -7,6 +7,7 @@ import { errorMessage } from '../errors.ts';
 import { traced } from '../tracing.ts';
 import { JobTimeoutError, LeaseLostError, WorkerStoppingError, errorCodeOf, isPermanent } from './errors.ts';
 import { CoalescedRun } from './coalesced.ts';
+import { QUEUE_DEFAULTS } from './defaults.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
 
@@ -155,15 +156,15 @@ export class Worker {
     this.#taskNames = Object.keys(options.tasks);
     this.#logger = options.logger ?? pino({ level: 'silent' });
     this.#observer = options.observer ?? {};
-    this.#concurrency = options.concurrency ?? 4;
-    this.#prefetch = options.prefetch ?? 0;
-    this.#jobTimeoutMs = options.jobTimeoutMs ?? 5 * 60_000;
-    this.#leaseMs = options.leaseMs ?? 30_000;
-    this.#pollMs = options.pollMs ?? 1_000;
+    this.#concurrency = options.concurrency ?? QUEUE_DEFAULTS.concurrency;
+    this.#prefetch = options.prefetch ?? QUEUE_DEFAULTS.prefetch;
+    this.#jobTimeoutMs = options.jobTimeoutMs ?? QUEUE_DEFAULTS.jobTimeoutMs;
+    this.#leaseMs = options.leaseMs ?? QUEUE_DEFAULTS.leaseMs;
+    this.#pollMs = options.pollMs ?? QUEUE_DEFAULTS.pollMs;
     this.#pollOnly = options.pollOnly ?? false;
     this.#reapIntervalMs = options.reapIntervalMs ?? this.#leaseMs;
     this.#retentionMs = options.retentionMs ?? null;
-    this.#purgeIntervalMs = options.purgeIntervalMs ?? 3_600_000;
+    this.#purgeIntervalMs = options.purgeIntervalMs ?? QUEUE_DEFAULTS.purgeIntervalMs;
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new RangeError('concurrency must be a whole number of 1 or more');
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) throw new RangeError('prefetch must be a whole number of 0 or more');
@@ -206,7 +207,7 @@ export class Worker {
     this.#cancelRetry();
     await this.#unlisten?.().catch(() => {});
     this.#unlisten = null;
-    const graceMs = options.graceMs ?? 30_000;
+    const graceMs = options.graceMs ?? QUEUE_DEFAULTS.graceMs;
     this.#releaseWaiting();
     await Promise.race([this.#untilIdle(), sleep(graceMs)]);
     for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());

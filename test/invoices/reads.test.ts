@@ -2,7 +2,9 @@
 // claim order exactly, and stops being counted at POSITION_COUNTED_UP_TO.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
-import { invoiceStatus, POSITION_COUNTED_UP_TO } from '../../src/invoices/reads.ts';
+import { invoiceStatus } from '../../src/invoices/reads.ts';
+import { PROCESS_INVOICE } from '../../src/invoices/jobs.ts';
+import { POSITION_COUNTED_UP_TO } from '../../src/queue/views.ts';
 import { Queue } from '../../src/queue/queue.ts';
 import { insertInvoice, resetTables, testDatabases, type TestDb } from '../support/databases.ts';
 
@@ -26,7 +28,7 @@ describe.each(testDatabases())('invoice status on $name', (database) => {
   /** An invoice of `owner` with a pending job; `delayMs` puts its run_at in the future. */
   const pendingInvoice = async (options: { priority?: number; delayMs?: number } = {}) => {
     const invoiceId = await insertInvoice(db);
-    await queue.enqueue({ invoiceId, ...options });
+    await queue.enqueue({ task: PROCESS_INVOICE, invoiceId, ...options });
     return invoiceId;
   };
   const positionOf = async (invoiceId: string) => (await invoiceStatus(db, 'local', invoiceId))!.position;

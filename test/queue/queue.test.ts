@@ -44,7 +44,7 @@ describe.each(testDatabases())('queue on $name', (database) => {
   });
   beforeEach(async () => {
     await resetTables(db);
-    queue = new Queue(db, { tasks: ['noop', 'sleep', 'flaky', 'process_invoice', 'boom'], backoff: { baseMs: 200, maxMs: 5_000 } });
+    queue = new Queue(db, { tasks: ['noop', 'sleep', 'flaky', 'process_invoice', 'export_accounting', 'boom'], backoff: { baseMs: 200, maxMs: 5_000 } });
   });
 
   const claimOne = async (workerId = 'w1', leaseMs = 30_000): Promise<ClaimedJob> => {
@@ -87,29 +87,82 @@ describe.each(testDatabases())('queue on $name', (database) => {
 
   it('keeps one live job per invoice, and enqueues in the caller’s transaction', async () => {
     const invoiceId = await insertInvoice(db);
-    const first = await queue.enqueue({ invoiceId });
-    const again = await queue.enqueue({ invoiceId, priority: 5 });
+    const first = await queue.enqueue({ task: 'process_invoice', invoiceId });
+    const again = await queue.enqueue({ task: 'process_invoice', invoiceId, priority: 5 });
     expect(again).toMatchObject({ id: first.id, created: false });
     expect(await countJobs(db)).toBe(1);
 
     const other = await insertInvoice(db);
     await expect(
       db.transaction(async (tx) => {
-        await queue.enqueue({ invoiceId: other }, { tx });
+        await queue.enqueue({ task: 'process_invoice', invoiceId: other }, { tx });
         throw new Error('the upload failed after the enqueue');
       }),
     ).rejects.toThrow('upload failed');
     expect(await countJobs(db)).toBe(1);
 
-    const [a, b] = await db.transaction(async (tx) => queue.enqueueMany([{ invoiceId: other }, { invoiceId }], { tx }));
-    expect(a).toMatchObject({ invoiceId: other, created: true });
+    const [a, b] = await db.transaction(async (tx) => queue.enqueueMany([{ task: 'process_invoice', invoiceId: other }, { task: 'process_invoice', invoiceId }], { tx }));
+    expect(a).toMatchObject({ task: 'process_invoice', invoiceId: other, created: true });
     expect(b).toMatchObject({ id: first.id, created: false });
 
     // Once the job is finished, enqueueing the invoice again processes it again.
     const claimed = await claimOne();
     await queue.complete([{ id: claimed.id, lockToken: claimed.lockToken, durationMs: 1 }]);
-    const reprocess = await queue.enqueue({ invoiceId: claimed.invoiceId! });
+    const reprocess = await queue.enqueue({ task: 'process_invoice', invoiceId: claimed.invoiceId! });
     expect(reprocess.created).toBe(true);
+  });
+
+  it('keeps one live job per task and invoice: another task for the invoice gets a job of its own', async () => {
+    const invoiceId = await insertInvoice(db);
+    const [processing, accounting] = await queue.enqueueMany([
+      { task: 'process_invoice', invoiceId },
+      { task: 'export_accounting', invoiceId },
+    ]);
+    expect(processing).toMatchObject({ task: 'process_invoice', invoiceId, created: true });
+    expect(accounting).toMatchObject({ task: 'export_accounting', invoiceId, created: true });
+    expect(accounting!.id).not.toBe(processing!.id);
+
+    // Each task's second enqueue returns that task's live job, alone or in a batch.
+    expect(await queue.enqueue({ task: 'export_accounting', invoiceId })).toMatchObject({ id: accounting!.id, created: false });
+    const again = await queue.enqueueMany([{ task: 'process_invoice', invoiceId }, { task: 'export_accounting', invoiceId }]);
+    expect(again.map((job) => [job.id, job.created])).toEqual([
+      [processing!.id, false],
+      [accounting!.id, false],
+    ]);
+    expect(await countJobs(db)).toBe(2);
+
+    // One task finishing lets that task run again; the other's live job stays the one returned.
+    const [claimed] = await queue.claim({ tasks: ['export_accounting'], limit: 1, workerId: 'w', leaseMs: 30_000 });
+    await queue.complete([{ id: claimed!.id, lockToken: claimed!.lockToken, durationMs: 1 }]);
+    expect(await queue.enqueue({ task: 'export_accounting', invoiceId })).toMatchObject({ created: true });
+    expect(await queue.enqueue({ task: 'process_invoice', invoiceId })).toMatchObject({ id: processing!.id, created: false });
+
+    const twice = await queue.enqueueMany([{ task: 'noop', invoiceId }, { task: 'noop', invoiceId }]).catch((e: unknown) => e);
+    expect(twice).toMatchObject({ code: 'DUPLICATE_INVOICE' });
+  });
+
+  it('changes the priority of a pending job only, and tells status pages', async () => {
+    const payloads: string[] = [];
+    const unlisten = await db.listen(STATUS_CHANNEL, (payload) => payloads.push(payload));
+    const invoiceId = await insertInvoice(db);
+    const job = await queue.enqueue({ task: 'process_invoice', invoiceId });
+    await waitFor('enqueue notice', async () => payloads.length === 1);
+
+    expect(await queue.setPriority({ task: 'process_invoice', invoiceId, priority: 50 })).toBe(true);
+    expect(await queue.getJob(job.id)).toMatchObject({ status: 'pending', priority: 50 });
+    await waitFor('priority notice', async () => payloads.length === 2);
+    expect(payloads[1]).toBe(invoiceId);
+
+    // Another task, or a job no longer pending: nothing changes, nothing is sent.
+    expect(await queue.setPriority({ task: 'noop', invoiceId, priority: 7 })).toBe(false);
+    await claimOne();
+    await waitFor('claim notice', async () => payloads.length === 3);
+    expect(await queue.setPriority({ task: 'process_invoice', invoiceId, priority: 7 })).toBe(false);
+    await sleep(100);
+    expect(payloads).toHaveLength(3);
+    expect(await queue.getJob(job.id)).toMatchObject({ status: 'processing', priority: 50 });
+    await expect(queue.setPriority({ task: 'process_invoice', invoiceId, priority: 1001 })).rejects.toMatchObject({ code: 'INVALID_PRIORITY' });
+    await unlisten();
   });
 
   it('refuses bad input with a stable code and changes nothing', async () => {
@@ -203,7 +256,7 @@ describe.each(testDatabases())('queue on $name', (database) => {
 
   it('cancels, retries failed jobs, purges old finished ones, and counts them', async () => {
     const invoiceId = await insertInvoice(db);
-    const job = await queue.enqueue({ invoiceId });
+    const job = await queue.enqueue({ task: 'process_invoice', invoiceId });
     expect((await queue.cancel(job.id))?.status).toBe('failed');
     expect(await queue.cancel(job.id)).toBeNull();
 
@@ -236,7 +289,7 @@ describe.each(testDatabases())('queue on $name', (database) => {
     const payloads: string[] = [];
     const unlisten = await db.listen(STATUS_CHANNEL, (payload) => payloads.push(payload));
     const [first, second] = [await insertInvoice(db), await insertInvoice(db)];
-    await queue.enqueueMany([{ invoiceId: first }, { invoiceId: second }, { task: 'noop' }]);
+    await queue.enqueueMany([{ task: 'process_invoice', invoiceId: first }, { task: 'process_invoice', invoiceId: second }, { task: 'noop' }]);
     await waitFor('enqueue notice', async () => payloads.length === 1);
     expect(payloads[0]!.split(',').sort()).toEqual([first, second].sort());
 
@@ -254,12 +307,12 @@ describe.each(testDatabases())('queue on $name', (database) => {
     // In the caller's transaction: sent at its commit, and never for a rollback.
     const third = await insertInvoice(db);
     await db.transaction(async (tx) => {
-      await queue.enqueue({ invoiceId: third }, { tx });
+      await queue.enqueue({ task: 'process_invoice', invoiceId: third }, { tx });
       throw new Error('rolled back');
     }).catch(() => {});
     await sleep(100);
     expect(payloads).toHaveLength(3);
-    await db.transaction((tx) => queue.enqueue({ invoiceId: third }, { tx }));
+    await db.transaction((tx) => queue.enqueue({ task: 'process_invoice', invoiceId: third }, { tx }));
     await waitFor('notice at commit', async () => payloads.length === 4);
     expect(payloads[3]).toBe(third);
     await unlisten();

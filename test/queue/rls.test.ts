@@ -37,7 +37,7 @@ describe('Row Level Security for Supabase clients', () => {
     const ben = '22222222-2222-4222-8222-222222222222';
     const anasInvoice = await insertInvoice(db, ana);
     await insertInvoice(db, ben);
-    await new Queue(db).enqueue({ invoiceId: anasInvoice });
+    await new Queue(db).enqueue({ task: 'process_invoice', invoiceId: anasInvoice });
 
     const asUser = async <T>(user: string, work: (client: pg.Client) => Promise<T>): Promise<T> => {
       const client = new pg.Client({ connectionString: url });
