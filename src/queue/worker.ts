@@ -1,3 +1,31 @@
+/**
+ * The Worker: claims jobs, runs them, writes their outcomes. Its states (docs/worker.md says more):
+ *
+ *   The worker, one value (`Lifecycle`):
+ *
+ *            start()               stop()
+ *     idle ──────────▶ running ─────────────▶ stopping ──▶ idle   running jobs done, or aborted
+ *       │                                        ▲                after the grace; every outcome
+ *       │ drain({ budgetMs })                    │                written, or given up on
+ *       └──────────▶ draining ───────────────────┘
+ *                     budget spent, queue looks empty, or the database failed
+ *
+ *   Claims start only while running or draining; a claim still in flight when the worker stops
+ *   hands its jobs straight back. A backoff after a database error pauses claims in any state.
+ *
+ *   A job in this worker (its slot), from claim to written outcome:
+ *
+ *     claimed ─▶ waiting ──slot free──▶ running ──handler done──▶ settled ──written──▶ gone
+ *                   │                    │  │                       ▲  completed, failed
+ *                   │                    │  └ aborted: timeout ─────┤  (a retry or for good),
+ *                   │                    │    stop, budget, outage ─┤  or released
+ *                   │                    └ lease lost ──▶ gone, outcome dropped
+ *                   └ stopping, budget spent ──── released ─────────┘
+ *
+ *   Every slot until gone holds a lease, renewed every third of it while running (a drain tick
+ *   does not renew). Free capacity for a claim:
+ *   concurrency + prefetch − running − waiting − (settled beyond one whole batch).
+ */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
@@ -84,6 +112,16 @@ export interface DrainReport {
   durationMs: number;
 }
 
+/** Where the worker is in its life (see the diagram above); one value, so no two can mix. */
+type Lifecycle = { name: 'idle' } | Running | { name: 'draining'; deadline: number } | { name: 'stopping' };
+
+interface Running {
+  name: 'running';
+  /** Poll, lease renewal and maintenance. */
+  timers: NodeJS.Timeout[];
+  unlisten: (() => Promise<void>) | null;
+}
+
 interface RunningJob {
   job: ClaimedJob;
   controller: AbortController;
@@ -126,12 +164,12 @@ export class Worker {
   readonly #retentionMs: number | null;
   readonly #purgeIntervalMs: number;
 
+  #lifecycle: Lifecycle = { name: 'idle' };
   readonly #running = new Map<string, RunningJob>();
   /** Claimed ahead (prefetch), not started yet. */
   #waiting: ClaimedJob[] = [];
   /** Outcomes decided but not yet written; their leases are still renewed. */
   #settled: Settled[] = [];
-  #state: 'idle' | 'running' | 'stopping' = 'idle';
   /** Claims, and outcome writes: each one statement for everything asked in an event-loop turn. */
   readonly #claims = new CoalescedRun(() => this.#claim(), () => this.#notifyIfIdle());
   /** Something may have been enqueued: claim even if the queue looked empty. */
@@ -142,10 +180,6 @@ export class Worker {
   #retryTimer: NodeJS.Timeout | null = null;
   /** Fires when the earliest retry this worker scheduled is due, rather than at the next poll. */
   #retryDueTimer: { at: number; timer: NodeJS.Timeout } | null = null;
-  #timers: NodeJS.Timeout[] = [];
-  #unlisten: (() => Promise<void>) | null = null;
-  /** Drain mode: the tick's end (ms since epoch); null when running continuously. */
-  #deadline: number | null = null;
   #idleWaiters: (() => void)[] = [];
   #counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
 
@@ -172,22 +206,30 @@ export class Worker {
 
   /** Starts claiming and running jobs until `stop()`. */
   async start(): Promise<void> {
-    if (this.#state !== 'idle') throw new Error('This worker is already running.');
-    this.#state = 'running';
+    if (this.#lifecycle.name !== 'idle') throw new Error('This worker is already running.');
+    const lifecycle: Running = { name: 'running', timers: [], unlisten: null };
+    this.#lifecycle = lifecycle;
     this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
     if (!this.#pollOnly && this.#queue.db.canListen) {
       try {
-        this.#unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#wake(true));
+        lifecycle.unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#wake(true));
       } catch (error) {
         this.#logger.warn({ err: error }, 'LISTEN failed; polling only until it comes back');
       }
     }
-    this.#every(this.#pollMs, () => this.#wake(true));
-    this.#every(this.#leaseMs / 3, () => void this.#renewLeases());
-    this.#every(this.#reapIntervalMs, () => void this.#maintain('reap', this.#reapIntervalMs, () => this.#reap()));
+    // Stopped while LISTEN was on its way: set nothing up that stop() can no longer clear.
+    if (this.#lifecycle !== lifecycle) {
+      await lifecycle.unlisten?.().catch(() => {});
+      return;
+    }
+    // A started worker's timers keep the process alive, even while every connection is down.
+    const every = (ms: number, fn: () => void) => lifecycle.timers.push(setInterval(fn, Math.max(10, Math.round(ms))));
+    every(this.#pollMs, () => this.#wake(true));
+    every(this.#leaseMs / 3, () => void this.#renewLeases());
+    every(this.#reapIntervalMs, () => void this.#maintain('reap', this.#reapIntervalMs, () => this.#reap()));
     const retentionMs = this.#retentionMs;
     if (retentionMs !== null) {
-      this.#every(this.#purgeIntervalMs, () => void this.#maintain('purge', this.#purgeIntervalMs, () => this.#purge(retentionMs)));
+      every(this.#purgeIntervalMs, () => void this.#maintain('purge', this.#purgeIntervalMs, () => this.#purge(retentionMs)));
     }
     this.#logger.info({ workerId: this.id, concurrency: this.#concurrency, tasks: this.#taskNames }, 'worker started');
     void this.#reap();
@@ -199,13 +241,12 @@ export class Worker {
    * rest, and writes every outcome before resolving.
    */
   async stop(options: { graceMs?: number } = {}): Promise<void> {
-    if (this.#state !== 'running') return;
-    this.#state = 'stopping';
-    for (const timer of this.#timers) clearInterval(timer);
-    this.#timers = [];
+    const lifecycle = this.#lifecycle;
+    if (lifecycle.name !== 'running') return;
+    this.#lifecycle = { name: 'stopping' };
+    for (const timer of lifecycle.timers) clearInterval(timer);
     this.#cancelRetry();
-    await this.#unlisten?.().catch(() => {});
-    this.#unlisten = null;
+    await lifecycle.unlisten?.().catch(() => {});
     const graceMs = options.graceMs ?? 30_000;
     this.#releaseWaiting();
     await Promise.race([this.#untilIdle(), sleep(graceMs)]);
@@ -213,7 +254,7 @@ export class Worker {
     await this.#untilIdle();
     // With the database gone, give up after a while: the unwritten jobs' leases expire and they run again.
     await this.#flushUntilWritten(Date.now() + graceMs + MAX_BACKOFF_MS);
-    this.#state = 'idle';
+    this.#lifecycle = { name: 'idle' };
     this.#logger.info({ workerId: this.id, ...this.#counts }, 'worker stopped');
   }
 
@@ -223,40 +264,37 @@ export class Worker {
    * and released, so the tick never outlives its budget by more than one write.
    */
   async drain(options: { budgetMs: number }): Promise<DrainReport> {
-    if (this.#state !== 'idle') throw new Error('This worker is already running.');
+    if (this.#lifecycle.name !== 'idle') throw new Error('This worker is already running.');
     const started = Date.now();
-    this.#state = 'running';
-    this.#deadline = started + options.budgetMs;
+    const deadline = started + options.budgetMs;
+    this.#lifecycle = { name: 'draining', deadline };
     this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
     this.#queueLooksEmpty = false;
     this.#dbFailures = 0;
     const budgetTimer = setTimeout(() => {
+      this.#lifecycle = { name: 'stopping' };
       this.#releaseWaiting();
       for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
     }, options.budgetMs);
     try {
       await this.#reap();
       this.#wake(true);
-      while (this.#deadline > Date.now()) {
+      while (this.#claiming()) {
         await this.#untilIdle();
         if (this.#queueLooksEmpty || this.#dbFailures > 0) break;
         this.#wake(true);
       }
+      // Winding down: a retry or a written outcome must not start another claim now.
+      this.#lifecycle = { name: 'stopping' };
       await this.#untilIdle();
-      await this.#flushUntilWritten(this.#deadline + MAX_BACKOFF_MS);
+      await this.#flushUntilWritten(deadline + MAX_BACKOFF_MS);
     } finally {
       clearTimeout(budgetTimer);
       this.#cancelRetry();
-      this.#deadline = null;
-      this.#state = 'idle';
+      this.#lifecycle = { name: 'idle' };
     }
     const stats = await this.#queue.stats().catch(() => null);
     return { ...this.#counts, remaining: stats ? stats.pending : -1, durationMs: Date.now() - started };
-  }
-
-  /** A started worker's timers keep the process alive, even while every connection is down. */
-  #every(ms: number, fn: () => void): void {
-    this.#timers.push(setInterval(fn, Math.max(10, Math.round(ms))));
   }
 
   /**
@@ -270,12 +308,12 @@ export class Worker {
   }
 
   async #claim(): Promise<void> {
-    if (this.#state !== 'running' || this.#retryTimer) return;
+    if (this.#retryTimer) return;
     if (this.#forceNextClaim) {
       this.#forceNextClaim = false;
       this.#queueLooksEmpty = false;
     }
-    while (this.#state === 'running' && !this.#queueLooksEmpty) {
+    while (this.#claiming() && !this.#queueLooksEmpty) {
       // Outcomes waiting to be written hold leases too. One batch of them may wait while the next
       // is claimed and run (the write in flight takes a round trip); more means the database lags,
       // and claiming stops until they are written.
@@ -285,7 +323,6 @@ export class Worker {
       // With prefetch, top up by at least half of it at a time, unless a slot would sit idle.
       const slotIdle = this.#running.size + this.#waiting.length < this.#concurrency;
       if (free <= 0 || (!slotIdle && free < Math.ceil(this.#prefetch / 2))) return;
-      if (this.#deadline !== null && this.#deadline - Date.now() < 50) return;
       let jobs: ClaimedJob[];
       try {
         jobs = await this.#queue.claim({ tasks: this.#taskNames, limit: free, workerId: this.id, leaseMs: this.#leaseMs });
@@ -296,9 +333,17 @@ export class Worker {
       this.#databaseBack();
       this.#counts.claimed += jobs.length;
       this.#waiting.push(...jobs);
-      this.#startWaiting();
+      // Stopped while the claim was in flight: these jobs will not start, like those claimed ahead.
+      if (this.#lifecycle.name === 'stopping') this.#releaseWaiting();
+      else this.#startWaiting();
       if (jobs.length < free) this.#queueLooksEmpty = true;
     }
+  }
+
+  /** Running or draining with time left for a claim to be worth it. */
+  #claiming(): boolean {
+    const lifecycle = this.#lifecycle;
+    return lifecycle.name === 'running' || (lifecycle.name === 'draining' && lifecycle.deadline - Date.now() >= 50);
   }
 
   /** Starts claimed jobs while slots are free. */
