@@ -37,6 +37,7 @@ import { JobTimeoutError, LeaseLostError, WorkerStoppingError, errorCodeOf, isPe
 import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
+import { type Decision, type RunningJob, type Settled, Slots } from './worker/slots.ts';
 
 export interface TaskContext {
   job: ClaimedJob;
@@ -122,20 +123,6 @@ interface Running {
   unlisten: (() => Promise<void>) | null;
 }
 
-interface RunningJob {
-  job: ClaimedJob;
-  controller: AbortController;
-  startedAt: number;
-  timer: NodeJS.Timeout;
-}
-
-/** What became of one attempt, decided in memory before it is written. */
-type Decision =
-  | { kind: 'completed'; commit: ((tx: Sql) => Promise<void>) | undefined }
-  | { kind: 'failed'; error: unknown }
-  | { kind: 'released' };
-
-type Settled = Decision & { outcome: Outcome };
 type Completion = Extract<Settled, { kind: 'completed' }>;
 type FailedAttempt = Extract<Settled, { kind: 'failed' }>;
 
@@ -165,11 +152,7 @@ export class Worker {
   readonly #purgeIntervalMs: number;
 
   #lifecycle: Lifecycle = { name: 'idle' };
-  readonly #running = new Map<string, RunningJob>();
-  /** Claimed ahead (prefetch), not started yet. */
-  #waiting: ClaimedJob[] = [];
-  /** Outcomes decided but not yet written; their leases are still renewed. */
-  #settled: Settled[] = [];
+  readonly #slots: Slots;
   /** Claims, and outcome writes: each one statement for everything asked in an event-loop turn. */
   readonly #claims = new CoalescedRun(() => this.#claim(), () => this.#notifyIfIdle());
   /** Something may have been enqueued: claim even if the queue looked empty. */
@@ -202,6 +185,7 @@ export class Worker {
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new RangeError('concurrency must be a whole number of 1 or more');
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) throw new RangeError('prefetch must be a whole number of 0 or more');
     if (this.#taskNames.length === 0) throw new RangeError('a worker needs at least one task handler');
+    this.#slots = new Slots(this.#concurrency, this.#prefetch);
   }
 
   /** Starts claiming and running jobs until `stop()`. */
@@ -250,7 +234,7 @@ export class Worker {
     const graceMs = options.graceMs ?? 30_000;
     this.#releaseWaiting();
     await Promise.race([this.#untilIdle(), sleep(graceMs)]);
-    for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
+    this.#slots.abortRunning(new WorkerStoppingError());
     await this.#untilIdle();
     // With the database gone, give up after a while: the unwritten jobs' leases expire and they run again.
     await this.#flushUntilWritten(Date.now() + graceMs + MAX_BACKOFF_MS);
@@ -274,7 +258,7 @@ export class Worker {
     const budgetTimer = setTimeout(() => {
       this.#lifecycle = { name: 'stopping' };
       this.#releaseWaiting();
-      for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
+      this.#slots.abortRunning(new WorkerStoppingError());
     }, options.budgetMs);
     try {
       await this.#reap();
@@ -314,15 +298,8 @@ export class Worker {
       this.#queueLooksEmpty = false;
     }
     while (this.#claiming() && !this.#queueLooksEmpty) {
-      // Outcomes waiting to be written hold leases too. One batch of them may wait while the next
-      // is claimed and run (the write in flight takes a round trip); more means the database lags,
-      // and claiming stops until they are written.
-      const capacity = this.#concurrency + this.#prefetch;
-      const held = this.#running.size + this.#waiting.length + Math.max(0, this.#settled.length - capacity);
-      const free = capacity - held;
-      // With prefetch, top up by at least half of it at a time, unless a slot would sit idle.
-      const slotIdle = this.#running.size + this.#waiting.length < this.#concurrency;
-      if (free <= 0 || (!slotIdle && free < Math.ceil(this.#prefetch / 2))) return;
+      const free = this.#slots.claimable;
+      if (free === 0) return;
       let jobs: ClaimedJob[];
       try {
         jobs = await this.#queue.claim({ tasks: this.#taskNames, limit: free, workerId: this.id, leaseMs: this.#leaseMs });
@@ -332,7 +309,7 @@ export class Worker {
       }
       this.#databaseBack();
       this.#counts.claimed += jobs.length;
-      this.#waiting.push(...jobs);
+      this.#slots.wait(jobs);
       // Stopped while the claim was in flight: these jobs will not start, like those claimed ahead.
       if (this.#lifecycle.name === 'stopping') this.#releaseWaiting();
       else this.#startWaiting();
@@ -348,14 +325,12 @@ export class Worker {
 
   /** Starts claimed jobs while slots are free. */
   #startWaiting(): void {
-    while (this.#running.size < this.#concurrency && this.#waiting.length > 0) this.#run(this.#waiting.shift()!);
+    for (let job = this.#slots.next(); job; job = this.#slots.next()) this.#run(job);
   }
 
   /** Hands back jobs claimed ahead that will not start (stop, end of a drain budget). */
   #releaseWaiting(): void {
-    if (this.#waiting.length === 0) return;
-    for (const job of this.#waiting.splice(0)) this.#settled.push({ kind: 'released', outcome: { id: job.id, lockToken: job.lockToken, durationMs: 0 } });
-    this.#writes.request();
+    if (this.#slots.releaseWaiting()) this.#writes.request();
   }
 
   #run(job: ClaimedJob): void {
@@ -363,7 +338,7 @@ export class Worker {
     // In a drain tick the budget's own timer aborts what is left, as a release rather than a failure.
     const timer = setTimeout(() => controller.abort(new JobTimeoutError(this.#jobTimeoutMs)), this.#jobTimeoutMs);
     const running: RunningJob = { job, controller, startedAt: performance.now(), timer };
-    this.#running.set(job.id, running);
+    this.#slots.run(running);
     const handler = this.#tasks[job.task]!;
     const logger = this.#logger.child({ jobId: job.id, invoiceId: job.invoiceId, task: job.task, attempt: job.attempts });
     const aborted = new Promise<never>((_, reject) => {
@@ -384,22 +359,20 @@ export class Worker {
   }
 
   #settle(running: RunningJob, logger: Logger, decision: Decision): void {
-    if (!this.#running.delete(running.job.id)) return;
-    clearTimeout(running.timer);
+    if (!this.#slots.finish(running.job.id)) return;
     const durationMs = performance.now() - running.startedAt;
     const outcome: Outcome = { id: running.job.id, lockToken: running.job.lockToken, durationMs };
     if (decision.kind === 'failed') logger.warn({ err: decision.error, durationMs }, 'job attempt failed');
     else logger.debug({ durationMs, outcome: decision.kind }, 'job attempt finished');
     this.#observer.attemptFinished?.({ task: running.job.task, outcome: decision.kind, durationMs });
-    this.#settled.push({ ...decision, outcome });
+    this.#slots.settle({ ...decision, outcome });
     this.#startWaiting();
     this.#writes.request();
     this.#wake();
   }
 
   #forget(running: RunningJob, logger: Logger): void {
-    if (!this.#running.delete(running.job.id)) return;
-    clearTimeout(running.timer);
+    if (!this.#slots.finish(running.job.id)) return;
     logger.warn('lease lost: the job is someone else’s now; its outcome is dropped');
     this.#observer.attemptFinished?.({ task: running.job.task, outcome: 'lost', durationMs: performance.now() - running.startedAt });
     this.#startWaiting();
@@ -409,8 +382,7 @@ export class Worker {
 
   /** Writes every decided outcome: completions in one transaction, failures and releases in one statement each. */
   async #flush(): Promise<void> {
-    const batch = this.#settled;
-    this.#settled = [];
+    const batch = this.#slots.takeSettled();
     if (batch.length === 0) return;
     try {
       await this.#write(batch);
@@ -419,7 +391,7 @@ export class Worker {
       // settling job may be left to ask for (measured: drains stalled until the next poll).
       this.#wake();
     } catch (error) {
-      this.#settled = batch.concat(this.#settled);
+      this.#slots.putBack(batch);
       this.#databaseTrouble(error, 'record outcomes');
     }
   }
@@ -485,9 +457,9 @@ export class Worker {
 
   /** Writes outcomes until none is left, or the time is past `until` (then they stay leased and expire). */
   async #flushUntilWritten(until = Number.POSITIVE_INFINITY): Promise<void> {
-    while (this.#settled.length > 0 || this.#writes.busy) {
+    while (this.#slots.unwritten > 0 || this.#writes.busy) {
       if (Date.now() > until) {
-        this.#logger.error({ unwritten: this.#settled.length }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
+        this.#logger.error({ unwritten: this.#slots.unwritten }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
         return;
       }
       const running = this.#writes.running;
@@ -500,10 +472,7 @@ export class Worker {
   }
 
   async #renewLeases(): Promise<void> {
-    // Outcomes not yet written still hold their leases: a slow write must not let them expire.
-    const held = [...this.#running.values()].map(({ job }) => ({ id: job.id, lockToken: job.lockToken }));
-    for (const job of this.#waiting) held.push({ id: job.id, lockToken: job.lockToken });
-    for (const { outcome } of this.#settled) held.push({ id: outcome.id, lockToken: outcome.lockToken });
+    const held = this.#slots.leases();
     if (held.length === 0) return;
     let stillOurs: Set<string>;
     try {
@@ -514,9 +483,7 @@ export class Worker {
     }
     // Only jobs that were asked about: others were claimed while the statement ran.
     for (const { id } of held) {
-      if (stillOurs.has(id)) continue;
-      this.#running.get(id)?.controller.abort(new LeaseLostError());
-      this.#waiting = this.#waiting.filter((job) => job.id !== id);
+      if (!stillOurs.has(id)) this.#slots.lost(id, new LeaseLostError());
     }
   }
 
@@ -554,7 +521,7 @@ export class Worker {
     if (this.#retryTimer) return;
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
-      if (this.#settled.length > 0) this.#writes.request();
+      if (this.#slots.unwritten > 0) this.#writes.request();
       this.#wake(true);
     }, delay);
   }
@@ -589,7 +556,7 @@ export class Worker {
 
   /** No job running and no claim in flight; outcomes may still be waiting to be written. */
   #isIdle(): boolean {
-    return this.#running.size === 0 && this.#waiting.length === 0 && !this.#claims.busy;
+    return this.#slots.empty && !this.#claims.busy;
   }
 
   #notifyIfIdle(): void {
