@@ -31,13 +31,13 @@ import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { isConnectionError } from '../db/errors.ts';
 import type { Db, Sql } from '../db/types.ts';
-import { errorMessage } from '../errors.ts';
 import { traced } from '../tracing.ts';
-import { JobTimeoutError, LeaseLostError, WorkerStoppingError, errorCodeOf, isPermanent } from './errors.ts';
+import { JobTimeoutError, LeaseLostError, WorkerStoppingError } from './errors.ts';
 import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
-import { type Decision, type RunningJob, type Settled, Slots } from './worker/slots.ts';
+import { OutcomeWriter } from './worker/outcomes.ts';
+import { type Decision, type RunningJob, Slots } from './worker/slots.ts';
 
 export interface TaskContext {
   job: ClaimedJob;
@@ -123,8 +123,6 @@ interface Running {
   unlisten: (() => Promise<void>) | null;
 }
 
-type Completion = Extract<Settled, { kind: 'completed' }>;
-type FailedAttempt = Extract<Settled, { kind: 'failed' }>;
 
 const MAX_BACKOFF_MS = 5_000;
 
@@ -153,6 +151,7 @@ export class Worker {
 
   #lifecycle: Lifecycle = { name: 'idle' };
   readonly #slots: Slots;
+  readonly #outcomes: OutcomeWriter;
   /** Claims, and outcome writes: each one statement for everything asked in an event-loop turn. */
   readonly #claims = new CoalescedRun(() => this.#claim(), () => this.#notifyIfIdle());
   /** Something may have been enqueued: claim even if the queue looked empty. */
@@ -186,6 +185,7 @@ export class Worker {
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) throw new RangeError('prefetch must be a whole number of 0 or more');
     if (this.#taskNames.length === 0) throw new RangeError('a worker needs at least one task handler');
     this.#slots = new Slots(this.#concurrency, this.#prefetch);
+    this.#outcomes = new OutcomeWriter(this.#queue, (runAt) => this.#wakeAt(runAt));
   }
 
   /** Starts claiming and running jobs until `stop()`. */
@@ -385,7 +385,7 @@ export class Worker {
     const batch = this.#slots.takeSettled();
     if (batch.length === 0) return;
     try {
-      await this.#write(batch);
+      await this.#outcomes.write(batch, this.#counts);
       this.#databaseBack();
       // Unwritten outcomes count against claiming; now written, they free capacity that no
       // settling job may be left to ask for (measured: drains stalled until the next poll).
@@ -394,65 +394,6 @@ export class Worker {
       this.#slots.putBack(batch);
       this.#databaseTrouble(error, 'record outcomes');
     }
-  }
-
-  async #write(batch: Settled[]): Promise<void> {
-    const completions = batch.filter((s): s is Completion => s.kind === 'completed');
-    const failures = batch.filter((s): s is FailedAttempt => s.kind === 'failed');
-    const releases = batch.filter((s) => s.kind === 'released');
-    const failedCommits = await this.#writeCompletions(completions);
-    const allFailures = [...failures, ...failedCommits];
-    if (allFailures.length > 0) {
-      const results = await this.#queue.fail(
-        allFailures.map((s) => ({
-          ...s.outcome,
-          error: errorMessage(s.error),
-          errorCode: errorCodeOf(s.error),
-          permanent: isPermanent(s.error),
-        })),
-      );
-      for (const result of results) {
-        this.#counts[result.status === 'failed' ? 'failed' : 'retried'] += 1;
-        if (result.status === 'pending') this.#wakeAt(result.runAt);
-      }
-    }
-    if (releases.length > 0) await this.#queue.release(releases.map((s) => s.outcome));
-  }
-
-  /**
-   * Completes jobs together with their handlers' results. If one result cannot be written, the
-   * batch is retried job by job so that one bad result fails only its own job.
-   */
-  async #writeCompletions(completions: Completion[]): Promise<FailedAttempt[]> {
-    if (completions.length === 0) return [];
-    if (completions.every((c) => c.commit === undefined)) {
-      this.#counts.completed += (await this.#queue.complete(completions.map((c) => c.outcome))).size;
-      return [];
-    }
-    try {
-      this.#counts.completed += await this.#queue.db.transaction((tx) => this.#completeInTransaction(tx, completions));
-      return [];
-    } catch (batchError) {
-      if (isConnectionError(batchError)) throw batchError;
-    }
-    const failed: FailedAttempt[] = [];
-    for (const completion of completions) {
-      try {
-        this.#counts.completed += await this.#queue.db.transaction((tx) => this.#completeInTransaction(tx, [completion]));
-      } catch (error) {
-        if (isConnectionError(error)) throw error;
-        failed.push({ kind: 'failed', outcome: completion.outcome, error });
-      }
-    }
-    return failed;
-  }
-
-  async #completeInTransaction(tx: Sql, completions: Completion[]): Promise<number> {
-    const stillOurs = await this.#queue.complete(completions.map((c) => c.outcome), { tx });
-    for (const completion of completions) {
-      if (completion.commit && stillOurs.has(completion.outcome.id)) await completion.commit(tx);
-    }
-    return stillOurs.size;
   }
 
   /** Writes outcomes until none is left, or the time is past `until` (then they stay leased and expire). */
