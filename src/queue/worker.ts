@@ -36,6 +36,7 @@ import { JobTimeoutError, LeaseLostError, WorkerStoppingError } from './errors.t
 import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
+import { Maintenance } from './worker/maintenance.ts';
 import { OutcomeWriter } from './worker/outcomes.ts';
 import { type Decision, type RunningJob, Slots } from './worker/slots.ts';
 
@@ -152,6 +153,7 @@ export class Worker {
   #lifecycle: Lifecycle = { name: 'idle' };
   readonly #slots: Slots;
   readonly #outcomes: OutcomeWriter;
+  readonly #maintenance: Maintenance;
   /** Claims, and outcome writes: each one statement for everything asked in an event-loop turn. */
   readonly #claims = new CoalescedRun(() => this.#claim(), () => this.#notifyIfIdle());
   /** Something may have been enqueued: claim even if the queue looked empty. */
@@ -186,6 +188,17 @@ export class Worker {
     if (this.#taskNames.length === 0) throw new RangeError('a worker needs at least one task handler');
     this.#slots = new Slots(this.#concurrency, this.#prefetch);
     this.#outcomes = new OutcomeWriter(this.#queue, (runAt) => this.#wakeAt(runAt));
+    this.#maintenance = new Maintenance({
+      queue: this.#queue,
+      logger: this.#logger,
+      reapIntervalMs: this.#reapIntervalMs,
+      retentionMs: this.#retentionMs,
+      purgeIntervalMs: this.#purgeIntervalMs,
+      reaped: (count) => {
+        this.#counts.reaped += count;
+        this.#observer.reaped?.(count);
+      },
+    });
   }
 
   /** Starts claiming and running jobs until `stop()`. */
@@ -210,13 +223,9 @@ export class Worker {
     const every = (ms: number, fn: () => void) => lifecycle.timers.push(setInterval(fn, Math.max(10, Math.round(ms))));
     every(this.#pollMs, () => this.#wake(true));
     every(this.#leaseMs / 3, () => void this.#renewLeases());
-    every(this.#reapIntervalMs, () => void this.#maintain('reap', this.#reapIntervalMs, () => this.#reap()));
-    const retentionMs = this.#retentionMs;
-    if (retentionMs !== null) {
-      every(this.#purgeIntervalMs, () => void this.#maintain('purge', this.#purgeIntervalMs, () => this.#purge(retentionMs)));
-    }
+    this.#maintenance.schedule(every);
     this.#logger.info({ workerId: this.id, concurrency: this.#concurrency, tasks: this.#taskNames }, 'worker started');
-    void this.#reap();
+    void this.#maintenance.reap();
     this.#wake(true);
   }
 
@@ -261,7 +270,7 @@ export class Worker {
       this.#slots.abortRunning(new WorkerStoppingError());
     }, options.budgetMs);
     try {
-      await this.#reap();
+      await this.#maintenance.reap();
       this.#wake(true);
       while (this.#claiming()) {
         await this.#untilIdle();
@@ -425,32 +434,6 @@ export class Worker {
     // Only jobs that were asked about: others were claimed while the statement ran.
     for (const { id } of held) {
       if (!stillOurs.has(id)) this.#slots.lost(id, new LeaseLostError());
-    }
-  }
-
-  /** Runs a periodic task if this worker wins the turn; the others skip it this time. */
-  async #maintain(task: string, everyMs: number, work: () => Promise<void>): Promise<void> {
-    try {
-      // A little less than the interval, so that timer drift never makes every worker lose the turn.
-      if (await this.#queue.takeTurn(task, everyMs * 0.9)) await work();
-    } catch (error) {
-      this.#logger.warn({ err: error, task }, 'periodic maintenance failed');
-    }
-  }
-
-  async #purge(retentionMs: number): Promise<void> {
-    const deleted = await this.#queue.purge(retentionMs);
-    if (deleted > 0) this.#logger.info({ deleted, retentionMs }, 'purged finished jobs');
-  }
-
-  async #reap(): Promise<void> {
-    try {
-      const { retried, failed } = await this.#queue.reapExpired();
-      this.#counts.reaped += retried + failed;
-      if (retried + failed > 0) this.#observer.reaped?.(retried + failed);
-      if (retried + failed > 0) this.#logger.warn({ retried, failed }, 'reaped jobs whose lease expired');
-    } catch (error) {
-      this.#logger.warn({ err: error }, 'could not reap expired leases');
     }
   }
 
