@@ -36,6 +36,8 @@ import { JobTimeoutError, LeaseLostError, WorkerStoppingError } from './errors.t
 import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
+import { Backoff, MAX_BACKOFF_MS } from './worker/backoff.ts';
+import { ClaimLoop } from './worker/claims.ts';
 import { Maintenance } from './worker/maintenance.ts';
 import { OutcomeWriter } from './worker/outcomes.ts';
 import { type Decision, type RunningJob, Slots } from './worker/slots.ts';
@@ -125,7 +127,6 @@ interface Running {
 }
 
 
-const MAX_BACKOFF_MS = 5_000;
 
 /**
  * Runs jobs from the queue. `start()` runs until `stop()`; `drain()` runs one serverless tick.
@@ -154,14 +155,10 @@ export class Worker {
   readonly #slots: Slots;
   readonly #outcomes: OutcomeWriter;
   readonly #maintenance: Maintenance;
-  /** Claims, and outcome writes: each one statement for everything asked in an event-loop turn. */
-  readonly #claims = new CoalescedRun(() => this.#claim(), () => this.#notifyIfIdle());
-  /** Something may have been enqueued: claim even if the queue looked empty. */
-  #forceNextClaim = false;
-  #queueLooksEmpty = false;
+  readonly #claims: ClaimLoop;
+  /** Outcome writes: one batch for everything settled in an event-loop turn. */
   readonly #writes = new CoalescedRun(() => this.#flush(), () => this.#notifyIfIdle());
-  #dbFailures = 0;
-  #retryTimer: NodeJS.Timeout | null = null;
+  readonly #backoff: Backoff;
   /** Fires when the earliest retry this worker scheduled is due, rather than at the next poll. */
   #retryDueTimer: { at: number; timer: NodeJS.Timeout } | null = null;
   #idleWaiters: (() => void)[] = [];
@@ -187,6 +184,20 @@ export class Worker {
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) throw new RangeError('prefetch must be a whole number of 0 or more');
     if (this.#taskNames.length === 0) throw new RangeError('a worker needs at least one task handler');
     this.#slots = new Slots(this.#concurrency, this.#prefetch);
+    this.#backoff = new Backoff(this.#logger, () => {
+      if (this.#slots.unwritten > 0) this.#writes.request();
+      this.#claims.wake(true);
+    });
+    this.#claims = new ClaimLoop({
+      queue: this.#queue,
+      tasks: this.#taskNames,
+      workerId: this.id,
+      leaseMs: this.#leaseMs,
+      backoff: this.#backoff,
+      wanted: () => (this.#claiming() ? this.#slots.claimable : 0),
+      claimed: (jobs) => this.#admit(jobs),
+      afterEach: () => this.#notifyIfIdle(),
+    });
     this.#outcomes = new OutcomeWriter(this.#queue, (runAt) => this.#wakeAt(runAt));
     this.#maintenance = new Maintenance({
       queue: this.#queue,
@@ -209,7 +220,7 @@ export class Worker {
     this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
     if (!this.#pollOnly && this.#queue.db.canListen) {
       try {
-        lifecycle.unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#wake(true));
+        lifecycle.unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#claims.wake(true));
       } catch (error) {
         this.#logger.warn({ err: error }, 'LISTEN failed; polling only until it comes back');
       }
@@ -221,12 +232,12 @@ export class Worker {
     }
     // A started worker's timers keep the process alive, even while every connection is down.
     const every = (ms: number, fn: () => void) => lifecycle.timers.push(setInterval(fn, Math.max(10, Math.round(ms))));
-    every(this.#pollMs, () => this.#wake(true));
+    every(this.#pollMs, () => this.#claims.wake(true));
     every(this.#leaseMs / 3, () => void this.#renewLeases());
     this.#maintenance.schedule(every);
     this.#logger.info({ workerId: this.id, concurrency: this.#concurrency, tasks: this.#taskNames }, 'worker started');
     void this.#maintenance.reap();
-    this.#wake(true);
+    this.#claims.wake(true);
   }
 
   /**
@@ -238,7 +249,7 @@ export class Worker {
     if (lifecycle.name !== 'running') return;
     this.#lifecycle = { name: 'stopping' };
     for (const timer of lifecycle.timers) clearInterval(timer);
-    this.#cancelRetry();
+    this.#backoff.cancel();
     await lifecycle.unlisten?.().catch(() => {});
     const graceMs = options.graceMs ?? 30_000;
     this.#releaseWaiting();
@@ -262,8 +273,8 @@ export class Worker {
     const deadline = started + options.budgetMs;
     this.#lifecycle = { name: 'draining', deadline };
     this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
-    this.#queueLooksEmpty = false;
-    this.#dbFailures = 0;
+    this.#claims.forget();
+    this.#backoff.forget();
     const budgetTimer = setTimeout(() => {
       this.#lifecycle = { name: 'stopping' };
       this.#releaseWaiting();
@@ -271,11 +282,11 @@ export class Worker {
     }, options.budgetMs);
     try {
       await this.#maintenance.reap();
-      this.#wake(true);
+      this.#claims.wake(true);
       while (this.#claiming()) {
         await this.#untilIdle();
-        if (this.#queueLooksEmpty || this.#dbFailures > 0) break;
-        this.#wake(true);
+        if (this.#claims.looksEmpty || this.#backoff.failures > 0) break;
+        this.#claims.wake(true);
       }
       // Winding down: a retry or a written outcome must not start another claim now.
       this.#lifecycle = { name: 'stopping' };
@@ -283,53 +294,25 @@ export class Worker {
       await this.#flushUntilWritten(deadline + MAX_BACKOFF_MS);
     } finally {
       clearTimeout(budgetTimer);
-      this.#cancelRetry();
+      this.#backoff.cancel();
       this.#lifecycle = { name: 'idle' };
     }
     const stats = await this.#queue.stats().catch(() => null);
     return { ...this.#counts, remaining: stats ? stats.pending : -1, durationMs: Date.now() - started };
   }
 
-  /**
-   * Claims more work soon; `force` also retries after the queue looked empty. Deferred to the next
-   * turn of the event loop so that the jobs settling in this turn free their slots first and one
-   * claim fills them all.
-   */
-  #wake(force = false): void {
-    if (force) this.#forceNextClaim = true;
-    this.#claims.request();
-  }
-
-  async #claim(): Promise<void> {
-    if (this.#retryTimer) return;
-    if (this.#forceNextClaim) {
-      this.#forceNextClaim = false;
-      this.#queueLooksEmpty = false;
-    }
-    while (this.#claiming() && !this.#queueLooksEmpty) {
-      const free = this.#slots.claimable;
-      if (free === 0) return;
-      let jobs: ClaimedJob[];
-      try {
-        jobs = await this.#queue.claim({ tasks: this.#taskNames, limit: free, workerId: this.id, leaseMs: this.#leaseMs });
-      } catch (error) {
-        this.#databaseTrouble(error, 'claim');
-        return;
-      }
-      this.#databaseBack();
-      this.#counts.claimed += jobs.length;
-      this.#slots.wait(jobs);
-      // Stopped while the claim was in flight: these jobs will not start, like those claimed ahead.
-      if (this.#lifecycle.name === 'stopping') this.#releaseWaiting();
-      else this.#startWaiting();
-      if (jobs.length < free) this.#queueLooksEmpty = true;
-    }
-  }
-
   /** Running or draining with time left for a claim to be worth it. */
   #claiming(): boolean {
     const lifecycle = this.#lifecycle;
     return lifecycle.name === 'running' || (lifecycle.name === 'draining' && lifecycle.deadline - Date.now() >= 50);
+  }
+
+  #admit(jobs: ClaimedJob[]): void {
+    this.#counts.claimed += jobs.length;
+    this.#slots.wait(jobs);
+    // Stopped while the claim was in flight: these jobs will not start, like those claimed ahead.
+    if (this.#lifecycle.name === 'stopping') this.#releaseWaiting();
+    else this.#startWaiting();
   }
 
   /** Starts claimed jobs while slots are free. */
@@ -377,7 +360,7 @@ export class Worker {
     this.#slots.settle({ ...decision, outcome });
     this.#startWaiting();
     this.#writes.request();
-    this.#wake();
+    this.#claims.wake();
   }
 
   #forget(running: RunningJob, logger: Logger): void {
@@ -385,7 +368,7 @@ export class Worker {
     logger.warn('lease lost: the job is someone else’s now; its outcome is dropped');
     this.#observer.attemptFinished?.({ task: running.job.task, outcome: 'lost', durationMs: performance.now() - running.startedAt });
     this.#startWaiting();
-    this.#wake();
+    this.#claims.wake();
     this.#notifyIfIdle();
   }
 
@@ -395,13 +378,13 @@ export class Worker {
     if (batch.length === 0) return;
     try {
       await this.#outcomes.write(batch, this.#counts);
-      this.#databaseBack();
+      this.#backoff.succeeded();
       // Unwritten outcomes count against claiming; now written, they free capacity that no
       // settling job may be left to ask for (measured: drains stalled until the next poll).
-      this.#wake();
+      this.#claims.wake();
     } catch (error) {
       this.#slots.putBack(batch);
-      this.#databaseTrouble(error, 'record outcomes');
+      this.#backoff.failed(error, 'record outcomes');
     }
   }
 
@@ -415,8 +398,8 @@ export class Worker {
       const running = this.#writes.running;
       if (running) await running;
       else {
-        if (!this.#retryTimer) this.#writes.request();
-        await sleep(this.#retryTimer ? 50 : 1);
+        if (!this.#backoff.waiting) this.#writes.request();
+        await sleep(this.#backoff.waiting ? 50 : 1);
       }
     }
   }
@@ -437,19 +420,6 @@ export class Worker {
     }
   }
 
-  /** Backs off (100 ms doubling to 5 s) and tries again; the worker never exits over it. */
-  #databaseTrouble(error: unknown, doing: string): void {
-    this.#dbFailures += 1;
-    const delay = Math.min(100 * 2 ** (this.#dbFailures - 1), MAX_BACKOFF_MS);
-    this.#logger.warn({ err: error, retryInMs: delay }, `database error while trying to ${doing}`);
-    if (this.#retryTimer) return;
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
-      if (this.#slots.unwritten > 0) this.#writes.request();
-      this.#wake(true);
-    }, delay);
-  }
-
   #wakeAt(runAt: Date): void {
     const at = runAt.getTime();
     if (this.#retryDueTimer && this.#retryDueTimer.at <= at) return;
@@ -457,20 +427,10 @@ export class Worker {
     // The database's clock decides; a few ms of margin for ours, and the poll covers any skew.
     const timer = setTimeout(() => {
       this.#retryDueTimer = null;
-      this.#wake(true);
+      this.#claims.wake(true);
     }, Math.max(0, at - Date.now() + 5));
     timer.unref();
     this.#retryDueTimer = { at, timer };
-  }
-
-  #cancelRetry(): void {
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-  }
-
-  #databaseBack(): void {
-    if (this.#dbFailures > 0) this.#logger.info('database reachable again');
-    this.#dbFailures = 0;
   }
 
   #untilIdle(): Promise<void> {
