@@ -29,13 +29,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
-import { isConnectionError } from '../db/errors.ts';
 import type { Db, Sql } from '../db/types.ts';
-import { traced } from '../tracing.ts';
-import { JobTimeoutError, LeaseLostError, WorkerStoppingError } from './errors.ts';
+import { LeaseLostError, WorkerStoppingError } from './errors.ts';
 import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
+import { startAttempt } from './worker/attempt.ts';
 import { Backoff, MAX_BACKOFF_MS } from './worker/backoff.ts';
 import { ClaimLoop } from './worker/claims.ts';
 import { Maintenance } from './worker/maintenance.ts';
@@ -326,28 +325,10 @@ export class Worker {
   }
 
   #run(job: ClaimedJob): void {
-    const controller = new AbortController();
-    // In a drain tick the budget's own timer aborts what is left, as a release rather than a failure.
-    const timer = setTimeout(() => controller.abort(new JobTimeoutError(this.#jobTimeoutMs)), this.#jobTimeoutMs);
-    const running: RunningJob = { job, controller, startedAt: performance.now(), timer };
-    this.#slots.run(running);
-    const handler = this.#tasks[job.task]!;
     const logger = this.#logger.child({ jobId: job.id, invoiceId: job.invoiceId, task: job.task, attempt: job.attempts });
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    // The handler gets the signal and should stop; if it ignores it, the outcome is decided anyway.
-    const attributes = { 'facteur.job_id': job.id, 'facteur.task': job.task, 'facteur.attempt': job.attempts, ...(job.invoiceId ? { 'facteur.invoice_id': job.invoiceId } : {}) };
-    const work = traced('facteur.job', attributes, () => handler(job.payload, { job, signal: controller.signal, db: this.#queue.db, logger }));
-    Promise.race([work, aborted]).then(
-      (result) => this.#settle(running, logger, { kind: 'completed', commit: result ? result.commit.bind(result) : undefined }),
-      (error: unknown) => {
-        if (error instanceof LeaseLostError) return this.#forget(running, logger);
-        // The database going away is not the job's fault: hand it back without charging an attempt.
-        if (error instanceof WorkerStoppingError || isConnectionError(error)) return this.#settle(running, logger, { kind: 'released' });
-        this.#settle(running, logger, { kind: 'failed', error });
-      },
-    );
+    const { running, end } = startAttempt(job, this.#tasks[job.task]!, { db: this.#queue.db, logger, timeoutMs: this.#jobTimeoutMs });
+    this.#slots.run(running);
+    void end.then((decision) => (decision.kind === 'lost' ? this.#forget(running, logger) : this.#settle(running, logger, decision)));
   }
 
   #settle(running: RunningJob, logger: Logger, decision: Decision): void {
