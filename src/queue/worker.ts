@@ -158,8 +158,6 @@ export class Worker {
   /** Outcome writes: one batch for everything settled in an event-loop turn. */
   readonly #writes = new CoalescedRun(() => this.#flush(), () => this.#notifyIfIdle());
   readonly #backoff: Backoff;
-  /** Fires when the earliest retry this worker scheduled is due, rather than at the next poll. */
-  #retryDueTimer: { at: number; timer: NodeJS.Timeout } | null = null;
   #idleWaiters: (() => void)[] = [];
   #counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
 
@@ -197,7 +195,7 @@ export class Worker {
       claimed: (jobs) => this.#admit(jobs),
       afterEach: () => this.#notifyIfIdle(),
     });
-    this.#outcomes = new OutcomeWriter(this.#queue, (runAt) => this.#wakeAt(runAt));
+    this.#outcomes = new OutcomeWriter(this.#queue, (runAt) => this.#claims.wakeAt(runAt));
     this.#maintenance = new Maintenance({
       queue: this.#queue,
       logger: this.#logger,
@@ -399,19 +397,6 @@ export class Worker {
     for (const { id } of held) {
       if (!stillOurs.has(id)) this.#slots.lost(id, new LeaseLostError());
     }
-  }
-
-  #wakeAt(runAt: Date): void {
-    const at = runAt.getTime();
-    if (this.#retryDueTimer && this.#retryDueTimer.at <= at) return;
-    if (this.#retryDueTimer) clearTimeout(this.#retryDueTimer.timer);
-    // The database's clock decides; a few ms of margin for ours, and the poll covers any skew.
-    const timer = setTimeout(() => {
-      this.#retryDueTimer = null;
-      this.#claims.wake(true);
-    }, Math.max(0, at - Date.now() + 5));
-    timer.unref();
-    this.#retryDueTimer = { at, timer };
   }
 
   #untilIdle(): Promise<void> {

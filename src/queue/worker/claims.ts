@@ -28,6 +28,8 @@ export class ClaimLoop {
   /** Woken since the last claim began: something may have been enqueued, even if the queue looked empty. */
   #woken = false;
   #looksEmpty = false;
+  /** Fires when the earliest retry this worker scheduled is due, rather than at the next poll. */
+  #retryDue: { at: number; timer: NodeJS.Timeout } | null = null;
 
   constructor(options: ClaimLoopOptions) {
     this.#options = options;
@@ -42,6 +44,20 @@ export class ClaimLoop {
   wake(force = false): void {
     if (force) this.#woken = true;
     this.#run.request();
+  }
+
+  /** Wakes the loop when a job this worker failed is due to run again. */
+  wakeAt(runAt: Date): void {
+    const at = runAt.getTime();
+    if (this.#retryDue && this.#retryDue.at <= at) return;
+    if (this.#retryDue) clearTimeout(this.#retryDue.timer);
+    // The database's clock decides; a few ms of margin for ours, and the poll covers any skew.
+    const timer = setTimeout(() => {
+      this.#retryDue = null;
+      this.wake(true);
+    }, Math.max(0, at - Date.now() + 5));
+    timer.unref();
+    this.#retryDue = { at, timer };
   }
 
   /** A claim asked for or in flight. */
