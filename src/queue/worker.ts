@@ -25,6 +25,8 @@
  *   Every slot until gone holds a lease, renewed every third of it while running (a drain tick
  *   does not renew). Free capacity for a claim:
  *   concurrency + prefetch − running − waiting − (settled beyond one whole batch).
+ *
+ *   The parts live in worker/: slots, attempt, claims, outcomes, backoff, maintenance.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -125,8 +127,6 @@ interface Running {
   unlisten: (() => Promise<void>) | null;
 }
 
-
-
 /**
  * Runs jobs from the queue. `start()` runs until `stop()`; `drain()` runs one serverless tick.
  * Both use the same machinery: claim in batches sized to free capacity, run each job with an
@@ -152,12 +152,12 @@ export class Worker {
 
   #lifecycle: Lifecycle = { name: 'idle' };
   readonly #slots: Slots;
-  readonly #outcomes: OutcomeWriter;
-  readonly #maintenance: Maintenance;
   readonly #claims: ClaimLoop;
+  readonly #outcomes: OutcomeWriter;
   /** Outcome writes: one batch for everything settled in an event-loop turn. */
   readonly #writes = new CoalescedRun(() => this.#flush(), () => this.#notifyIfIdle());
   readonly #backoff: Backoff;
+  readonly #maintenance: Maintenance;
   #idleWaiters: (() => void)[] = [];
   #counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
 
