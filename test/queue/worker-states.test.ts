@@ -166,4 +166,53 @@ describe.each(testDatabases())('Worker states on $name', (database) => {
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(await queue.getJob(job.id)).toMatchObject({ status: 'processing', attempts: 1 });
   }, 20_000);
+
+  /** As if the job's lease had expired and another worker had claimed it. */
+  const takeOver = (jobId: string) => db.query('UPDATE processing_queue SET lock_token = gen_random_uuid() WHERE id = $1', [jobId]);
+  // Renewals every 100 ms; no reaping during the test, so the job taken over stays as it is.
+  const leaseOptions = { leaseMs: 300, reapIntervalMs: 60_000 };
+
+  it('a lease lost while the job runs: the handler is told, and its outcome is dropped', async () => {
+    const ends: string[] = [];
+    let reason: unknown;
+    const worker = makeWorker({
+      noop: (_, { signal }) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject((reason = signal.reason)));
+        }),
+    }, { ...leaseOptions, observer: { attemptFinished: ({ outcome }) => void ends.push(outcome) } });
+    const job = await queue.enqueue({ task: 'noop' });
+    await worker.start();
+    await waitFor('running', async () => (await queue.getJob(job.id))?.status === 'processing');
+    await takeOver(job.id);
+    await waitFor('the attempt ended', async () => ends.length === 1);
+    expect(ends).toEqual(['lost']);
+    expect((reason as { code?: string }).code).toBe('LEASE_LOST');
+    await worker.stop();
+    expect(await queue.getJob(job.id)).toMatchObject({ status: 'processing', attempts: 1 });
+    expect(await attemptOutcomes(db)).toEqual([]);
+  });
+
+  it('a lease lost while the job waits for a slot: it never starts', async () => {
+    const ran: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const worker = makeWorker({
+      noop: async (_, { job }) => {
+        ran.push(job.id);
+        await gate;
+      },
+    }, { ...leaseOptions, concurrency: 1, prefetch: 2 });
+    const jobs = await queue.enqueueMany(Array.from({ length: 3 }, () => ({ task: 'noop' })));
+    await worker.start();
+    await waitFor('one running, two waiting', async () => ran.length === 1 && (await queue.stats()).processing === 3);
+    const victim = jobs.find((job) => job.id !== ran[0])!;
+    await takeOver(victim.id);
+    await sleep(400);
+    open();
+    await waitFor('the other two completed', async () => (await queue.stats()).completed === 2);
+    expect(ran).toHaveLength(2);
+    expect(ran).not.toContain(victim.id);
+    expect(await queue.getJob(victim.id)).toMatchObject({ status: 'processing', attempts: 1 });
+  });
 });
