@@ -15,12 +15,12 @@
  *
  *   A job in this worker (its slot), from claim to written outcome:
  *
- *     claimed ─▶ waiting ──slot free──▶ running ──handler done──▶ settled ──written──▶ gone
- *                   │                    │  │                       ▲  completed, failed
- *                   │                    │  └ aborted: timeout ─────┤  (a retry or for good),
- *                   │                    │    stop, budget, outage ─┤  or released
- *                   │                    └ lease lost ──▶ gone, outcome dropped
- *                   └ stopping, budget spent ──── released ─────────┘
+ *     claimed ─▶ waiting ──slot free──▶ running ──handler returns──▶ settled ──written──▶ gone
+ *                  │  │                   │  │                          ▲   completed, failed
+ *                  │  │                   │  ├ handler throws, timeout ─┤   (to retry, or for
+ *                  │  │                   │  └ stop, budget, outage ────┤   good), or released
+ *                  │  └─ lease lost ──────┴──▶ gone, outcome dropped    │
+ *                  └─ stopping, budget spent ─────── released ──────────┘
  *
  *   Every slot until gone holds a lease, renewed every third of it while running (a drain tick
  *   does not renew). Free capacity for a claim:
@@ -368,7 +368,7 @@ export class Worker {
   }
 
   /** Writes outcomes until none is left, or the time is past `until` (then they stay leased and expire). */
-  async #flushUntilWritten(until = Number.POSITIVE_INFINITY): Promise<void> {
+  async #flushUntilWritten(until: number): Promise<void> {
     while (this.#slots.unwritten > 0 || this.#writes.busy) {
       if (Date.now() > until) {
         this.#logger.error({ unwritten: this.#slots.unwritten }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
