@@ -22,8 +22,7 @@
  *                  │  └─ lease lost ──────┴──▶ gone, outcome dropped    │
  *                  └─ stopping, budget spent ─────── released ──────────┘
  *
- *   Every slot until gone holds a lease, renewed every third of it while running (a drain tick
- *   does not renew). Free capacity for a claim:
+ *   Every slot until gone holds a lease, renewed every third of it. Free capacity for a claim:
  *   concurrency + prefetch − running − waiting − (settled beyond one whole batch).
  *
  *   The parts live in worker/: slots, attempt, claims, outcomes, backoff, maintenance.
@@ -228,7 +227,7 @@ export class Worker {
       return;
     }
     // A started worker's timers keep the process alive, even while every connection is down.
-    const every = (ms: number, fn: () => void) => lifecycle.timers.push(setInterval(fn, Math.max(10, Math.round(ms))));
+    const every = (ms: number, fn: () => void) => lifecycle.timers.push(repeat(ms, fn));
     every(this.#pollMs, () => this.#claims.wake(true));
     every(this.#leaseMs / 3, () => void this.#renewLeases());
     this.#maintenance.schedule(every);
@@ -277,6 +276,8 @@ export class Worker {
       this.#releaseWaiting();
       this.#slots.abortRunning(new WorkerStoppingError());
     }, options.budgetMs);
+    // A tick may outlast a lease (the default budget is 270 s): its jobs' leases are renewed as in a started worker.
+    const renewal = repeat(this.#leaseMs / 3, () => void this.#renewLeases());
     try {
       await this.#maintenance.reap();
       this.#claims.wake(true);
@@ -291,6 +292,7 @@ export class Worker {
       await this.#flushUntilWritten(deadline + MAX_BACKOFF_MS);
     } finally {
       clearTimeout(budgetTimer);
+      clearInterval(renewal);
       this.#backoff.cancel();
       this.#lifecycle = { name: 'idle' };
     }
@@ -415,6 +417,10 @@ export class Worker {
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function repeat(ms: number, fn: () => void): NodeJS.Timeout {
+  return setInterval(fn, Math.max(10, Math.round(ms)));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -215,4 +215,20 @@ describe.each(testDatabases())('Worker states on $name', (database) => {
     expect(ran).not.toContain(victim.id);
     expect(await queue.getJob(victim.id)).toMatchObject({ status: 'processing', attempts: 1 });
   });
+
+  it('a drain tick longer than the lease renews it: a worker reaping meanwhile leaves the job alone', async () => {
+    const runs: string[] = [];
+    const slowly = async (_: unknown, { job }: { job: { id: string } }) => {
+      runs.push(job.id);
+      await sleep(1_000);
+    };
+    const job = await queue.enqueue({ task: 'noop' });
+    const tick = makeWorker({ noop: slowly }, { leaseMs: 300 }).drain({ budgetMs: 10_000 });
+    await waitFor('running in the tick', async () => runs.length === 1);
+    const reaper = makeWorker({ noop: slowly }, { leaseMs: 300, reapIntervalMs: 50 });
+    await reaper.start();
+    expect(await tick).toMatchObject({ claimed: 1, completed: 1 });
+    expect(runs).toEqual([job.id]);
+    expect(await attemptOutcomes(db)).toEqual(['completed']);
+  });
 });
