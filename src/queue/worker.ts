@@ -309,9 +309,10 @@ export class Worker {
   #admit(jobs: ClaimedJob[]): void {
     this.#counts.claimed += jobs.length;
     this.#slots.wait(jobs);
+    const { name } = this.#lifecycle;
+    if (name === 'running' || name === 'draining') this.#startWaiting();
     // Stopped while the claim was in flight: these jobs will not start, like those claimed ahead.
-    if (this.#lifecycle.name === 'stopping') this.#releaseWaiting();
-    else this.#startWaiting();
+    else this.#releaseWaiting();
   }
 
   /** Starts claimed jobs while slots are free. */
