@@ -25,19 +25,19 @@
  *   Every slot until gone holds a lease, renewed every third of it. Free capacity for a claim:
  *   concurrency + prefetch − running − waiting − (settled beyond one whole batch).
  *
- *   The parts live in worker/: slots, attempt, claims, outcomes, backoff, maintenance.
+ *   The parts live in worker/: slots, attempt, claims, outcomes, backoff, maintenance, coalesced.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import type { Db, Sql } from '../db/types.ts';
 import { LeaseLostError, WorkerStoppingError } from './errors.ts';
-import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
 import { startAttempt } from './worker/attempt.ts';
 import { Backoff, MAX_BACKOFF_MS } from './worker/backoff.ts';
 import { ClaimLoop } from './worker/claims.ts';
+import { CoalescedRun } from './worker/coalesced.ts';
 import { Maintenance } from './worker/maintenance.ts';
 import { OutcomeWriter } from './worker/outcomes.ts';
 import { type Decision, type RunningJob, Slots } from './worker/slots.ts';

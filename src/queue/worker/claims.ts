@@ -1,4 +1,4 @@
-import { CoalescedRun } from '../coalesced.ts';
+import { CoalescedRun } from './coalesced.ts';
 import type { ClaimedJob } from '../job.ts';
 import type { Queue } from '../queue.ts';
 import type { Backoff } from './backoff.ts';
