@@ -327,9 +327,10 @@ export class Worker {
 
   #run(job: ClaimedJob): void {
     const logger = this.#logger.child({ jobId: job.id, invoiceId: job.invoiceId, task: job.task, attempt: job.attempts });
-    const { running, end } = startAttempt(job, this.#tasks[job.task]!, { db: this.#queue.db, logger, timeoutMs: this.#jobTimeoutMs });
+    const running = startAttempt(job, this.#tasks[job.task]!, { db: this.#queue.db, logger, timeoutMs: this.#jobTimeoutMs }, (attempt, end) =>
+      end.kind === 'lost' ? this.#forget(attempt, logger) : this.#settle(attempt, logger, end),
+    );
     this.#slots.run(running);
-    void end.then((decision) => (decision.kind === 'lost' ? this.#forget(running, logger) : this.#settle(running, logger, decision)));
   }
 
   #settle(running: RunningJob, logger: Logger, decision: Decision): void {

@@ -11,11 +11,16 @@ import type { Decision, RunningJob } from './slots.ts';
 export type AttemptEnd = Decision | { kind: 'lost' };
 
 /**
- * Starts one attempt of a job. The handler gets an AbortSignal that fires at `timeoutMs`, or when
- * the worker aborts the running slot (lease lost, stop, end of a drain budget); if the handler
- * ignores it, the attempt ends anyway when it fires.
+ * Starts one attempt of a job and tells `ended` how it ended. The handler gets an AbortSignal that
+ * fires at `timeoutMs`, or when the worker aborts the running slot (lease lost, stop, end of a
+ * drain budget); if the handler ignores it, the attempt ends anyway when it fires.
  */
-export function startAttempt(job: ClaimedJob, handler: TaskHandler, context: { db: Db; logger: Logger; timeoutMs: number }): { running: RunningJob; end: Promise<AttemptEnd> } {
+export function startAttempt(
+  job: ClaimedJob,
+  handler: TaskHandler,
+  context: { db: Db; logger: Logger; timeoutMs: number },
+  ended: (running: RunningJob, end: AttemptEnd) => void,
+): RunningJob {
   const controller = new AbortController();
   // In a drain tick the budget's own abort comes first for what is left, as a release rather than a failure.
   const timer = setTimeout(() => controller.abort(new JobTimeoutError(context.timeoutMs)), context.timeoutMs);
@@ -25,14 +30,14 @@ export function startAttempt(job: ClaimedJob, handler: TaskHandler, context: { d
   });
   const attributes = { 'facteur.job_id': job.id, 'facteur.task': job.task, 'facteur.attempt': job.attempts, ...(job.invoiceId ? { 'facteur.invoice_id': job.invoiceId } : {}) };
   const work = traced('facteur.job', attributes, () => handler(job.payload, { job, signal: controller.signal, db: context.db, logger: context.logger }));
-  const end = Promise.race([work, aborted]).then(
-    (result): AttemptEnd => ({ kind: 'completed', commit: result ? result.commit.bind(result) : undefined }),
-    (error: unknown): AttemptEnd => {
-      if (error instanceof LeaseLostError) return { kind: 'lost' };
+  void Promise.race([work, aborted]).then(
+    (result) => ended(running, { kind: 'completed', commit: result ? result.commit.bind(result) : undefined }),
+    (error: unknown) => {
+      if (error instanceof LeaseLostError) return ended(running, { kind: 'lost' });
       // The database going away is not the job's fault: hand it back without charging an attempt.
-      if (error instanceof WorkerStoppingError || isConnectionError(error)) return { kind: 'released' };
-      return { kind: 'failed', error };
+      if (error instanceof WorkerStoppingError || isConnectionError(error)) return ended(running, { kind: 'released' });
+      ended(running, { kind: 'failed', error });
     },
   );
-  return { running, end };
+  return running;
 }
