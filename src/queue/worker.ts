@@ -1,15 +1,47 @@
+/**
+ * The Worker: claims jobs, runs them, writes their outcomes. Its states (docs/worker.md says more):
+ *
+ *   The worker, one value (`Lifecycle`):
+ *
+ *            start()               stop()
+ *     idle ──────────▶ running ─────────────▶ stopping ──▶ idle   running jobs done, or aborted
+ *       │                                        ▲                after the grace; every outcome
+ *       │ drain({ budgetMs })                    │                written, or given up on
+ *       └──────────▶ draining ───────────────────┘
+ *                     budget spent, queue looks empty, or the database failed
+ *
+ *   Claims start only while running or draining; a claim still in flight when the worker stops
+ *   hands its jobs straight back. A backoff after a database error pauses claims in any state.
+ *
+ *   A job in this worker (its slot), from claim to written outcome:
+ *
+ *     claimed ─▶ waiting ──slot free──▶ running ──handler returns──▶ settled ──written──▶ gone
+ *                  │  │                   │  │                          ▲   completed, failed
+ *                  │  │                   │  ├ handler throws, timeout ─┤   (to retry, or for
+ *                  │  │                   │  └ stop, budget, outage ────┤   good), or released
+ *                  │  └─ lease lost ──────┴──▶ gone, outcome dropped    │
+ *                  └─ stopping, budget spent ─────── released ──────────┘
+ *
+ *   Every slot until gone holds a lease, renewed every third of it. Free capacity for a claim:
+ *   concurrency + prefetch − running − waiting − (settled beyond one whole batch).
+ *
+ *   The parts live in worker/: slots, attempt, claims, outcomes, backoff, maintenance, coalesced.
+ */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
-import { isConnectionError } from '../db/errors.ts';
 import type { Db, Sql } from '../db/types.ts';
-import { errorMessage } from '../errors.ts';
-import { traced } from '../tracing.ts';
-import { JobTimeoutError, LeaseLostError, WorkerStoppingError, errorCodeOf, isPermanent } from './errors.ts';
-import { CoalescedRun } from './coalesced.ts';
 import { QUEUE_DEFAULTS } from './defaults.ts';
+import { LeaseLostError, WorkerStoppingError } from './errors.ts';
 import type { ClaimedJob } from './job.ts';
 import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
+import { startAttempt } from './worker/attempt.ts';
+import { Backoff, MAX_BACKOFF_MS } from './worker/backoff.ts';
+import { ClaimLoop } from './worker/claims.ts';
+import { CoalescedRun } from './worker/coalesced.ts';
+import { Maintenance } from './worker/maintenance.ts';
+import { OutcomeWriter } from './worker/outcomes.ts';
+import { type Decision, type RunningJob, Slots } from './worker/slots.ts';
 
 export interface TaskContext {
   job: ClaimedJob;
@@ -85,24 +117,15 @@ export interface DrainReport {
   durationMs: number;
 }
 
-interface RunningJob {
-  job: ClaimedJob;
-  controller: AbortController;
-  startedAt: number;
-  timer: NodeJS.Timeout;
+/** Where the worker is in its life (see the diagram above); one value, so no two can mix. */
+type Lifecycle = { name: 'idle' } | Running | { name: 'draining'; deadline: number } | { name: 'stopping' };
+
+interface Running {
+  name: 'running';
+  /** Poll, lease renewal and maintenance. */
+  timers: NodeJS.Timeout[];
+  unlisten: (() => Promise<void>) | null;
 }
-
-/** What became of one attempt, decided in memory before it is written. */
-type Decision =
-  | { kind: 'completed'; commit: ((tx: Sql) => Promise<void>) | undefined }
-  | { kind: 'failed'; error: unknown }
-  | { kind: 'released' };
-
-type Settled = Decision & { outcome: Outcome };
-type Completion = Extract<Settled, { kind: 'completed' }>;
-type FailedAttempt = Extract<Settled, { kind: 'failed' }>;
-
-const MAX_BACKOFF_MS = 5_000;
 
 /**
  * Runs jobs from the queue. `start()` runs until `stop()`; `drain()` runs one serverless tick.
@@ -127,26 +150,14 @@ export class Worker {
   readonly #retentionMs: number | null;
   readonly #purgeIntervalMs: number;
 
-  readonly #running = new Map<string, RunningJob>();
-  /** Claimed ahead (prefetch), not started yet. */
-  #waiting: ClaimedJob[] = [];
-  /** Outcomes decided but not yet written; their leases are still renewed. */
-  #settled: Settled[] = [];
-  #state: 'idle' | 'running' | 'stopping' = 'idle';
-  /** Claims, and outcome writes: each one statement for everything asked in an event-loop turn. */
-  readonly #claims = new CoalescedRun(() => this.#claim(), () => this.#notifyIfIdle());
-  /** Something may have been enqueued: claim even if the queue looked empty. */
-  #forceNextClaim = false;
-  #queueLooksEmpty = false;
+  #lifecycle: Lifecycle = { name: 'idle' };
+  readonly #slots: Slots;
+  readonly #claims: ClaimLoop;
+  readonly #outcomes: OutcomeWriter;
+  /** Outcome writes: one batch for everything settled in an event-loop turn. */
   readonly #writes = new CoalescedRun(() => this.#flush(), () => this.#notifyIfIdle());
-  #dbFailures = 0;
-  #retryTimer: NodeJS.Timeout | null = null;
-  /** Fires when the earliest retry this worker scheduled is due, rather than at the next poll. */
-  #retryDueTimer: { at: number; timer: NodeJS.Timeout } | null = null;
-  #timers: NodeJS.Timeout[] = [];
-  #unlisten: (() => Promise<void>) | null = null;
-  /** Drain mode: the tick's end (ms since epoch); null when running continuously. */
-  #deadline: number | null = null;
+  readonly #backoff: Backoff;
+  readonly #maintenance: Maintenance;
   #idleWaiters: (() => void)[] = [];
   #counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
 
@@ -169,30 +180,61 @@ export class Worker {
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new RangeError('concurrency must be a whole number of 1 or more');
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) throw new RangeError('prefetch must be a whole number of 0 or more');
     if (this.#taskNames.length === 0) throw new RangeError('a worker needs at least one task handler');
+    this.#slots = new Slots(this.#concurrency, this.#prefetch);
+    this.#backoff = new Backoff(this.#logger, () => {
+      if (this.#slots.unwritten > 0) this.#writes.request();
+      this.#claims.wake(true);
+    });
+    this.#claims = new ClaimLoop({
+      queue: this.#queue,
+      tasks: this.#taskNames,
+      workerId: this.id,
+      leaseMs: this.#leaseMs,
+      backoff: this.#backoff,
+      wanted: () => (this.#claiming() ? this.#slots.claimable : 0),
+      claimed: (jobs) => this.#admit(jobs),
+      afterEach: () => this.#notifyIfIdle(),
+    });
+    this.#outcomes = new OutcomeWriter(this.#queue, (runAt) => this.#claims.wakeAt(runAt));
+    this.#maintenance = new Maintenance({
+      queue: this.#queue,
+      logger: this.#logger,
+      reapIntervalMs: this.#reapIntervalMs,
+      retentionMs: this.#retentionMs,
+      purgeIntervalMs: this.#purgeIntervalMs,
+      reaped: (count) => {
+        this.#counts.reaped += count;
+        this.#observer.reaped?.(count);
+      },
+    });
   }
 
   /** Starts claiming and running jobs until `stop()`. */
   async start(): Promise<void> {
-    if (this.#state !== 'idle') throw new Error('This worker is already running.');
-    this.#state = 'running';
+    if (this.#lifecycle.name !== 'idle') throw new Error('This worker is already running.');
+    const lifecycle: Running = { name: 'running', timers: [], unlisten: null };
+    this.#lifecycle = lifecycle;
     this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
     if (!this.#pollOnly && this.#queue.db.canListen) {
       try {
-        this.#unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#wake(true));
+        lifecycle.unlisten = await this.#queue.db.listen(WAKE_UP_CHANNEL, () => this.#claims.wake(true));
       } catch (error) {
         this.#logger.warn({ err: error }, 'LISTEN failed; polling only until it comes back');
       }
     }
-    this.#every(this.#pollMs, () => this.#wake(true));
-    this.#every(this.#leaseMs / 3, () => void this.#renewLeases());
-    this.#every(this.#reapIntervalMs, () => void this.#maintain('reap', this.#reapIntervalMs, () => this.#reap()));
-    const retentionMs = this.#retentionMs;
-    if (retentionMs !== null) {
-      this.#every(this.#purgeIntervalMs, () => void this.#maintain('purge', this.#purgeIntervalMs, () => this.#purge(retentionMs)));
+    // Stopped while LISTEN was on its way: set nothing up that stop() can no longer clear.
+    if (this.#lifecycle !== lifecycle) {
+      await lifecycle.unlisten?.().catch(() => {});
+      return;
     }
+    // A started worker's timers keep the process alive, even while every connection is down.
+    const every = (ms: number, fn: () => void) => lifecycle.timers.push(repeat(ms, fn));
+    every(this.#pollMs, () => this.#claims.wake(true));
+    every(this.#leaseMs / 3, () => void this.#renewLeases());
+    this.#maintenance.schedule(every);
     this.#logger.info({ workerId: this.id, concurrency: this.#concurrency, tasks: this.#taskNames }, 'worker started');
-    void this.#reap();
-    this.#wake(true);
+    void this.#maintenance.reap();
+    this.#claims.wake(true);
   }
 
   /**
@@ -200,21 +242,20 @@ export class Worker {
    * rest, and writes every outcome before resolving.
    */
   async stop(options: { graceMs?: number } = {}): Promise<void> {
-    if (this.#state !== 'running') return;
-    this.#state = 'stopping';
-    for (const timer of this.#timers) clearInterval(timer);
-    this.#timers = [];
-    this.#cancelRetry();
-    await this.#unlisten?.().catch(() => {});
-    this.#unlisten = null;
+    const lifecycle = this.#lifecycle;
+    if (lifecycle.name !== 'running') return;
+    this.#lifecycle = { name: 'stopping' };
+    for (const timer of lifecycle.timers) clearInterval(timer);
+    this.#backoff.cancel();
+    await lifecycle.unlisten?.().catch(() => {});
     const graceMs = options.graceMs ?? QUEUE_DEFAULTS.graceMs;
     this.#releaseWaiting();
     await Promise.race([this.#untilIdle(), sleep(graceMs)]);
-    for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
+    this.#slots.abortRunning(new WorkerStoppingError());
     await this.#untilIdle();
     // With the database gone, give up after a while: the unwritten jobs' leases expire and they run again.
     await this.#flushUntilWritten(Date.now() + graceMs + MAX_BACKOFF_MS);
-    this.#state = 'idle';
+    this.#lifecycle = { name: 'idle' };
     this.#logger.info({ workerId: this.id, ...this.#counts }, 'worker stopped');
   }
 
@@ -224,242 +265,131 @@ export class Worker {
    * and released, so the tick never outlives its budget by more than one write.
    */
   async drain(options: { budgetMs: number }): Promise<DrainReport> {
-    if (this.#state !== 'idle') throw new Error('This worker is already running.');
+    if (this.#lifecycle.name !== 'idle') throw new Error('This worker is already running.');
     const started = Date.now();
-    this.#state = 'running';
-    this.#deadline = started + options.budgetMs;
+    const deadline = started + options.budgetMs;
+    this.#lifecycle = { name: 'draining', deadline };
     this.#counts = { claimed: 0, completed: 0, failed: 0, retried: 0, reaped: 0 };
-    this.#queueLooksEmpty = false;
-    this.#dbFailures = 0;
+    this.#claims.forget();
+    this.#backoff.forget();
     const budgetTimer = setTimeout(() => {
+      this.#lifecycle = { name: 'stopping' };
       this.#releaseWaiting();
-      for (const running of this.#running.values()) running.controller.abort(new WorkerStoppingError());
+      this.#slots.abortRunning(new WorkerStoppingError());
     }, options.budgetMs);
+    // A tick may outlast a lease (the default budget is 270 s): its jobs' leases are renewed as in a started worker.
+    const renewal = repeat(this.#leaseMs / 3, () => void this.#renewLeases());
     try {
-      await this.#reap();
-      this.#wake(true);
-      while (this.#deadline > Date.now()) {
+      await this.#maintenance.reap();
+      this.#claims.wake(true);
+      while (this.#claiming()) {
         await this.#untilIdle();
-        if (this.#queueLooksEmpty || this.#dbFailures > 0) break;
-        this.#wake(true);
+        if (this.#claims.looksEmpty || this.#backoff.failures > 0) break;
+        this.#claims.wake(true);
       }
+      // Winding down: a retry or a written outcome must not start another claim now.
+      this.#lifecycle = { name: 'stopping' };
       await this.#untilIdle();
-      await this.#flushUntilWritten(this.#deadline + MAX_BACKOFF_MS);
+      await this.#flushUntilWritten(deadline + MAX_BACKOFF_MS);
     } finally {
       clearTimeout(budgetTimer);
-      this.#cancelRetry();
-      this.#deadline = null;
-      this.#state = 'idle';
+      clearInterval(renewal);
+      this.#backoff.cancel();
+      this.#lifecycle = { name: 'idle' };
     }
     const stats = await this.#queue.stats().catch(() => null);
     return { ...this.#counts, remaining: stats ? stats.pending : -1, durationMs: Date.now() - started };
   }
 
-  /** A started worker's timers keep the process alive, even while every connection is down. */
-  #every(ms: number, fn: () => void): void {
-    this.#timers.push(setInterval(fn, Math.max(10, Math.round(ms))));
+  /** Running or draining with time left for a claim to be worth it. */
+  #claiming(): boolean {
+    const lifecycle = this.#lifecycle;
+    return lifecycle.name === 'running' || (lifecycle.name === 'draining' && lifecycle.deadline - Date.now() >= 50);
   }
 
-  /**
-   * Claims more work soon; `force` also retries after the queue looked empty. Deferred to the next
-   * turn of the event loop so that the jobs settling in this turn free their slots first and one
-   * claim fills them all.
-   */
-  #wake(force = false): void {
-    if (force) this.#forceNextClaim = true;
-    this.#claims.request();
-  }
-
-  async #claim(): Promise<void> {
-    if (this.#state !== 'running' || this.#retryTimer) return;
-    if (this.#forceNextClaim) {
-      this.#forceNextClaim = false;
-      this.#queueLooksEmpty = false;
-    }
-    while (this.#state === 'running' && !this.#queueLooksEmpty) {
-      // Outcomes waiting to be written hold leases too. One batch of them may wait while the next
-      // is claimed and run (the write in flight takes a round trip); more means the database lags,
-      // and claiming stops until they are written.
-      const capacity = this.#concurrency + this.#prefetch;
-      const held = this.#running.size + this.#waiting.length + Math.max(0, this.#settled.length - capacity);
-      const free = capacity - held;
-      // With prefetch, top up by at least half of it at a time, unless a slot would sit idle.
-      const slotIdle = this.#running.size + this.#waiting.length < this.#concurrency;
-      if (free <= 0 || (!slotIdle && free < Math.ceil(this.#prefetch / 2))) return;
-      if (this.#deadline !== null && this.#deadline - Date.now() < 50) return;
-      let jobs: ClaimedJob[];
-      try {
-        jobs = await this.#queue.claim({ tasks: this.#taskNames, limit: free, workerId: this.id, leaseMs: this.#leaseMs });
-      } catch (error) {
-        this.#databaseTrouble(error, 'claim');
-        return;
-      }
-      this.#databaseBack();
-      this.#counts.claimed += jobs.length;
-      this.#waiting.push(...jobs);
-      this.#startWaiting();
-      if (jobs.length < free) this.#queueLooksEmpty = true;
-    }
+  #admit(jobs: ClaimedJob[]): void {
+    this.#counts.claimed += jobs.length;
+    this.#slots.wait(jobs);
+    const { name } = this.#lifecycle;
+    if (name === 'running' || name === 'draining') this.#startWaiting();
+    // Stopped while the claim was in flight: these jobs will not start, like those claimed ahead.
+    else this.#releaseWaiting();
   }
 
   /** Starts claimed jobs while slots are free. */
   #startWaiting(): void {
-    while (this.#running.size < this.#concurrency && this.#waiting.length > 0) this.#run(this.#waiting.shift()!);
+    for (let job = this.#slots.next(); job; job = this.#slots.next()) this.#run(job);
   }
 
   /** Hands back jobs claimed ahead that will not start (stop, end of a drain budget). */
   #releaseWaiting(): void {
-    if (this.#waiting.length === 0) return;
-    for (const job of this.#waiting.splice(0)) this.#settled.push({ kind: 'released', outcome: { id: job.id, lockToken: job.lockToken, durationMs: 0 } });
-    this.#writes.request();
+    if (this.#slots.releaseWaiting()) this.#writes.request();
   }
 
   #run(job: ClaimedJob): void {
-    const controller = new AbortController();
-    // In a drain tick the budget's own timer aborts what is left, as a release rather than a failure.
-    const timer = setTimeout(() => controller.abort(new JobTimeoutError(this.#jobTimeoutMs)), this.#jobTimeoutMs);
-    const running: RunningJob = { job, controller, startedAt: performance.now(), timer };
-    this.#running.set(job.id, running);
-    const handler = this.#tasks[job.task]!;
     const logger = this.#logger.child({ jobId: job.id, invoiceId: job.invoiceId, task: job.task, attempt: job.attempts });
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    // The handler gets the signal and should stop; if it ignores it, the outcome is decided anyway.
-    const attributes = { 'facteur.job_id': job.id, 'facteur.task': job.task, 'facteur.attempt': job.attempts, ...(job.invoiceId ? { 'facteur.invoice_id': job.invoiceId } : {}) };
-    const work = traced('facteur.job', attributes, () => handler(job.payload, { job, signal: controller.signal, db: this.#queue.db, logger }));
-    Promise.race([work, aborted]).then(
-      (result) => this.#settle(running, logger, { kind: 'completed', commit: result ? result.commit.bind(result) : undefined }),
-      (error: unknown) => {
-        if (error instanceof LeaseLostError) return this.#forget(running, logger);
-        // The database going away is not the job's fault: hand it back without charging an attempt.
-        if (error instanceof WorkerStoppingError || isConnectionError(error)) return this.#settle(running, logger, { kind: 'released' });
-        this.#settle(running, logger, { kind: 'failed', error });
-      },
+    const running = startAttempt(job, this.#tasks[job.task]!, { db: this.#queue.db, logger, timeoutMs: this.#jobTimeoutMs }, (attempt, end) =>
+      end.kind === 'lost' ? this.#forget(attempt, logger) : this.#settle(attempt, logger, end),
     );
+    this.#slots.run(running);
   }
 
   #settle(running: RunningJob, logger: Logger, decision: Decision): void {
-    if (!this.#running.delete(running.job.id)) return;
-    clearTimeout(running.timer);
+    if (!this.#slots.finish(running.job.id)) return;
     const durationMs = performance.now() - running.startedAt;
     const outcome: Outcome = { id: running.job.id, lockToken: running.job.lockToken, durationMs };
     if (decision.kind === 'failed') logger.warn({ err: decision.error, durationMs }, 'job attempt failed');
     else logger.debug({ durationMs, outcome: decision.kind }, 'job attempt finished');
     this.#observer.attemptFinished?.({ task: running.job.task, outcome: decision.kind, durationMs });
-    this.#settled.push({ ...decision, outcome });
+    this.#slots.settle({ ...decision, outcome });
     this.#startWaiting();
     this.#writes.request();
-    this.#wake();
+    this.#claims.wake();
   }
 
   #forget(running: RunningJob, logger: Logger): void {
-    if (!this.#running.delete(running.job.id)) return;
-    clearTimeout(running.timer);
+    if (!this.#slots.finish(running.job.id)) return;
     logger.warn('lease lost: the job is someone else’s now; its outcome is dropped');
     this.#observer.attemptFinished?.({ task: running.job.task, outcome: 'lost', durationMs: performance.now() - running.startedAt });
     this.#startWaiting();
-    this.#wake();
+    this.#claims.wake();
     this.#notifyIfIdle();
   }
 
   /** Writes every decided outcome: completions in one transaction, failures and releases in one statement each. */
   async #flush(): Promise<void> {
-    const batch = this.#settled;
-    this.#settled = [];
+    const batch = this.#slots.takeSettled();
     if (batch.length === 0) return;
     try {
-      await this.#write(batch);
-      this.#databaseBack();
+      await this.#outcomes.write(batch, this.#counts);
+      this.#backoff.succeeded();
       // Unwritten outcomes count against claiming; now written, they free capacity that no
       // settling job may be left to ask for (measured: drains stalled until the next poll).
-      this.#wake();
+      this.#claims.wake();
     } catch (error) {
-      this.#settled = batch.concat(this.#settled);
-      this.#databaseTrouble(error, 'record outcomes');
+      this.#slots.putBack(batch);
+      this.#backoff.failed(error, 'record outcomes');
     }
-  }
-
-  async #write(batch: Settled[]): Promise<void> {
-    const completions = batch.filter((s): s is Completion => s.kind === 'completed');
-    const failures = batch.filter((s): s is FailedAttempt => s.kind === 'failed');
-    const releases = batch.filter((s) => s.kind === 'released');
-    const failedCommits = await this.#writeCompletions(completions);
-    const allFailures = [...failures, ...failedCommits];
-    if (allFailures.length > 0) {
-      const results = await this.#queue.fail(
-        allFailures.map((s) => ({
-          ...s.outcome,
-          error: errorMessage(s.error),
-          errorCode: errorCodeOf(s.error),
-          permanent: isPermanent(s.error),
-        })),
-      );
-      for (const result of results) {
-        this.#counts[result.status === 'failed' ? 'failed' : 'retried'] += 1;
-        if (result.status === 'pending') this.#wakeAt(result.runAt);
-      }
-    }
-    if (releases.length > 0) await this.#queue.release(releases.map((s) => s.outcome));
-  }
-
-  /**
-   * Completes jobs together with their handlers' results. If one result cannot be written, the
-   * batch is retried job by job so that one bad result fails only its own job.
-   */
-  async #writeCompletions(completions: Completion[]): Promise<FailedAttempt[]> {
-    if (completions.length === 0) return [];
-    if (completions.every((c) => c.commit === undefined)) {
-      this.#counts.completed += (await this.#queue.complete(completions.map((c) => c.outcome))).size;
-      return [];
-    }
-    try {
-      this.#counts.completed += await this.#queue.db.transaction((tx) => this.#completeInTransaction(tx, completions));
-      return [];
-    } catch (batchError) {
-      if (isConnectionError(batchError)) throw batchError;
-    }
-    const failed: FailedAttempt[] = [];
-    for (const completion of completions) {
-      try {
-        this.#counts.completed += await this.#queue.db.transaction((tx) => this.#completeInTransaction(tx, [completion]));
-      } catch (error) {
-        if (isConnectionError(error)) throw error;
-        failed.push({ kind: 'failed', outcome: completion.outcome, error });
-      }
-    }
-    return failed;
-  }
-
-  async #completeInTransaction(tx: Sql, completions: Completion[]): Promise<number> {
-    const stillOurs = await this.#queue.complete(completions.map((c) => c.outcome), { tx });
-    for (const completion of completions) {
-      if (completion.commit && stillOurs.has(completion.outcome.id)) await completion.commit(tx);
-    }
-    return stillOurs.size;
   }
 
   /** Writes outcomes until none is left, or the time is past `until` (then they stay leased and expire). */
-  async #flushUntilWritten(until = Number.POSITIVE_INFINITY): Promise<void> {
-    while (this.#settled.length > 0 || this.#writes.busy) {
+  async #flushUntilWritten(until: number): Promise<void> {
+    while (this.#slots.unwritten > 0 || this.#writes.busy) {
       if (Date.now() > until) {
-        this.#logger.error({ unwritten: this.#settled.length }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
+        this.#logger.error({ unwritten: this.#slots.unwritten }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
         return;
       }
       const running = this.#writes.running;
       if (running) await running;
       else {
-        if (!this.#retryTimer) this.#writes.request();
-        await sleep(this.#retryTimer ? 50 : 1);
+        if (!this.#backoff.waiting) this.#writes.request();
+        await sleep(this.#backoff.waiting ? 50 : 1);
       }
     }
   }
 
   async #renewLeases(): Promise<void> {
-    // Outcomes not yet written still hold their leases: a slow write must not let them expire.
-    const held = [...this.#running.values()].map(({ job }) => ({ id: job.id, lockToken: job.lockToken }));
-    for (const job of this.#waiting) held.push({ id: job.id, lockToken: job.lockToken });
-    for (const { outcome } of this.#settled) held.push({ id: outcome.id, lockToken: outcome.lockToken });
+    const held = this.#slots.leases();
     if (held.length === 0) return;
     let stillOurs: Set<string>;
     try {
@@ -470,72 +400,8 @@ export class Worker {
     }
     // Only jobs that were asked about: others were claimed while the statement ran.
     for (const { id } of held) {
-      if (stillOurs.has(id)) continue;
-      this.#running.get(id)?.controller.abort(new LeaseLostError());
-      this.#waiting = this.#waiting.filter((job) => job.id !== id);
+      if (!stillOurs.has(id)) this.#slots.lost(id, new LeaseLostError());
     }
-  }
-
-  /** Runs a periodic task if this worker wins the turn; the others skip it this time. */
-  async #maintain(task: string, everyMs: number, work: () => Promise<void>): Promise<void> {
-    try {
-      // A little less than the interval, so that timer drift never makes every worker lose the turn.
-      if (await this.#queue.takeTurn(task, everyMs * 0.9)) await work();
-    } catch (error) {
-      this.#logger.warn({ err: error, task }, 'periodic maintenance failed');
-    }
-  }
-
-  async #purge(retentionMs: number): Promise<void> {
-    const deleted = await this.#queue.purge(retentionMs);
-    if (deleted > 0) this.#logger.info({ deleted, retentionMs }, 'purged finished jobs');
-  }
-
-  async #reap(): Promise<void> {
-    try {
-      const { retried, failed } = await this.#queue.reapExpired();
-      this.#counts.reaped += retried + failed;
-      if (retried + failed > 0) this.#observer.reaped?.(retried + failed);
-      if (retried + failed > 0) this.#logger.warn({ retried, failed }, 'reaped jobs whose lease expired');
-    } catch (error) {
-      this.#logger.warn({ err: error }, 'could not reap expired leases');
-    }
-  }
-
-  /** Backs off (100 ms doubling to 5 s) and tries again; the worker never exits over it. */
-  #databaseTrouble(error: unknown, doing: string): void {
-    this.#dbFailures += 1;
-    const delay = Math.min(100 * 2 ** (this.#dbFailures - 1), MAX_BACKOFF_MS);
-    this.#logger.warn({ err: error, retryInMs: delay }, `database error while trying to ${doing}`);
-    if (this.#retryTimer) return;
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
-      if (this.#settled.length > 0) this.#writes.request();
-      this.#wake(true);
-    }, delay);
-  }
-
-  #wakeAt(runAt: Date): void {
-    const at = runAt.getTime();
-    if (this.#retryDueTimer && this.#retryDueTimer.at <= at) return;
-    if (this.#retryDueTimer) clearTimeout(this.#retryDueTimer.timer);
-    // The database's clock decides; a few ms of margin for ours, and the poll covers any skew.
-    const timer = setTimeout(() => {
-      this.#retryDueTimer = null;
-      this.#wake(true);
-    }, Math.max(0, at - Date.now() + 5));
-    timer.unref();
-    this.#retryDueTimer = { at, timer };
-  }
-
-  #cancelRetry(): void {
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-  }
-
-  #databaseBack(): void {
-    if (this.#dbFailures > 0) this.#logger.info('database reachable again');
-    this.#dbFailures = 0;
   }
 
   #untilIdle(): Promise<void> {
@@ -545,7 +411,7 @@ export class Worker {
 
   /** No job running and no claim in flight; outcomes may still be waiting to be written. */
   #isIdle(): boolean {
-    return this.#running.size === 0 && this.#waiting.length === 0 && !this.#claims.busy;
+    return this.#slots.empty && !this.#claims.busy;
   }
 
   #notifyIfIdle(): void {
@@ -554,6 +420,10 @@ export class Worker {
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function repeat(ms: number, fn: () => void): NodeJS.Timeout {
+  return setInterval(fn, Math.max(10, Math.round(ms)));
 }
 
 function sleep(ms: number): Promise<void> {
