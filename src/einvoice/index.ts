@@ -1,4 +1,4 @@
-// The invoice domain's public surface: bytes in, normalised and validated invoice out (DESIGN.md §6).
+// The invoice domain's public surface: bytes in, normalised and validated invoice out (docs/architecture.md).
 // No database here; the job handler and `facteur extract` both call `extractInvoice`.
 import '../node-version.ts';
 import { readFile, stat } from 'node:fs/promises';

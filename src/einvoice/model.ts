@@ -1,4 +1,4 @@
-// The normalised invoice (DESIGN.md §6): one shape for every syntax Facteur reads, keyed by the
+// The normalised invoice (docs/architecture.md): one shape for every syntax Facteur reads, keyed by the
 // EN 16931 business-term ids so that a CII file and its UBL twin give the same object.
 import { z } from 'zod';
 
@@ -213,7 +213,7 @@ export interface NormalisedInvoice {
 const TERM_IDS = Object.keys(TERMS) as [TermId, ...TermId[]];
 const termRecord = z.partialRecord(z.enum(TERM_IDS), z.string());
 
-/** The JSON contract of DESIGN.md §6, for whoever reads a stored invoice back. */
+/** The JSON contract in docs/architecture.md, for whoever reads a stored invoice back. */
 export const normalisedInvoiceSchema = z.object({
   format: z.enum(FORMATS),
   profile: z.string().optional(),

@@ -2,7 +2,7 @@ import type { NormalisedInvoice, TermId, TermRecord } from '../einvoice/model.ts
 
 // The review screen's CSV export: one row per invoice line, the invoice's header terms repeated on
 // each, so that a spreadsheet can filter and sum them. Columns are EN 16931 term ids (stable,
-// whatever the language); amounts stay the decimal strings of DESIGN.md §6. Semicolons and a
+// whatever the language); amounts stay the decimal strings of docs/architecture.md. Semicolons and a
 // byte-order mark, because that is what a spreadsheet opens cleanly in a French locale.
 
 const HEADER_TERMS: TermId[] = ['BT-1', 'BT-2', 'BT-3', 'BT-5', 'BT-9', 'BT-27', 'BT-30', 'BT-31', 'BT-44', 'BT-47', 'BT-48', 'BT-109', 'BT-110', 'BT-112', 'BT-115'];

@@ -26,6 +26,8 @@ function XmlSource({ src, title }: { src: string; title: string }) {
       .then((xml) => setText(indentXml(xml)));
   }, [src]);
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable block must take keyboard focus to be scrolled
+    // biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label names the focused block, as axe asks of scrollable regions
     <pre className="xml-source" tabIndex={0} aria-label={title}>
       {text}
     </pre>

@@ -1,4 +1,4 @@
-// From the text an XML element holds to the value the normalised invoice stores (DESIGN.md §6):
+// From the text an XML element holds to the value the normalised invoice stores (docs/architecture.md):
 // dates YYYY-MM-DD, numbers as plain decimal strings (never floats), identifiers without spaces.
 import type { Finding, TermType } from '../model.ts';
 
