@@ -8,7 +8,9 @@ export async function register(): Promise<void> {
   const { startInProcessWorker } = await import('./src/http/runtime.ts');
   const attempt = (): void => {
     startInProcessWorker().catch((error: unknown) => {
-      console.error(`facteur: the in-process worker could not start (${error instanceof Error ? error.message : String(error)}); retrying in 5 s`);
+      console.error(
+        `facteur: the in-process worker could not start (${error instanceof Error ? error.message : String(error)}); retrying in 5 s`,
+      );
       setTimeout(attempt, 5_000);
     });
   };

@@ -3,7 +3,17 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   // Native or WebAssembly modules, and modules that read files beside themselves: loaded by Node
   // from node_modules at run time, not bundled.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino', 'pino-pretty', 'pdfjs-dist', 'tesseract.js', 'sharp', '@napi-rs/canvas', 'piscina'],
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    'pg',
+    'pino',
+    'pino-pretty',
+    'pdfjs-dist',
+    'tesseract.js',
+    'sharp',
+    '@napi-rs/canvas',
+    'piscina',
+  ],
   // The migrations are read from disk at start-up; make sure serverless bundles carry them.
   outputFileTracingIncludes: { '/**': ['./supabase/migrations/**'] },
   poweredByHeader: false,

@@ -85,7 +85,10 @@ export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePag
         return 0;
       }
       const statuses = await Promise.all(
-        result.invoices.map(async ({ invoiceId }) => (await (await fetch(`/api/queue/status?invoiceId=${invoiceId}`, { cache: 'no-store' })).json()) as InvoiceStatus),
+        result.invoices.map(
+          async ({ invoiceId }) =>
+            (await (await fetch(`/api/queue/status?invoiceId=${invoiceId}`, { cache: 'no-store' })).json()) as InvoiceStatus,
+        ),
       );
       setRows((current) => [...statuses, ...current.filter((row) => !statuses.some((s) => s.invoiceId === row.invoiceId))]);
       setUploads((current) => current.filter((u) => u.key !== key));
@@ -170,28 +173,54 @@ export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePag
         <caption className="visually-hidden">{t.inbox.title}</caption>
         <thead>
           <tr>
-            <th scope="col" className="col-file">{t.inbox.file}</th>
-            <th scope="col" className="col-status">{t.inbox.statusColumn}</th>
-            <th scope="col" className="col-seller">{t.inbox.seller}</th>
-            <th scope="col" className="col-number">{t.inbox.number}</th>
-            <th scope="col" className="col-date">{t.inbox.date}</th>
-            <th scope="col" className="col-total">{t.inbox.total}</th>
-            <th scope="col" className="col-actions"><span className="visually-hidden">{t.inbox.actions}</span></th>
+            <th scope="col" className="col-file">
+              {t.inbox.file}
+            </th>
+            <th scope="col" className="col-status">
+              {t.inbox.statusColumn}
+            </th>
+            <th scope="col" className="col-seller">
+              {t.inbox.seller}
+            </th>
+            <th scope="col" className="col-number">
+              {t.inbox.number}
+            </th>
+            <th scope="col" className="col-date">
+              {t.inbox.date}
+            </th>
+            <th scope="col" className="col-total">
+              {t.inbox.total}
+            </th>
+            <th scope="col" className="col-actions">
+              <span className="visually-hidden">{t.inbox.actions}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {uploads.map((upload) => (
-            <UploadRow key={upload.key} t={t} upload={upload} onDismiss={() => setUploads((current) => current.filter((u) => u.key !== upload.key))} />
+            <UploadRow
+              key={upload.key}
+              t={t}
+              upload={upload}
+              onDismiss={() => setUploads((current) => current.filter((u) => u.key !== upload.key))}
+            />
           ))}
           {rows.map((row) => (
             <InvoiceRow key={row.invoiceId} t={t} row={row} onRetry={() => void retry(row.invoiceId)} />
           ))}
         </tbody>
       </table>
-      {loaded && rows.length === 0 && uploads.length === 0 ? <p className="empty">{filter || search ? t.inbox.noMatch : t.inbox.empty}</p> : null}
+      {loaded && rows.length === 0 && uploads.length === 0 ? (
+        <p className="empty">{filter || search ? t.inbox.noMatch : t.inbox.empty}</p>
+      ) : null}
 
       <nav className="pager" aria-label={t.inbox.page(cursors.length)}>
-        <button type="button" className="button" disabled={cursors.length === 1} onClick={() => setCursors((current) => current.slice(0, -1))}>
+        <button
+          type="button"
+          className="button"
+          disabled={cursors.length === 1}
+          onClick={() => setCursors((current) => current.slice(0, -1))}
+        >
           {t.inbox.previous}
         </button>
         <span>{t.inbox.page(cursors.length)}</span>
@@ -249,10 +278,18 @@ function InvoiceRow({ t, row, onRetry }: { t: Messages; row: InvoiceStatus; onRe
         <StatusBadge t={t} status={row.status} />
         <span className="meta">{row.attempts > 0 ? t.inbox.attempt(row.attempts, row.maxAttempts) : '\u00a0'}</span>
       </td>
-      <td className="col-seller" data-label={t.inbox.seller}>{invoice.seller}</td>
-      <td className="col-number" data-label={t.inbox.number}>{invoice.number}</td>
-      <td className="col-date" data-label={t.inbox.date}>{formatDate(t, invoice.issueDate)}</td>
-      <td className="col-total amount" data-label={t.inbox.total}>{formatMoney(t, invoice.totalWithVat, invoice.currency)}</td>
+      <td className="col-seller" data-label={t.inbox.seller}>
+        {invoice.seller}
+      </td>
+      <td className="col-number" data-label={t.inbox.number}>
+        {invoice.number}
+      </td>
+      <td className="col-date" data-label={t.inbox.date}>
+        {formatDate(t, invoice.issueDate)}
+      </td>
+      <td className="col-total amount" data-label={t.inbox.total}>
+        {formatMoney(t, invoice.totalWithVat, invoice.currency)}
+      </td>
       <td className="col-actions">
         {failed ? (
           <button type="button" className="button small" onClick={onRetry} aria-label={t.inbox.retryLabel(invoice.fileName)}>

@@ -82,7 +82,10 @@ export function useLiveStatus(invoiceIds: readonly string[], onStatus: (status: 
         ids.map(async (id) => {
           try {
             const etag = etags.current.get(id);
-            const response = await fetch(`/api/queue/status?invoiceId=${id}`, { cache: 'no-store', headers: etag ? { 'if-none-match': etag } : {} });
+            const response = await fetch(`/api/queue/status?invoiceId=${id}`, {
+              cache: 'no-store',
+              headers: etag ? { 'if-none-match': etag } : {},
+            });
             if (!response.ok) return;
             const next = response.headers.get('etag');
             if (next) etags.current.set(id, next);

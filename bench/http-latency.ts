@@ -19,7 +19,9 @@ const runs = Number(values.runs);
 
 async function databaseEnv(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
   if (values.db === 'postgres') {
-    const schema = await createSchema(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    const schema = await createSchema(
+      process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    );
     return { env: { DATABASE_URL: schema.url }, cleanup: () => schema.drop() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'facteur-bench-'));
@@ -40,7 +42,9 @@ async function measure(mode: 'inprocess' | 'none'): Promise<number[]> {
       const response = await fetch(`${app.url}/api/upload`, { method: 'POST', body });
       const { invoices } = (await response.json()) as { invoices: { invoiceId: string }[] };
       for (;;) {
-        const status = (await (await fetch(`${app.url}/api/queue/status?invoiceId=${invoices[0]!.invoiceId}`)).json()) as { status: string };
+        const status = (await (await fetch(`${app.url}/api/queue/status?invoiceId=${invoices[0]!.invoiceId}`)).json()) as {
+          status: string;
+        };
         if (status.status === 'completed') break;
         if (status.status === 'failed') throw new Error('the invoice failed');
         await new Promise((resolve) => setTimeout(resolve, 2));

@@ -44,7 +44,9 @@ const BROWSER_HEADERS = { 'accept-encoding': 'gzip, deflate, br' };
 const CONNECTIONS = 50;
 const SIDE_UPLOADERS = 4;
 
-const schema = await createSchema(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+const schema = await createSchema(
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+);
 const app = await startServer({
   DATABASE_URL: schema.url,
   FACTEUR_UPLOAD_RATE: '0',
@@ -103,7 +105,8 @@ function cpuSince(start: CpuMark): CpuShare {
   return { server: share('server'), postgres: share('postgres'), bench: share('bench'), loadavg1m: Math.round(loadavg()[0]! * 100) / 100 };
 }
 
-const cpuText = (cpu: CpuShare) => `CPU: server ${cpu.server} %, PostgreSQL ${cpu.postgres} %, bench ${cpu.bench} %; load average ${cpu.loadavg1m}`;
+const cpuText = (cpu: CpuShare) =>
+  `CPU: server ${cpu.server} %, PostgreSQL ${cpu.postgres} %, bench ${cpu.bench} %; load average ${cpu.loadavg1m}`;
 
 let sequence = 0;
 async function uploadOne(): Promise<{ ms: number; ok: boolean; invoiceId?: string }> {
@@ -179,7 +182,8 @@ async function load(poll: () => Poll, options: { seconds: number; rate?: number 
   };
 }
 
-const loadText = (l: Load) => `${l.served} req/s served, p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms, ${l.non2xx} non-2xx, ${l.errors} errors`;
+const loadText = (l: Load) =>
+  `${l.served} req/s served, p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms, ${l.non2xx} non-2xx, ${l.errors} errors`;
 
 const lines: string[] = [];
 function report(line: string): void {
@@ -187,7 +191,14 @@ function report(line: string): void {
   lines.push(line);
 }
 
-const results: Record<string, unknown> = { startedAt: new Date().toISOString(), seconds, rate, connections: CONNECTIONS, note: values.note, loadavgAtStart: loadavg() };
+const results: Record<string, unknown> = {
+  startedAt: new Date().toISOString(),
+  seconds,
+  rate,
+  connections: CONNECTIONS,
+  note: values.note,
+  loadavgAtStart: loadavg(),
+};
 try {
   const ids = (await Promise.all(Array.from({ length: CONNECTIONS }, uploadOne))).map((r) => r.invoiceId!);
   let next = 0;
@@ -201,7 +212,9 @@ try {
   let mark = cpuMark();
   const reference = await load(noInvoice, { seconds });
   const referenceCpu = cpuSince(mark);
-  report(`reference, a 400 answered before any database work, as fast as it goes: ${loadText(reference)} (all 400 by design); ${cpuText(referenceCpu)}`);
+  report(
+    `reference, a 400 answered before any database work, as fast as it goes: ${loadText(reference)} (all 400 by design); ${cpuText(referenceCpu)}`,
+  );
 
   mark = cpuMark();
   const ceiling = await load(status, { seconds });
@@ -217,7 +230,9 @@ try {
   mark = cpuMark();
   const revalidated = await load(unchanged, { seconds });
   const revalidatedCpu = cpuSince(mark);
-  report(`status polls naming the current ETag (304), as fast as it goes: ${loadText(revalidated)} (304 by design); ${cpuText(revalidatedCpu)}`);
+  report(
+    `status polls naming the current ETag (304), as fast as it goes: ${loadText(revalidated)} (304 by design); ${cpuText(revalidatedCpu)}`,
+  );
 
   mark = cpuMark();
   const side = uploaders(SIDE_UPLOADERS, Date.now() + seconds * 1000);

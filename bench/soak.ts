@@ -50,7 +50,9 @@ const purgeIntervalMs = Number(values['purge-every-s']) * 1000;
 const sampleMs = Number(values['sample-s']) * 1000;
 const BATCH_EVERY_MS = 50;
 
-const schema = await createSchema(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+const schema = await createSchema(
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+);
 const db = await connect({ url: schema.url, maxConnections: 10, applicationName: 'facteur-soak' });
 
 interface Sample {
@@ -152,10 +154,16 @@ try {
   const serverAutovacuum = (await db.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]!.autovacuum === 'on';
   const vacuum = values.vacuum === 'auto' ? (serverAutovacuum ? 'server' : 'stand-in') : values.vacuum;
   if (vacuum !== 'server' && vacuum !== 'stand-in' && vacuum !== 'none') throw new Error('--vacuum is auto, server or none');
-  const naptimeMs = Number((await db.query<{ ms: string }>(`SELECT extract(epoch FROM current_setting('autovacuum_naptime')::interval) * 1000 AS ms`)).rows[0]!.ms);
+  const naptimeMs = Number(
+    (await db.query<{ ms: string }>(`SELECT extract(epoch FROM current_setting('autovacuum_naptime')::interval) * 1000 AS ms`)).rows[0]!.ms,
+  );
   console.log(
     `autovacuum is ${serverAutovacuum ? 'on' : 'off'} on this server; ` +
-      (vacuum === 'stand-in' ? `the soak vacuums the two tables as autovacuum would, every ${naptimeMs / 1000} s` : vacuum === 'none' ? 'nothing vacuums' : 'the server vacuums'),
+      (vacuum === 'stand-in'
+        ? `the soak vacuums the two tables as autovacuum would, every ${naptimeMs / 1000} s`
+        : vacuum === 'none'
+          ? 'nothing vacuums'
+          : 'the server vacuums'),
   );
   let vacuums = 0;
 
@@ -169,7 +177,9 @@ try {
       for (const table of due.rows) {
         if (!table.vacuum && !table.analyze) continue;
         // Not VACUUM FULL: like autovacuum, it takes no lock that stops the queue.
-        await db.query(`${table.vacuum ? 'VACUUM' : ''}${table.vacuum && table.analyze ? ' (ANALYZE)' : table.analyze ? 'ANALYZE' : ''} ${table.name}`);
+        await db.query(
+          `${table.vacuum ? 'VACUUM' : ''}${table.vacuum && table.analyze ? ' (ANALYZE)' : table.analyze ? 'ANALYZE' : ''} ${table.name}`,
+        );
         vacuums += 1;
       }
     }
@@ -188,7 +198,9 @@ try {
 
   const samples: Sample[] = [];
   let last = { at: started, completed: 0 };
-  console.log(`soak: ${minutes} min at ${rate} jobs/s, retention ${retentionMs / 1000} s, purge every ${purgeIntervalMs / 1000} s, a sample every ${sampleMs / 1000} s`);
+  console.log(
+    `soak: ${minutes} min at ${rate} jobs/s, retention ${retentionMs / 1000} s, purge every ${purgeIntervalMs / 1000} s, a sample every ${sampleMs / 1000} s`,
+  );
   while (Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(sampleMs, until - Date.now())));
     const now = Date.now();
@@ -249,8 +261,18 @@ try {
     claimMeanMs: { firstMinute: mean(first, 'claimMeanMs'), lastMinute: mean(lastMinute, 'claimMeanMs') },
     claimP99Ms: { firstMinute: Math.max(...first.map((s) => s.claimP99Ms)), lastMinute: Math.max(...lastMinute.map((s) => s.claimP99Ms)) },
     pickupP50Ms: { firstMinute: mean(first, 'pickupP50Ms'), lastMinute: mean(lastMinute, 'pickupP50Ms') },
-    queueMiB: { endOfFirstMinute: first.at(-1)!.queueBytes / 2 ** 20, halfway: halfway.queueBytes / 2 ** 20, max: Math.max(...samples.map((s) => s.queueBytes)) / 2 ** 20, end: end.queueBytes / 2 ** 20 },
-    attemptsMiB: { endOfFirstMinute: first.at(-1)!.attemptsBytes / 2 ** 20, halfway: halfway.attemptsBytes / 2 ** 20, max: Math.max(...samples.map((s) => s.attemptsBytes)) / 2 ** 20, end: end.attemptsBytes / 2 ** 20 },
+    queueMiB: {
+      endOfFirstMinute: first.at(-1)!.queueBytes / 2 ** 20,
+      halfway: halfway.queueBytes / 2 ** 20,
+      max: Math.max(...samples.map((s) => s.queueBytes)) / 2 ** 20,
+      end: end.queueBytes / 2 ** 20,
+    },
+    attemptsMiB: {
+      endOfFirstMinute: first.at(-1)!.attemptsBytes / 2 ** 20,
+      halfway: halfway.attemptsBytes / 2 ** 20,
+      max: Math.max(...samples.map((s) => s.attemptsBytes)) / 2 ** 20,
+      end: end.attemptsBytes / 2 ** 20,
+    },
   };
   const lines = [
     `jobs: ${summary.jobsEnqueued.toLocaleString('en')} enqueued, ${summary.jobsCompleted.toLocaleString('en')} completed, ${summary.jobsPurged.toLocaleString('en')} purged; ${end.vacuums} vacuums or analyses (${vacuum === 'stand-in' ? 'by the stand-in for autovacuum' : vacuum === 'none' ? 'none run' : "the server's autovacuum"})`,
@@ -264,7 +286,22 @@ try {
 
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
-  const settings = { minutes, rate, vacuum, serverAutovacuum, naptimeMs, retentionMs, purgeIntervalMs, sampleMs, workers: 2, concurrency: 10, prefetch: 50, commit, note: values.note, loadavgAtEnd: loadavg() };
+  const settings = {
+    minutes,
+    rate,
+    vacuum,
+    serverAutovacuum,
+    naptimeMs,
+    retentionMs,
+    purgeIntervalMs,
+    sampleMs,
+    workers: 2,
+    concurrency: 10,
+    prefetch: 50,
+    commit,
+    note: values.note,
+    loadavgAtEnd: loadavg(),
+  };
   writeFileSync(`bench/results/soak-${stamp}.json`, `${JSON.stringify({ settings, summary, samples }, null, 2)}\n`);
   const table = samples.map(
     (s) =>
@@ -274,7 +311,9 @@ try {
     `bench/results/soak-${stamp}.md`,
     `# Soak, ${new Date(started).toISOString()} (${commit})\n\n` +
       `\`node bench/soak.ts --minutes ${minutes} --rate ${rate} --retention-s ${retentionMs / 1000} --purge-every-s ${purgeIntervalMs / 1000} --vacuum ${values.vacuum}\`` +
-      `${values.note ? ` — ${values.note}` : ''}; two workers (concurrency 10, prefetch 50), \`noop\` jobs; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.\n\n` +
+      `${values.note ? ` — ${values.note}` : ''}; two workers (concurrency 10, prefetch 50), \`noop\` jobs; load average at the end ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}.\n\n` +
       `${lines.map((line) => `- ${line}`).join('\n')}\n\n` +
       '| s | queue MiB | live | dead | attempts MiB | attempts dead | claim mean ms | claim p99 ms | pickup p50 ms | pickup p99 ms | jobs/s | pending | purged | vacuums | load |\n' +
       '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n' +

@@ -31,17 +31,36 @@ const schema = z.object({
     .trim()
     .optional()
     .transform((value) => (value ? value : undefined))
-    .pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional()),
-  FACTEUR_DATA_DIR: z.string().trim().min(1).optional().transform((value) => value ?? './.facteur'),
+    .pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+        .optional(),
+    ),
+  FACTEUR_DATA_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .transform((value) => value ?? './.facteur'),
   FACTEUR_POOL_MODE: z.enum(['session', 'transaction']).optional(),
   FACTEUR_POLL_ONLY: flag,
-  CRON_SECRET: z.string().optional().transform((value) => (value ? value : undefined)),
+  CRON_SECRET: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : undefined)),
   FACTEUR_TOKENS: z.string().optional(),
   SUPABASE_URL: z.url().optional(),
   SUPABASE_JWT_SECRET: z.string().min(32, 'must be the project’s JWT secret (32 characters or more)').optional(),
   SUPABASE_JWKS_URL: z.url().optional(),
-  FACTEUR_OWNER_CLAIM: z.string().regex(/^[A-Za-z_][\w.]*$/, 'must be a claim name or a dotted path').optional(),
-  FACTEUR_AUTH: z.enum(['none', 'token', 'supabase']).optional().transform((value) => value ?? 'none'),
+  FACTEUR_OWNER_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][\w.]*$/, 'must be a claim name or a dotted path')
+    .optional(),
+  FACTEUR_AUTH: z
+    .enum(['none', 'token', 'supabase'])
+    .optional()
+    .transform((value) => value ?? 'none'),
   FACTEUR_CONCURRENCY: integer(1, 1000, QUEUE_DEFAULTS.concurrency),
   FACTEUR_PREFETCH: integer(0, 10_000, QUEUE_DEFAULTS.prefetch),
   FACTEUR_JOB_TIMEOUT_MS: integer(100, 24 * 3600_000, QUEUE_DEFAULTS.jobTimeoutMs),
@@ -64,7 +83,10 @@ const schema = z.object({
   FACTEUR_WORKER: z.enum(['inprocess', 'none']).optional(),
   FACTEUR_TICK_BUDGET_MS: integer(1_000, 3600_000, 270_000),
   VERCEL: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((value) => value ?? 'info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .transform((value) => value ?? 'info'),
 });
 
 export interface Config {
@@ -137,11 +159,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${(error as Error).message}`);
   }
   if (value.VERCEL && !value.DATABASE_URL) {
-    throw new ConfigError('On Vercel, set DATABASE_URL (your Supabase connection string): the embedded database does not survive a serverless function.');
+    throw new ConfigError(
+      'On Vercel, set DATABASE_URL (your Supabase connection string): the embedded database does not survive a serverless function.',
+    );
   }
-  const jwksUrl = value.SUPABASE_JWKS_URL ?? (value.SUPABASE_URL ? new URL('/auth/v1/.well-known/jwks.json', value.SUPABASE_URL).toString() : undefined);
+  const jwksUrl =
+    value.SUPABASE_JWKS_URL ?? (value.SUPABASE_URL ? new URL('/auth/v1/.well-known/jwks.json', value.SUPABASE_URL).toString() : undefined);
   if (value.FACTEUR_AUTH === 'supabase' && !value.SUPABASE_JWT_SECRET && !jwksUrl) {
-    throw new ConfigError('FACTEUR_AUTH=supabase needs SUPABASE_JWT_SECRET (HS256 projects) or SUPABASE_URL / SUPABASE_JWKS_URL (asymmetric keys).');
+    throw new ConfigError(
+      'FACTEUR_AUTH=supabase needs SUPABASE_JWT_SECRET (HS256 projects) or SUPABASE_URL / SUPABASE_JWKS_URL (asymmetric keys).',
+    );
   }
   const poolMode = value.FACTEUR_POOL_MODE ?? guessPoolMode(value.DATABASE_URL);
   return {
@@ -154,7 +181,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokens,
     supabase:
       value.FACTEUR_AUTH === 'supabase'
-        ? { jwtSecret: value.SUPABASE_JWT_SECRET, jwksUrl: value.SUPABASE_JWT_SECRET ? undefined : jwksUrl, ownerClaim: value.FACTEUR_OWNER_CLAIM ?? 'sub' }
+        ? {
+            jwtSecret: value.SUPABASE_JWT_SECRET,
+            jwksUrl: value.SUPABASE_JWT_SECRET ? undefined : jwksUrl,
+            ownerClaim: value.FACTEUR_OWNER_CLAIM ?? 'sub',
+          }
         : undefined,
     concurrency: value.FACTEUR_CONCURRENCY,
     prefetch: value.FACTEUR_PREFETCH,

@@ -25,9 +25,22 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 export function createMetrics(queue: Queue): FacteurMetrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'facteur_' });
-  const jobs = new client.Gauge({ name: 'facteur_jobs', help: `Jobs in ${QUEUE_TABLES.jobs} by status.`, labelNames: ['status'], registers: [registry] });
-  const scheduled = new client.Gauge({ name: 'facteur_jobs_scheduled', help: 'Pending jobs not due yet (retry backoff, delay).', registers: [registry] });
-  const oldestPending = new client.Gauge({ name: 'facteur_oldest_pending_seconds', help: 'Age of the oldest pending job.', registers: [registry] });
+  const jobs = new client.Gauge({
+    name: 'facteur_jobs',
+    help: `Jobs in ${QUEUE_TABLES.jobs} by status.`,
+    labelNames: ['status'],
+    registers: [registry],
+  });
+  const scheduled = new client.Gauge({
+    name: 'facteur_jobs_scheduled',
+    help: 'Pending jobs not due yet (retry backoff, delay).',
+    registers: [registry],
+  });
+  const oldestPending = new client.Gauge({
+    name: 'facteur_oldest_pending_seconds',
+    help: 'Age of the oldest pending job.',
+    registers: [registry],
+  });
   const attempts = new client.Counter({
     name: 'facteur_job_attempts_total',
     help: 'Attempts this process finished, by task and outcome (completed, failed, released, lost).',
@@ -41,8 +54,16 @@ export function createMetrics(queue: Queue): FacteurMetrics {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
-  const reaped = new client.Counter({ name: 'facteur_jobs_reaped_total', help: 'Jobs this process took back from workers whose lease expired.', registers: [registry] });
-  const received = new client.Counter({ name: 'facteur_invoices_received_total', help: 'Invoices this process accepted for processing.', registers: [registry] });
+  const reaped = new client.Counter({
+    name: 'facteur_jobs_reaped_total',
+    help: 'Jobs this process took back from workers whose lease expired.',
+    registers: [registry],
+  });
+  const received = new client.Counter({
+    name: 'facteur_invoices_received_total',
+    help: 'Invoices this process accepted for processing.',
+    registers: [registry],
+  });
   const extraction = new client.Histogram({
     name: 'facteur_extraction_duration_seconds',
     help: 'Time to extract and validate one invoice, by format.',
@@ -50,7 +71,12 @@ export function createMetrics(queue: Queue): FacteurMetrics {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
-  const fields = new client.Counter({ name: 'facteur_extracted_fields_total', help: 'Business terms found in extracted invoices, by format.', labelNames: ['format'], registers: [registry] });
+  const fields = new client.Counter({
+    name: 'facteur_extracted_fields_total',
+    help: 'Business terms found in extracted invoices, by format.',
+    labelNames: ['format'],
+    registers: [registry],
+  });
 
   return {
     workerObserver: {

@@ -9,7 +9,8 @@ import { projectPath } from '../src/paths.ts';
 const ROOT = projectPath();
 const QUEUE_TABLE = /\b(processing_queue|job_attempts|queue_maintenance)\b/g;
 const IMPURE = ['src/db/', 'src/queue/', 'src/invoices/', 'src/http/', 'src/access/', 'src/cli/', 'src/app.ts'];
-const IMPORT = /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]|\bnew URL\(\s*['"]([^'"]+)['"]/g;
+const IMPORT =
+  /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]|\bnew URL\(\s*['"]([^'"]+)['"]/g;
 
 async function sources(directory: string): Promise<string[]> {
   const entries = await readdir(join(ROOT, directory), { withFileTypes: true, recursive: true });
@@ -62,6 +63,9 @@ describe('the layout', () => {
     expect(tablesNamed('src/metrics.ts', "name: 'facteur_job_attempts_total'")).toEqual([]);
     const text = `import type { Db } from '../../db/types.ts';\nimport {\n  Queue,\n} from '../queue/index.ts';\nconst m = await import('../app.ts');\nimport { x } from './model.ts';`;
     expect(impureImports('src/einvoice/pdf/x.ts', text)).toEqual(['src/einvoice/pdf/x.ts imports src/db/types.ts']);
-    expect(impureImports('src/einvoice/x.ts', text)).toEqual(['src/einvoice/x.ts imports src/queue/index.ts', 'src/einvoice/x.ts imports src/app.ts']);
+    expect(impureImports('src/einvoice/x.ts', text)).toEqual([
+      'src/einvoice/x.ts imports src/queue/index.ts',
+      'src/einvoice/x.ts imports src/app.ts',
+    ]);
   });
 });

@@ -12,7 +12,21 @@ const HEIGHT = 180;
  * Counts per time bucket as bars (uPlot, loaded on first use: the inbox never pays for it). The
  * canvas is an image to assistive technologies; its label says what it shows and the total.
  */
-export function BucketChart({ t, title, buckets, field, color, per }: { t: Messages; title: string; buckets: HistoryBucket[]; field: 'completed' | 'failed'; color: string; per: string }) {
+export function BucketChart({
+  t,
+  title,
+  buckets,
+  field,
+  color,
+  per,
+}: {
+  t: Messages;
+  title: string;
+  buckets: HistoryBucket[];
+  field: 'completed' | 'failed';
+  color: string;
+  per: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useRef<uPlot.AlignedData>([[], []]);
@@ -36,9 +50,16 @@ export function BucketChart({ t, title, buckets, field, color, per }: { t: Messa
           scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
           axes: [
             { stroke: '#52606d', grid: { stroke: '#eef1f4' }, values: (_u, splits) => splits.map((s) => time.format(s * 1000)) },
-            { stroke: '#52606d', grid: { stroke: '#eef1f4' }, values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? count.format(s) : '')) },
+            {
+              stroke: '#52606d',
+              grid: { stroke: '#eef1f4' },
+              values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? count.format(s) : '')),
+            },
           ],
-          series: [{}, { label: title, stroke: color, fill: color, paths: UPlot.paths.bars!({ size: [0.8, 24] }), points: { show: false } }],
+          series: [
+            {},
+            { label: title, stroke: color, fill: color, paths: UPlot.paths.bars!({ size: [0.8, 24] }), points: { show: false } },
+          ],
         },
         data.current,
         element,

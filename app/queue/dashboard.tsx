@@ -63,8 +63,22 @@ export function QueueDashboard({ locale }: { locale: Locale }) {
       {snapshot ? <Counts t={t} snapshot={snapshot} /> : null}
       {snapshot ? (
         <div className="charts">
-          <BucketChart t={t} title={t.queue.throughput} per={range === 'hour' ? t.queue.perMinute : t.queue.perHalfHour} buckets={snapshot.history.buckets} field="completed" color="#2f855a" />
-          <BucketChart t={t} title={t.queue.failures} per={range === 'hour' ? t.queue.perMinute : t.queue.perHalfHour} buckets={snapshot.history.buckets} field="failed" color="#c53030" />
+          <BucketChart
+            t={t}
+            title={t.queue.throughput}
+            per={range === 'hour' ? t.queue.perMinute : t.queue.perHalfHour}
+            buckets={snapshot.history.buckets}
+            field="completed"
+            color="#2f855a"
+          />
+          <BucketChart
+            t={t}
+            title={t.queue.failures}
+            per={range === 'hour' ? t.queue.perMinute : t.queue.perHalfHour}
+            buckets={snapshot.history.buckets}
+            field="failed"
+            color="#c53030"
+          />
         </div>
       ) : null}
       <p role="status" className="notice">
@@ -72,7 +86,12 @@ export function QueueDashboard({ locale }: { locale: Locale }) {
       </p>
       {snapshot ? (
         <div className="dashboard-grid">
-          <FailedInvoices t={t} failed={snapshot.failed} onRetry={(id) => void retry(`/api/invoices/${id}/retry`)} onRetryAll={() => void retry('/api/queue/retry-failed')} />
+          <FailedInvoices
+            t={t}
+            failed={snapshot.failed}
+            onRetry={(id) => void retry(`/api/invoices/${id}/retry`)}
+            onRetryAll={() => void retry('/api/queue/retry-failed')}
+          />
           <WorkersSeen t={t} history={snapshot.history} />
         </div>
       ) : null}
@@ -100,7 +119,11 @@ function Counts({ t, snapshot }: { t: Messages; snapshot: Snapshot }) {
       <ul className="cards metrics">
         <Metric label={t.queue.median} value={formatDuration(t, history.medianMs)} name="median" />
         <Metric label={t.queue.p95} value={formatDuration(t, history.p95Ms)} name="p95" />
-        <Metric label={t.queue.oldest} value={stats.oldestPendingMs > 0 ? formatDuration(t, stats.oldestPendingMs) : t.queue.none} name="oldest" />
+        <Metric
+          label={t.queue.oldest}
+          value={stats.oldestPendingMs > 0 ? formatDuration(t, stats.oldestPendingMs) : t.queue.none}
+          name="oldest"
+        />
         <Metric label={t.queue.lastMinute} value={number.format(stats.completedLastMinute)} name="last-minute" />
       </ul>
     </>
@@ -116,7 +139,17 @@ function Metric({ label, value, name }: { label: string; value: string; name: st
   );
 }
 
-function FailedInvoices({ t, failed, onRetry, onRetryAll }: { t: Messages; failed: InvoiceStatus[]; onRetry: (id: string) => void; onRetryAll: () => void }) {
+function FailedInvoices({
+  t,
+  failed,
+  onRetry,
+  onRetryAll,
+}: {
+  t: Messages;
+  failed: InvoiceStatus[];
+  onRetry: (id: string) => void;
+  onRetryAll: () => void;
+}) {
   return (
     <section className="panel" aria-labelledby="failed-title">
       <div className="section-head">
@@ -138,7 +171,12 @@ function FailedInvoices({ t, failed, onRetry, onRetryAll }: { t: Messages; faile
                 <span className="meta reason">{reasonOf(t, row.errorCode, row.lastError)}</span>
                 <span className="meta">{formatDateTime(t, row.completedAt)}</span>
               </div>
-              <button type="button" className="button small" onClick={() => onRetry(row.invoiceId)} aria-label={t.inbox.retryLabel(row.invoice.fileName)}>
+              <button
+                type="button"
+                className="button small"
+                onClick={() => onRetry(row.invoiceId)}
+                aria-label={t.inbox.retryLabel(row.invoice.fileName)}
+              >
                 {t.inbox.retry}
               </button>
             </li>
@@ -162,8 +200,12 @@ function WorkersSeen({ t, history }: { t: Messages; history: QueueHistory }) {
               <tr>
                 <th scope="col">{t.queue.worker}</th>
                 <th scope="col">{t.queue.lastSeen}</th>
-                <th scope="col" className="amount">{t.queue.running}</th>
-                <th scope="col" className="amount">{t.queue.completed}</th>
+                <th scope="col" className="amount">
+                  {t.queue.running}
+                </th>
+                <th scope="col" className="amount">
+                  {t.queue.completed}
+                </th>
               </tr>
             </thead>
             <tbody>

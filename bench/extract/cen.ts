@@ -35,7 +35,10 @@ export async function runCenUnitTests(corpus: string): Promise<{ outcomes: CenOu
       const file = `${folder}/${name}`;
       const testSet = rootElement(parseXml(new Uint8Array(await readFile(join(base, file)))));
       for (const test of childElements(testSet).filter((e) => e.localName === 'test')) {
-        const [assertion, fragment] = [childElements(test).find((e) => e.localName === 'assert'), childElements(test).find((e) => e.localName !== 'assert')];
+        const [assertion, fragment] = [
+          childElements(test).find((e) => e.localName === 'assert'),
+          childElements(test).find((e) => e.localName !== 'assert'),
+        ];
         const verdict = assertion && childElements(assertion).find((e) => e.localName === 'error' || e.localName === 'success');
         const rule = verdict?.textContent?.trim();
         if (!verdict || !rule || !fragment) continue;

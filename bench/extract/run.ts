@@ -211,17 +211,24 @@ for (const kind of [...new Set(results.map((r) => r.label.kind))].sort()) {
 lines.push('');
 for (const r of detectionWrong) lines.push(`- ${r.label.file}: label ${r.label.kind}, detected ${r.detected ?? r.detectionError}`);
 lines.push('', '## Structured path: field-level exact match', '');
-lines.push(`All: ${all.matched} / ${all.total} = ${percent(all.matched, all.total)} per file; ${(100 * perInvoice(structured)).toFixed(2)} % per distinct invoice.`, '');
+lines.push(
+  `All: ${all.matched} / ${all.total} = ${percent(all.matched, all.total)} per file; ${(100 * perInvoice(structured)).toFixed(2)} % per distinct invoice.`,
+  '',
+);
 lines.push('| kind | files | errors | matched / labelled | per file | per invoice |', '|---|---:|---:|---:|---:|---:|');
 for (const kind of kinds) {
   const rs = structured.filter((r) => kindOf(r) === kind);
   const t = tally(rs);
-  lines.push(`| ${kind} | ${rs.length} | ${rs.filter((r) => r.error).length} | ${t.matched} / ${t.total} | ${percent(t.matched, t.total)} | ${(100 * perInvoice(rs)).toFixed(2)} % |`);
+  lines.push(
+    `| ${kind} | ${rs.length} | ${rs.filter((r) => r.error).length} | ${t.matched} / ${t.total} | ${percent(t.matched, t.total)} | ${(100 * perInvoice(rs)).toFixed(2)} % |`,
+  );
 }
 lines.push('', '| field | matched / labelled | per file | per invoice |', '|---|---:|---:|---:|');
 for (const key of keys) {
   const t = tally(structured, key);
-  lines.push(`| ${key} | ${t.matched} / ${t.total} | ${percent(t.matched, t.total)} | ${(100 * perInvoice(structured, key)).toFixed(2)} % |`);
+  lines.push(
+    `| ${key} | ${t.matched} / ${t.total} | ${percent(t.matched, t.total)} | ${(100 * perInvoice(structured, key)).toFixed(2)} % |`,
+  );
 }
 const failures = structured.filter((r) => r.error);
 if (failures.length > 0) {
@@ -231,7 +238,10 @@ if (failures.length > 0) {
 const mismatches = structured.flatMap((r) =>
   Object.entries(r.matches)
     .filter(([, ok]) => !ok)
-    .map(([key]) => `- ${r.label.file} ${key}: expected ${JSON.stringify(r.label.fields?.norm?.[key])}, got ${JSON.stringify(r.invoice ? valueOf(r.invoice, key) : null)}`),
+    .map(
+      ([key]) =>
+        `- ${r.label.file} ${key}: expected ${JSON.stringify(r.label.fields?.norm?.[key])}, got ${JSON.stringify(r.invoice ? valueOf(r.invoice, key) : null)}`,
+    ),
 );
 if (mismatches.length > 0) lines.push('', `### Mismatches (${mismatches.length})`, '', ...mismatches.slice(0, 200));
 lines.push('', '## UBL/CII twins', '');
@@ -244,10 +254,15 @@ lines.push(`| | files | median ms | p90 ms |`, '|---|---:|---:|---:|');
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(0.9 * (xs.length - 1))] ?? Number.NaN;
 lines.push(`| XML | ${xmlMs.length} | ${median(xmlMs).toFixed(2)} | ${p90(xmlMs).toFixed(2)} |`);
 lines.push(`| hybrid PDF | ${pdfMs.length} | ${median(pdfMs).toFixed(2)} | ${p90(pdfMs).toFixed(2)} |`);
-lines.push('', `Whole run: ${labels.length} files in ${(elapsedMs / 1000).toFixed(1)} s (detection + ${repeat} extractions each): ${((labels.length * 1000) / elapsedMs).toFixed(1)} files/s.`);
+lines.push(
+  '',
+  `Whole run: ${labels.length} files in ${(elapsedMs / 1000).toFixed(1)} s (detection + ${repeat} extractions each): ${((labels.length * 1000) / elapsedMs).toFixed(1)} files/s.`,
+);
 lines.push(`Structured extraction alone: ${((1000 * structured.length) / structured.reduce((s, r) => s + r.ms, 0)).toFixed(1)} files/s.`);
 lines.push('', '## Page versus XML check (FACTEUR-PDF-XML warning)', '');
-lines.push(`Warned on ${consistency.warnedWhenNegative} / ${consistency.negative} negative cases (page shows another document), and on ${consistency.warnedWhenMatching} / ${consistency.matching} PDFs whose page matches the XML.`);
+lines.push(
+  `Warned on ${consistency.warnedWhenNegative} / ${consistency.negative} negative cases (page shows another document), and on ${consistency.warnedWhenMatching} / ${consistency.matching} PDFs whose page matches the XML.`,
+);
 
 const cen = await runCenUnitTests(corpus);
 const cenAgreeing = cen.outcomes.filter((o) => o.agrees).length;
@@ -287,7 +302,11 @@ console.log(report);
 
 async function runVisual(modes: VisualMode[]): Promise<void> {
   const maxPages = Number(args['max-pages']);
-  const sections: string[] = [`# Extraction benchmark, visual path, ${new Date().toISOString()}`, '', `Corpus: ${corpus}; Node ${process.version}; one core.`];
+  const sections: string[] = [
+    `# Extraction benchmark, visual path, ${new Date().toISOString()}`,
+    '',
+    `Corpus: ${corpus}; Node ${process.version}; one core.`,
+  ];
   const json: Record<string, unknown> = {};
   for (const mode of modes) {
     const seen = new Set<string>();
@@ -302,10 +321,14 @@ async function runVisual(modes: VisualMode[]): Promise<void> {
     });
     // The first file loads pdfjs (and tesseract for OCR): paid once, outside the timings.
     const first = chosen[0];
-    if (first) await readAndScore(corpus, first, [], (bytes, l) => (mode === 'text' || l.kind === 'image' ? Promise.resolve(bytes) : scannedPdf(bytes, mode, 1)));
+    if (first)
+      await readAndScore(corpus, first, [], (bytes, l) =>
+        mode === 'text' || l.kind === 'image' ? Promise.resolve(bytes) : scannedPdf(bytes, mode, 1),
+      );
     const results: VisualResult[] = [];
     for (const label of chosen) {
-      const prepare = (bytes: Uint8Array, l: VisualLabel) => (mode === 'text' || l.kind === 'image' ? Promise.resolve(bytes) : scannedPdf(bytes, mode, maxPages));
+      const prepare = (bytes: Uint8Array, l: VisualLabel) =>
+        mode === 'text' || l.kind === 'image' ? Promise.resolve(bytes) : scannedPdf(bytes, mode, maxPages);
       results.push(await readAndScore(corpus, label, scoredKeys(label) ?? [], prepare));
       process.stderr.write(`\r${mode}: ${results.length} / ${chosen.length}`);
     }

@@ -2,7 +2,25 @@
 // applied to a normalised invoice: exact match after normalising, per field.
 import type { NormalisedInvoice, TermRecord } from '../../src/einvoice/index.ts';
 
-const NUMBERS = new Set(['BT-106', 'BT-107', 'BT-108', 'BT-109', 'BT-110', 'BT-111', 'BT-112', 'BT-113', 'BT-114', 'BT-115', 'BT-116', 'BT-117', 'BT-119', 'BT-129', 'BT-131', 'BT-146', 'BT-152']);
+const NUMBERS = new Set([
+  'BT-106',
+  'BT-107',
+  'BT-108',
+  'BT-109',
+  'BT-110',
+  'BT-111',
+  'BT-112',
+  'BT-113',
+  'BT-114',
+  'BT-115',
+  'BT-116',
+  'BT-117',
+  'BT-119',
+  'BT-129',
+  'BT-131',
+  'BT-146',
+  'BT-152',
+]);
 const DATES = new Set(['BT-2', 'BT-9', 'BT-72', 'BT-73', 'BT-74']);
 const IDENTIFIERS = new Set(['BT-29', 'BT-30', 'BT-31', 'BT-47', 'BT-48', 'BT-84']);
 const CODES = new Set(['BT-3', 'BT-5', 'BT-24', 'BT-40', 'BT-81', 'BT-118']);

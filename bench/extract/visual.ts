@@ -108,7 +108,10 @@ function tally(results: readonly VisualResult[], keys: readonly string[]): Tally
 function perInvoice(results: readonly VisualResult[], keys: readonly string[]): number {
   const groups = new Map<string, VisualResult[]>();
   for (const r of results) groups.set(r.label.invoice_id, [...(groups.get(r.label.invoice_id) ?? []), r]);
-  const rates = [...groups.values()].map((g) => tally(g, keys)).filter((t) => t.total > 0).map((t) => t.matched / t.total);
+  const rates = [...groups.values()]
+    .map((g) => tally(g, keys))
+    .filter((t) => t.total > 0)
+    .map((t) => t.matched / t.total);
   return rates.length === 0 ? Number.NaN : rates.reduce((a, b) => a + b, 0) / rates.length;
 }
 
@@ -127,7 +130,15 @@ export function visualReport(mode: VisualMode, results: readonly VisualResult[],
   lines.push(`| field | all | ${languages.join(' | ')} |`, `|---|---:|${languages.map(() => '---:|').join('')}`);
   const allKeys = [...new Set(xmlLabelled.flatMap((r) => Object.keys(r.scores)))].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
   const row = (name: string, keys: readonly string[]) => {
-    const cells = [tally(xmlLabelled, keys), ...languages.map((l) => tally(xmlLabelled.filter((r) => (r.label.lang ?? '?') === l), keys))];
+    const cells = [
+      tally(xmlLabelled, keys),
+      ...languages.map((l) =>
+        tally(
+          xmlLabelled.filter((r) => (r.label.lang ?? '?') === l),
+          keys,
+        ),
+      ),
+    ];
     return `| ${name} | ${cells.map((t) => `${t.matched}/${t.total} (${percent(t.matched, t.total)})`).join(' | ')} |`;
   };
   for (const k of KEY_TERMS) lines.push(row(`**${k}**`, [k]));
@@ -149,11 +160,21 @@ export function visualReport(mode: VisualMode, results: readonly VisualResult[],
   );
 
   if (golden.length > 0) {
-    lines.push('', '### Plain PDFs and images (invoice2data golden labels)', '', '| file | kind | lang | matched | misses |', '|---|---|---|---:|---|');
+    lines.push(
+      '',
+      '### Plain PDFs and images (invoice2data golden labels)',
+      '',
+      '| file | kind | lang | matched | misses |',
+      '|---|---|---|---:|---|',
+    );
     for (const r of golden) {
       const t = tally([r], Object.keys(r.scores));
-      const misses = Object.entries(r.scores).filter(([, s]) => !s.matched).map(([k]) => `${k}=${JSON.stringify(r.invoice?.fields[k as 'BT-1'] ?? null)}`);
-      lines.push(`| ${r.label.file} | ${r.label.kind} | ${r.label.lang ?? '?'} | ${t.matched}/${t.total} | ${r.error ?? misses.join(', ')} |`);
+      const misses = Object.entries(r.scores)
+        .filter(([, s]) => !s.matched)
+        .map(([k]) => `${k}=${JSON.stringify(r.invoice?.fields[k as 'BT-1'] ?? null)}`);
+      lines.push(
+        `| ${r.label.file} | ${r.label.kind} | ${r.label.lang ?? '?'} | ${t.matched}/${t.total} | ${r.error ?? misses.join(', ')} |`,
+      );
     }
     const g = tally(golden, KEY_TERMS);
     lines.push('', `Golden files, 8 key terms where labelled: ${g.matched} / ${g.total} (${percent(g.matched, g.total)}).`);
@@ -164,12 +185,18 @@ export function visualReport(mode: VisualMode, results: readonly VisualResult[],
   const perPage = results.map((r) => r.ms / r.pages).sort((a, b) => a - b);
   const median = perPage[perPage.length >> 1] ?? Number.NaN;
   const p90 = perPage[Math.floor(0.9 * (perPage.length - 1))] ?? Number.NaN;
-  lines.push('', `Speed (one core): ${pages} pages in ${seconds.toFixed(1)} s = ${(seconds / Math.max(pages, 1)).toFixed(3)} s per page on average; per file and page, median ${(median / 1000).toFixed(3)} s, p90 ${(p90 / 1000).toFixed(3)} s.`);
+  lines.push(
+    '',
+    `Speed (one core): ${pages} pages in ${seconds.toFixed(1)} s = ${(seconds / Math.max(pages, 1)).toFixed(3)} s per page on average; per file and page, median ${(median / 1000).toFixed(3)} s, p90 ${(p90 / 1000).toFixed(3)} s.`,
+  );
 
   const wrong = results.flatMap((r) =>
     Object.entries(r.scores)
       .filter(([k, s]) => !s.matched && (KEY_TERMS as readonly string[]).includes(k))
-      .map(([k, s]) => `- ${r.label.file} (${r.label.lang}) ${k}: expected ${JSON.stringify(r.label.fields?.norm?.[k])}, got ${JSON.stringify(r.invoice?.fields[k as 'BT-1'] ?? r.error ?? null)} (confidence ${s.confidence})`),
+      .map(
+        ([k, s]) =>
+          `- ${r.label.file} (${r.label.lang}) ${k}: expected ${JSON.stringify(r.label.fields?.norm?.[k])}, got ${JSON.stringify(r.invoice?.fields[k as 'BT-1'] ?? r.error ?? null)} (confidence ${s.confidence})`,
+      ),
   );
   lines.push('', `### Key-term misses (${wrong.length})`, '', ...wrong.slice(0, 150));
   return {
@@ -179,7 +206,15 @@ export function visualReport(mode: VisualMode, results: readonly VisualResult[],
       files: results.length,
       keyTerms: Object.fromEntries(KEY_TERMS.map((k) => [k, tally(xmlLabelled, [k])])),
       keyTermsAll: key,
-      perLanguage: Object.fromEntries(languages.map((l) => [l, tally(xmlLabelled.filter((r) => (r.label.lang ?? '?') === l), KEY_TERMS)])),
+      perLanguage: Object.fromEntries(
+        languages.map((l) => [
+          l,
+          tally(
+            xmlLabelled.filter((r) => (r.label.lang ?? '?') === l),
+            KEY_TERMS,
+          ),
+        ]),
+      ),
       confidentWrong: { count: confidentWrong, of: scored.length },
       secondsPerPage: seconds / Math.max(pages, 1),
       medianSecondsPerPage: median / 1000,

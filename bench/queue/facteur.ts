@@ -42,7 +42,11 @@ export const adapter: Adapter = {
     } finally {
       await admin.end();
     }
-    const db = await connect({ url: urlWithSchema(ctx.serverUrl, ctx.schema), maxConnections: 1, applicationName: `${ctx.applicationName}:install` });
+    const db = await connect({
+      url: urlWithSchema(ctx.serverUrl, ctx.schema),
+      maxConnections: 1,
+      applicationName: `${ctx.applicationName}:install`,
+    });
     try {
       await migrate(db);
     } finally {

@@ -33,11 +33,19 @@ export const adapter: Adapter = {
 
   async install(ctx) {
     // graphile-worker creates its schema itself.
-    await runMigrations({ connectionString: withAppName(ctx.serverUrl, `${ctx.applicationName}:install`), schema: ctx.schema, logger: silent });
+    await runMigrations({
+      connectionString: withAppName(ctx.serverUrl, `${ctx.applicationName}:install`),
+      schema: ctx.schema,
+      logger: silent,
+    });
   },
 
   async openClient(ctx: SchemaContext): Promise<QueueClient> {
-    const utils = await makeWorkerUtils({ connectionString: withAppName(ctx.serverUrl, `${ctx.applicationName}:client`), schema: ctx.schema, logger: silent });
+    const utils = await makeWorkerUtils({
+      connectionString: withAppName(ctx.serverUrl, `${ctx.applicationName}:client`),
+      schema: ctx.schema,
+      logger: silent,
+    });
     return {
       async add(seq) {
         await utils.addJob('noop', { seq }, { maxAttempts: MAX_ATTEMPTS });
@@ -48,12 +56,16 @@ export const adapter: Adapter = {
       async unsettled() {
         // Completed jobs are deleted; a job failed for good stays, with no attempt left.
         const result = await utils.withPgClient((client) =>
-          client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ctx.schema}._private_jobs WHERE attempts < max_attempts OR locked_at IS NOT NULL`),
+          client.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM ${ctx.schema}._private_jobs WHERE attempts < max_attempts OR locked_at IS NOT NULL`,
+          ),
         );
         return result.rows[0]!.n;
       },
       async notSucceeded() {
-        const result = await utils.withPgClient((client) => client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ctx.schema}._private_jobs`));
+        const result = await utils.withPgClient((client) =>
+          client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ctx.schema}._private_jobs`),
+        );
         return result.rows[0]!.n;
       },
       async close() {

@@ -23,7 +23,13 @@ export const adapter: Adapter = {
   },
 
   async install(ctx) {
-    const boss = new PgBoss({ connectionString: ctx.serverUrl, schema: ctx.schema, application_name: `${ctx.applicationName}:install`, supervise: false, schedule: false });
+    const boss = new PgBoss({
+      connectionString: ctx.serverUrl,
+      schema: ctx.schema,
+      application_name: `${ctx.applicationName}:install`,
+      supervise: false,
+      schedule: false,
+    });
     boss.on('error', () => {});
     await boss.start();
     try {
@@ -49,14 +55,27 @@ export const adapter: Adapter = {
         await boss.send(QUEUE, { seq });
       },
       async addMany(seqs) {
-        await boss.insert(QUEUE, seqs.map((seq) => ({ data: { seq } })));
+        await boss.insert(
+          QUEUE,
+          seqs.map((seq) => ({ data: { seq } })),
+        );
       },
       async unsettled() {
-        const rows = (await boss.getDb().executeSql(`SELECT count(*)::int AS n FROM ${ctx.schema}.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`, [QUEUE])).rows as { n: number }[];
+        const rows = (
+          await boss
+            .getDb()
+            .executeSql(`SELECT count(*)::int AS n FROM ${ctx.schema}.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`, [
+              QUEUE,
+            ])
+        ).rows as { n: number }[];
         return rows[0]!.n;
       },
       async notSucceeded() {
-        const rows = (await boss.getDb().executeSql(`SELECT count(*)::int AS n FROM ${ctx.schema}.job WHERE name = $1 AND state <> 'completed'`, [QUEUE])).rows as { n: number }[];
+        const rows = (
+          await boss
+            .getDb()
+            .executeSql(`SELECT count(*)::int AS n FROM ${ctx.schema}.job WHERE name = $1 AND state <> 'completed'`, [QUEUE])
+        ).rows as { n: number }[];
         return rows[0]!.n;
       },
       close: () => boss.stop({ graceful: false, close: true }),
@@ -64,8 +83,14 @@ export const adapter: Adapter = {
   },
 
   async startWorker(ctx: SchemaContext, spec: WorkerSpec): Promise<RunningWorker> {
-    if (spec.concurrency % BATCH_SIZE !== 0) throw new Error(`pg-boss: concurrency ${spec.concurrency} is not a multiple of the batch size ${BATCH_SIZE}`);
-    const boss = new PgBoss({ connectionString: ctx.serverUrl, schema: ctx.schema, application_name: ctx.applicationName, useListenNotify: true });
+    if (spec.concurrency % BATCH_SIZE !== 0)
+      throw new Error(`pg-boss: concurrency ${spec.concurrency} is not a multiple of the batch size ${BATCH_SIZE}`);
+    const boss = new PgBoss({
+      connectionString: ctx.serverUrl,
+      schema: ctx.schema,
+      application_name: ctx.applicationName,
+      useListenNotify: true,
+    });
     boss.on('error', () => {});
     await boss.start();
     const options = {
@@ -78,7 +103,10 @@ export const adapter: Adapter = {
     if (spec.mayFail) {
       await boss.work<{ seq: number }>(QUEUE, { ...options, perJobResults: true }, async (jobs) => {
         const results = await Promise.allSettled(jobs.map(async (job) => spec.handler(job.data.seq)));
-        return jobs.map((job, i) => ({ id: job.id, status: results[i]!.status === 'fulfilled' ? ('completed' as const) : ('failed' as const) }));
+        return jobs.map((job, i) => ({
+          id: job.id,
+          status: results[i]!.status === 'fulfilled' ? ('completed' as const) : ('failed' as const),
+        }));
       });
     } else {
       await boss.work<{ seq: number }>(QUEUE, options, async (jobs) => {

@@ -128,7 +128,9 @@ function sampleConnections(applicationName: string): { stop(): Promise<number> }
   const loop = (async () => {
     await sampler.connect();
     while (running) {
-      const { rows } = await sampler.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+      const { rows } = await sampler.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [
+        applicationName,
+      ]);
       peak = Math.max(peak, rows[0]!.n);
       await sleep(50);
     }
@@ -229,8 +231,13 @@ interface DrainResult {
   error?: string;
 }
 
-function spawnChild(adapterName: SystemName, ctx: SchemaContext): { child: ChildProcess; messages: ChildMessage[]; ready: Promise<void>; result: Promise<ChildResult> } {
-  const child = fork(CHILD, [adapterName, SERVER_URL, ctx.schema, ctx.applicationName, String(CONCURRENCY)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function spawnChild(
+  adapterName: SystemName,
+  ctx: SchemaContext,
+): { child: ChildProcess; messages: ChildMessage[]; ready: Promise<void>; result: Promise<ChildResult> } {
+  const child = fork(CHILD, [adapterName, SERVER_URL, ctx.schema, ctx.applicationName, String(CONCURRENCY)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   children.add(child);
   const messages: ChildMessage[] = [];
   let onReady: () => void = () => {};
@@ -263,7 +270,11 @@ function spawnChild(adapterName: SystemName, ctx: SchemaContext): { child: Child
   return { child, messages, ready, result };
 }
 
-async function drain(adapter: Adapter, processes: number, options: { ctx?: SchemaContext; keepSchema?: boolean; preloaded?: boolean } = {}): Promise<DrainResult> {
+async function drain(
+  adapter: Adapter,
+  processes: number,
+  options: { ctx?: SchemaContext; keepSchema?: boolean; preloaded?: boolean } = {},
+): Promise<DrainResult> {
   const ctx = options.ctx ?? (await freshSchema(adapter));
   const client = await adapter.openClient(ctx);
   const spawned: ReturnType<typeof spawnChild>[] = [];
@@ -478,7 +489,12 @@ async function claimPlan(ctx: SchemaContext, limit: number): Promise<{ custom: s
       await client.query('BEGIN');
       await client.query("SET LOCAL plan_cache_mode = 'force_generic_plan'");
       await client.query(`PREPARE bench_claim(text[], int, text, float8, boolean) AS ${sink.text}`);
-      const literal = (v: unknown) => (Array.isArray(v) ? `ARRAY[${v.map((x) => pg.escapeLiteral(String(x))).join(',')}]::text[]` : typeof v === 'string' ? pg.escapeLiteral(v) : String(v));
+      const literal = (v: unknown) =>
+        Array.isArray(v)
+          ? `ARRAY[${v.map((x) => pg.escapeLiteral(String(x))).join(',')}]::text[]`
+          : typeof v === 'string'
+            ? pg.escapeLiteral(v)
+            : String(v);
       const g = await client.query(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_claim(${(sink.params ?? []).map(literal).join(', ')})`);
       generic = g.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
     } catch (e) {
@@ -533,7 +549,14 @@ const results = {
   w2two: {} as PerSystem<DrainResult>,
   w3: {} as PerSystem<LatencyResult>,
   w4: {} as PerSystem<RetryResult>,
-  big: { drains: [] as DrainResult[], emptyDrains: [] as DrainResult[], finished: 0, insertMs: 0, plan: null as null | { custom: string; generic: string }, emptyPlan: null as null | { custom: string; generic: string } },
+  big: {
+    drains: [] as DrainResult[],
+    emptyDrains: [] as DrainResult[],
+    finished: 0,
+    insertMs: 0,
+    plan: null as null | { custom: string; generic: string },
+    emptyPlan: null as null | { custom: string; generic: string },
+  },
 };
 
 function push<T>(bucket: PerSystem<T>, system: SystemName, value: T): void {
@@ -546,7 +569,9 @@ async function serverFacts(): Promise<Record<string, string>> {
     const { rows } = await admin.query(`SHOW ${setting}`);
     facts[setting] = String(Object.values(rows[0] as Record<string, unknown>)[0]);
   }
-  const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend'");
+  const { rows } = await admin.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend'",
+  );
   facts.client_backends_at_start = String(rows[0]!.n);
   return facts;
 }
@@ -576,7 +601,9 @@ const facteurSource = (() => {
   const dirty = git('status', '--porcelain', '--', 'src/queue', 'src/db', 'supabase/migrations');
   return { commit: git('rev-parse', '--short', 'HEAD'), uncommitted: dirty ? dirty.split('\n').map((l) => l.trim()) : [] };
 })();
-log(`queue benchmark: ${ROUNDS} round(s), systems ${SYSTEM_LIST.join(', ')}, workloads ${[...WORKLOADS].join(', ')}; load ${machine.loadavgAtStart.join(' ')}`);
+log(
+  `queue benchmark: ${ROUNDS} round(s), systems ${SYSTEM_LIST.join(', ')}, workloads ${[...WORKLOADS].join(', ')}; load ${machine.loadavgAtStart.join(' ')}`,
+);
 
 try {
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -586,7 +613,9 @@ try {
       for (const name of order) {
         const r = await w1(adapters.get(name)!);
         push(results.w1, name, r);
-        log(`round ${round + 1} W1 ${name}: one at a time ${fmt(r.singlePerSecond)}/s, bulk ${fmt(r.bulkPerSecond)}/s${r.singleNoNotifyPerSecond ? `, one at a time without NOTIFY ${fmt(r.singleNoNotifyPerSecond)}/s` : ''}`);
+        log(
+          `round ${round + 1} W1 ${name}: one at a time ${fmt(r.singlePerSecond)}/s, bulk ${fmt(r.bulkPerSecond)}/s${r.singleNoNotifyPerSecond ? `, one at a time without NOTIFY ${fmt(r.singleNoNotifyPerSecond)}/s` : ''}`,
+        );
       }
     }
     if (WORKLOADS.has('w2')) {
@@ -594,7 +623,9 @@ try {
         for (const name of order) {
           const r = await drain(adapters.get(name)!, processes);
           push(processes === 1 ? results.w2one : results.w2two, name, r);
-          log(`round ${round + 1} W2 ${name} ×${processes}: ${fmt(r.perSecond)} jobs/s (${Math.round(r.drainMs)} ms, from go ${Math.round(r.fromGoMs)} ms), runs ${r.runs}, RSS ${fmt(r.peakRssMiB)} MiB, start-up ${Math.round(r.startupMs)} ms, ${r.connections} conn${r.error ? `, ERROR ${r.error}` : ''}`);
+          log(
+            `round ${round + 1} W2 ${name} ×${processes}: ${fmt(r.perSecond)} jobs/s (${Math.round(r.drainMs)} ms, from go ${Math.round(r.fromGoMs)} ms), runs ${r.runs}, RSS ${fmt(r.peakRssMiB)} MiB, start-up ${Math.round(r.startupMs)} ms, ${r.connections} conn${r.error ? `, ERROR ${r.error}` : ''}`,
+          );
         }
       }
     }
@@ -602,14 +633,18 @@ try {
       for (const name of order) {
         const r = await latency(adapters.get(name)!);
         push(results.w3, name, r);
-        log(`round ${round + 1} W3 ${name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} max ${fmt(r.max)} ms (adds at ${fmt(r.addRatePerSecond)}/s)${r.error ? `, ERROR ${r.error}` : ''}`);
+        log(
+          `round ${round + 1} W3 ${name}: p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} max ${fmt(r.max)} ms (adds at ${fmt(r.addRatePerSecond)}/s)${r.error ? `, ERROR ${r.error}` : ''}`,
+        );
       }
     }
     if (WORKLOADS.has('w4')) {
       for (const name of order) {
         const r = await retry(adapters.get(name)!);
         push(results.w4, name, r);
-        log(`round ${round + 1} W4 ${name}: all done in ${fmt(r.allDoneMs)} ms, lost ${r.lost}, ran >2× ${r.ranMoreThanTwice}${r.error ? `, ERROR ${r.error}` : ''}`);
+        log(
+          `round ${round + 1} W4 ${name}: all done in ${fmt(r.allDoneMs)} ms, lost ${r.lost}, ran >2× ${r.ranMoreThanTwice}${r.error ? `, ERROR ${r.error}` : ''}`,
+        );
       }
     }
   }
@@ -641,7 +676,9 @@ try {
         // Round 1 drains the jobs the plan was taken with; the others add their own.
         const r = await drain(facteur, 1, { ctx, keepSchema: true, preloaded: round === 0 });
         results.big.drains.push(r);
-        log(`big round ${round + 1}: ${fmt(r.perSecond)} jobs/s with ${(FINISHED + round * JOBS).toLocaleString('en')}+ finished jobs in the table${r.error ? `, ERROR ${r.error}` : ''}`);
+        log(
+          `big round ${round + 1}: ${fmt(r.perSecond)} jobs/s with ${(FINISHED + round * JOBS).toLocaleString('en')}+ finished jobs in the table${r.error ? `, ERROR ${r.error}` : ''}`,
+        );
         // The empty-table rate right beside it, so the ratio compares like with like.
         const e = await drain(facteur, 1);
         results.big.emptyDrains.push(e);
@@ -733,12 +770,22 @@ const targets: Target[] = [];
   const lost = (results.w4.facteur ?? []).reduce((n, r) => n + r.lost + r.ranMoreThanTwice, 0);
   add('W4 Facteur: 0 lost, 0 run more than twice (all rounds)', results.w4.facteur ? lost : Number.NaN, (x) => x === 0, `${lost}`);
   v = ratio(median(rss, f), Math.min(median(rss, gw), median(rss, pb)));
-  add('Worker RSS ≤ the peers’', v, (x) => x <= 1, `${fmt(median(rss, f))} MiB vs ${fmt(Math.min(median(rss, gw), median(rss, pb)))} MiB (${fmt(v)} ×)`);
+  add(
+    'Worker RSS ≤ the peers’',
+    v,
+    (x) => x <= 1,
+    `${fmt(median(rss, f))} MiB vs ${fmt(Math.min(median(rss, gw), median(rss, pb)))} MiB (${fmt(v)} ×)`,
+  );
   const big = spread(results.big.drains.map((r) => r.perSecond));
   const empty = spread(results.big.emptyDrains.map((r) => r.perSecond));
   if (big && empty) {
     v = ratio(big.median, empty.median);
-    add(`Drain with ${results.big.finished.toLocaleString('en')} finished jobs within 20 % of the empty table (interleaved runs)`, v, (x) => x >= 0.8, `${fmt(big.median)} vs ${fmt(empty.median)} jobs/s (${fmt(v)} ×)`);
+    add(
+      `Drain with ${results.big.finished.toLocaleString('en')} finished jobs within 20 % of the empty table (interleaved runs)`,
+      v,
+      (x) => x >= 0.8,
+      `${fmt(big.median)} vs ${fmt(empty.median)} jobs/s (${fmt(v)} ×)`,
+    );
   }
 }
 
@@ -747,7 +794,19 @@ const json = {
   benchmark: 'queue',
   startedAt: startedAt.toISOString(),
   finishedAt: finishedAt.toISOString(),
-  parameters: { rounds: ROUNDS, jobs: JOBS, single: SINGLE, inFlight: IN_FLIGHT, bulk: BULK, latencyJobs: LATENCY_JOBS, latencyRate: LATENCY_RATE, retryJobs: RETRY_JOBS, finished: FINISHED, concurrency: CONCURRENCY, workloads: [...WORKLOADS] },
+  parameters: {
+    rounds: ROUNDS,
+    jobs: JOBS,
+    single: SINGLE,
+    inFlight: IN_FLIGHT,
+    bulk: BULK,
+    latencyJobs: LATENCY_JOBS,
+    latencyRate: LATENCY_RATE,
+    retryJobs: RETRY_JOBS,
+    finished: FINISHED,
+    concurrency: CONCURRENCY,
+    workloads: [...WORKLOADS],
+  },
   machine,
   server,
   facteurSource,
@@ -796,7 +855,11 @@ lines.push('');
 lines.push('## Settings');
 lines.push('');
 for (const [name, s] of Object.entries(settings)) {
-  lines.push(`- **${name}**: ${Object.entries(s).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  lines.push(
+    `- **${name}**: ${Object.entries(s)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
+  );
 }
 lines.push('');
 lines.push('## How each number is taken');
@@ -804,14 +867,16 @@ lines.push('');
 lines.push(
   [
     `- W1: ${SINGLE} single adds from ${IN_FLIGHT} concurrent loops after ${IN_FLIGHT} untimed warm-up adds; then ${JOBS} jobs in calls of ${BULK}, on the same fresh schema.`,
-    `- W2: ${JOBS} jobs added in bulk, then 1 or 2 worker processes (node bench/queue/child.ts, only the measured library loaded) told to start at once; rate = jobs / (all jobs recorded completed in the database − first handler start). Peak RSS: the worker process's own process.resourceUsage().maxRSS. Start-up: process start to the system's library loaded (performance.now() in the child: Node, the child's own TypeScript, the library's imports), plus go to its worker started; Facteur loads ${process.env.BENCH_FACTEUR_FROM === 'src' ? 'its TypeScript sources (BENCH_FACTEUR_FROM=src)' : "its compiled entry (dist/index.js)"}. Connections: peak count in pg_stat_activity of the worker's application_name, sampled every 50 ms.`,
+    `- W2: ${JOBS} jobs added in bulk, then 1 or 2 worker processes (node bench/queue/child.ts, only the measured library loaded) told to start at once; rate = jobs / (all jobs recorded completed in the database − first handler start). Peak RSS: the worker process's own process.resourceUsage().maxRSS. Start-up: process start to the system's library loaded (performance.now() in the child: Node, the child's own TypeScript, the library's imports), plus go to its worker started; Facteur loads ${process.env.BENCH_FACTEUR_FROM === 'src' ? 'its TypeScript sources (BENCH_FACTEUR_FROM=src)' : 'its compiled entry (dist/index.js)'}. Connections: peak count in pg_stat_activity of the worker's application_name, sampled every 50 ms.`,
     `- W3: a worker started in this process, left idle 1.5 s; ${LATENCY_JOBS} jobs added one at a time at ${LATENCY_RATE}/s; latency = handler start − the add call's return (performance.now()).`,
     `- W4: ${RETRY_JOBS} jobs added in bulk; the handler throws on a job's first run; time = every job settled (completed, or failed for good) in the database − first handler start. Lost = jobs not completed at the end; runs counted in the handler.`,
   ].join('\n'),
 );
 if (results.big.plan) {
   lines.push('');
-  lines.push(`## Facteur's claim plan (EXPLAIN ANALYZE, rolled back), ${results.big.finished.toLocaleString('en')} finished + ${JOBS} pending jobs`);
+  lines.push(
+    `## Facteur's claim plan (EXPLAIN ANALYZE, rolled back), ${results.big.finished.toLocaleString('en')} finished + ${JOBS} pending jobs`,
+  );
   lines.push('');
   lines.push('```');
   lines.push(results.big.plan.custom);
@@ -834,8 +899,12 @@ if (results.big.emptyPlan) {
 const errors = Object.entries(results)
   .flatMap(([w, bucket]) =>
     w === 'big'
-      ? [...(bucket as typeof results.big).drains, ...(bucket as typeof results.big).emptyDrains].map((r) => (r.error ? `big: ${r.error}` : ''))
-      : Object.entries(bucket as PerSystem<{ error?: string }>).flatMap(([name, rs]) => (rs ?? []).map((r) => (r.error ? `${w} ${name}: ${r.error}` : ''))),
+      ? [...(bucket as typeof results.big).drains, ...(bucket as typeof results.big).emptyDrains].map((r) =>
+          r.error ? `big: ${r.error}` : '',
+        )
+      : Object.entries(bucket as PerSystem<{ error?: string }>).flatMap(([name, rs]) =>
+          (rs ?? []).map((r) => (r.error ? `${w} ${name}: ${r.error}` : '')),
+        ),
   )
   .filter(Boolean);
 if (errors.length > 0) {

@@ -21,7 +21,10 @@ export function parseConfiguredTokens(text: string): ConfiguredToken[] {
       const owner = entry.slice(0, colon);
       const token = entry.slice(colon + 1);
       if (colon < 1 || !OWNER.test(owner) || token.length < MIN_TOKEN_LENGTH) {
-        throw new InvalidInputError('INVALID_TOKENS', `FACTEUR_TOKENS entries are owner:token, owners of letters, digits and . _ @ -, tokens of ${MIN_TOKEN_LENGTH} characters or more.`);
+        throw new InvalidInputError(
+          'INVALID_TOKENS',
+          `FACTEUR_TOKENS entries are owner:token, owners of letters, digits and . _ @ -, tokens of ${MIN_TOKEN_LENGTH} characters or more.`,
+        );
       }
       return { owner, token };
     });
@@ -53,7 +56,11 @@ export async function ownerOfToken(sql: Sql, token: string, configured: readonly
 export async function createToken(sql: Sql, owner: string, label?: string): Promise<string> {
   if (!OWNER.test(owner)) throw new InvalidInputError('INVALID_OWNER', 'An owner is 1 to 100 letters, digits and . _ @ -.');
   const token = `fct_${randomBytes(32).toString('base64url')}`;
-  await sql.query('INSERT INTO api_tokens (token_sha256, owner, label) VALUES ($1, $2, $3)', [sha256(token).toString('hex'), owner, label ?? null]);
+  await sql.query('INSERT INTO api_tokens (token_sha256, owner, label) VALUES ($1, $2, $3)', [
+    sha256(token).toString('hex'),
+    owner,
+    label ?? null,
+  ]);
   return token;
 }
 

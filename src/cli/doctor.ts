@@ -17,17 +17,26 @@ function nodeCheck(): Check {
   const ok = isSupportedNode();
   return ok
     ? { ok, finding: `Node.js ${process.versions.node}` }
-    : { ok, finding: `Node.js ${process.versions.node} is too old`, fix: `use Node.js ${MINIMUM_NODE} or later: \`. scripts/node22.sh\` installs it into .tools/node22` };
+    : {
+        ok,
+        finding: `Node.js ${process.versions.node} is too old`,
+        fix: `use Node.js ${MINIMUM_NODE} or later: \`. scripts/node22.sh\` installs it into .tools/node22`,
+      };
 }
 
 function poolerCheck(config: Config): Check {
-  if (!config.databaseUrl) return { ok: true, finding: `embedded database in ${config.dataDir} (one process only; set DATABASE_URL to run several)` };
+  if (!config.databaseUrl)
+    return { ok: true, finding: `embedded database in ${config.dataDir} (one process only; set DATABASE_URL to run several)` };
   const port = new URL(config.databaseUrl).port;
   if (config.poolMode === 'transaction') {
     return { ok: true, finding: 'transaction-mode pooler: workers poll (no LISTEN), no named prepared statements' };
   }
   if (port === '6543') {
-    return { ok: false, finding: 'port 6543 is Supabase’s transaction pooler, but FACTEUR_POOL_MODE=session', fix: 'unset FACTEUR_POOL_MODE, or set it to transaction' };
+    return {
+      ok: false,
+      finding: 'port 6543 is Supabase’s transaction pooler, but FACTEUR_POOL_MODE=session',
+      fix: 'unset FACTEUR_POOL_MODE, or set it to transaction',
+    };
   }
   return { ok: true, finding: `direct connection (${config.pollOnly ? 'polling only' : 'LISTEN/NOTIFY wake-ups'})` };
 }
@@ -40,7 +49,8 @@ async function autovacuumCheck(db: Db): Promise<Check> {
     ? { ok: true, finding: 'autovacuum is on' }
     : {
         ok: false,
-        finding: 'autovacuum is off on this server: the dead rows every job leaves are never reclaimed, and the queue’s tables grow without end',
+        finding:
+          'autovacuum is off on this server: the dead rows every job leaves are never reclaimed, and the queue’s tables grow without end',
         fix: `set autovacuum = on in postgresql.conf, or VACUUM ${QUEUE_TABLES.jobs} and ${QUEUE_TABLES.attempts} on a schedule`,
       };
 }
@@ -58,7 +68,11 @@ async function databaseChecks(db: Db, config: Config): Promise<Check[]> {
   checks.push(
     pending.length === 0
       ? { ok: true, finding: 'every migration is applied' }
-      : { ok: false, finding: `${pending.length} migration(s) not applied: ${pending.join(', ')}`, fix: 'run `facteur migrate` (workers and the web app also apply them at start-up)' },
+      : {
+          ok: false,
+          finding: `${pending.length} migration(s) not applied: ${pending.join(', ')}`,
+          fix: 'run `facteur migrate` (workers and the web app also apply them at start-up)',
+        },
   );
   if (config.databaseUrl) checks.push(await autovacuumCheck(db));
   if (pending.length > 0) return checks;
@@ -68,13 +82,25 @@ async function databaseChecks(db: Db, config: Config): Promise<Check[]> {
   checks.push(
     stuckJobs === 0
       ? { ok: true, finding: `queue: ${stats.pending} pending, ${stats.processing} processing, ${stats.failed} failed` }
-      : { ok: false, finding: `${stuckJobs} job(s) processing with a lease expired over a minute ago: no worker is reaping`, fix: 'start a worker (`facteur worker`), or call the worker endpoint: it reaps them' },
+      : {
+          ok: false,
+          finding: `${stuckJobs} job(s) processing with a lease expired over a minute ago: no worker is reaping`,
+          fix: 'start a worker (`facteur worker`), or call the worker endpoint: it reaps them',
+        },
   );
   if (stats.pending > 0 && stats.oldestPendingMs > 10 * 60_000) {
-    checks.push({ ok: false, finding: `the oldest pending job waits for ${Math.round(stats.oldestPendingMs / 60_000)} min`, fix: 'is a worker running? (`facteur worker`, the in-process worker, or the cron on /api/queue/worker)' });
+    checks.push({
+      ok: false,
+      finding: `the oldest pending job waits for ${Math.round(stats.oldestPendingMs / 60_000)} min`,
+      fix: 'is a worker running? (`facteur worker`, the in-process worker, or the cron on /api/queue/worker)',
+    });
   }
   if (config.worker === 'none' && !config.cronSecret) {
-    checks.push({ ok: false, finding: 'no in-process worker and no CRON_SECRET: the worker endpoint refuses every call in production', fix: 'set CRON_SECRET, and the same secret in your scheduler' });
+    checks.push({
+      ok: false,
+      finding: 'no in-process worker and no CRON_SECRET: the worker endpoint refuses every call in production',
+      fix: 'set CRON_SECRET, and the same secret in your scheduler',
+    });
   }
   return checks;
 }
@@ -96,11 +122,20 @@ export function registerDoctor(program: Command): void {
       if (config) {
         let db: Db | null = null;
         try {
-          db = await connect({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir, poolMode: config.poolMode, maxConnections: 1 });
+          db = await connect({
+            url: config.databaseUrl,
+            dataDir: config.databaseUrl ? undefined : config.dataDir,
+            poolMode: config.poolMode,
+            maxConnections: 1,
+          });
           checks.push({ ok: true, finding: `database reachable: ${config.databaseUrl ? redactUrl(config.databaseUrl) : config.dataDir}` });
           checks.push(...(await databaseChecks(db, config)));
         } catch (error) {
-          checks.push({ ok: false, finding: errorMessage(error), fix: 'check DATABASE_URL (host, port, user, password, database) and that the server runs' });
+          checks.push({
+            ok: false,
+            finding: errorMessage(error),
+            fix: 'check DATABASE_URL (host, port, user, password, database) and that the server runs',
+          });
         } finally {
           await db?.close();
         }

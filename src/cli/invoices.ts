@@ -42,7 +42,9 @@ async function filesUnder(paths: readonly string[]): Promise<string[]> {
       found.push(path);
       continue;
     }
-    const entries = (await readdir(path, { withFileTypes: true })).filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = (await readdir(path, { withFileTypes: true }))
+      .filter((e) => !e.name.startsWith('.'))
+      .sort((a, b) => a.name.localeCompare(b.name));
     found.push(...(await filesUnder(entries.map((e) => join(path, e.name)))));
   }
   return found;
@@ -80,7 +82,13 @@ export function registerInvoiceCommands(program: Command): void {
               refused.push({ file, code, message: errorMessage(error) });
             }
           }
-          const stored = await storeInvoices(db, queue, options.owner, batch.map((b) => b.accepted), { priority: options.priority });
+          const stored = await storeInvoices(
+            db,
+            queue,
+            options.owner,
+            batch.map((b) => b.accepted),
+            { priority: options.priority },
+          );
           stored.forEach((invoice, j) => queued.push({ file: batch[j]!.file, ...invoice }));
           progress(Math.min(i + BATCH, files.length), files.length);
         }
@@ -90,10 +98,16 @@ export function registerInvoiceCommands(program: Command): void {
         for (const item of refused) console.log(JSON.stringify({ ...item, error: true }));
       } else {
         const duplicates = queued.filter((item) => item.duplicateOf).length;
-        console.log(`Queued ${queued.length} invoice${queued.length === 1 ? '' : 's'}${duplicates ? ` (${duplicates} already uploaded before)` : ''}; refused ${refused.length}.`);
+        console.log(
+          `Queued ${queued.length} invoice${queued.length === 1 ? '' : 's'}${duplicates ? ` (${duplicates} already uploaded before)` : ''}; refused ${refused.length}.`,
+        );
         for (const item of refused) console.log(`  refused ${item.file}: ${item.message}`);
       }
-      if (refused.length > 0) throw new InvalidInputError('FILES_REFUSED', `${refused.length} file${refused.length === 1 ? ' was' : 's were'} refused; the others are queued.`);
+      if (refused.length > 0)
+        throw new InvalidInputError(
+          'FILES_REFUSED',
+          `${refused.length} file${refused.length === 1 ? ' was' : 's were'} refused; the others are queued.`,
+        );
     });
 
   program
@@ -130,7 +144,9 @@ export function registerInvoiceCommands(program: Command): void {
             `${invoice.fileName}: ${status.status}, attempt ${status.attempts} of ${status.maxAttempts}` +
               (status.position !== null ? `, ${status.position} ahead in the queue` : ''),
             status.lastError ? `last error: ${status.lastError} (${status.errorCode})` : null,
-            invoice.number ? `${invoice.seller ?? '?'} · n° ${invoice.number} · ${invoice.issueDate ?? '?'} · ${invoice.totalWithVat ?? '?'} ${invoice.currency ?? ''}` : null,
+            invoice.number
+              ? `${invoice.seller ?? '?'} · n° ${invoice.number} · ${invoice.issueDate ?? '?'} · ${invoice.totalWithVat ?? '?'} ${invoice.currency ?? ''}`
+              : null,
           ]
             .filter(Boolean)
             .join('\n'),
@@ -154,5 +170,4 @@ export function registerInvoiceCommands(program: Command): void {
       }
       console.log(options.json ? JSON.stringify(invoice, null, 2) : formatInvoice(invoice));
     });
-
 }

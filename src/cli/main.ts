@@ -36,12 +36,17 @@ export function buildProgram(): Command {
     .description('apply the pending SQL migrations of supabase/migrations')
     .action(async () => {
       const config = loadConfig();
-      const db = await connect({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir, poolMode: config.poolMode });
+      const db = await connect({
+        url: config.databaseUrl,
+        dataDir: config.databaseUrl ? undefined : config.dataDir,
+        poolMode: config.poolMode,
+      });
       try {
         const report = await migrate(db);
         const where = config.databaseUrl ? redactUrl(config.databaseUrl) : `the embedded database in ${config.dataDir}`;
         if (report.applied.length === 0) console.log(`Up to date: ${report.alreadyApplied.length} migrations already applied to ${where}.`);
-        else console.log(`Applied ${report.applied.length} migrations to ${where}:\n${report.applied.map((name) => `  ${name}`).join('\n')}`);
+        else
+          console.log(`Applied ${report.applied.length} migrations to ${where}:\n${report.applied.map((name) => `  ${name}`).join('\n')}`);
       } finally {
         await db.close();
       }
@@ -51,9 +56,17 @@ export function buildProgram(): Command {
     .command('worker')
     .description('claim and run jobs until SIGTERM or SIGINT')
     .addOption(new Option('-c, --concurrency <n>', 'jobs run at the same time (FACTEUR_CONCURRENCY)').argParser(positiveInteger))
-    .addOption(new Option('--prefetch <n>', 'jobs claimed ahead of free slots, for many short jobs (FACTEUR_PREFETCH)').argParser(nonNegativeInteger))
+    .addOption(
+      new Option('--prefetch <n>', 'jobs claimed ahead of free slots, for many short jobs (FACTEUR_PREFETCH)').argParser(
+        nonNegativeInteger,
+      ),
+    )
     .option('--poll-only', 'never LISTEN; poll only (for transaction-mode poolers)')
-    .addOption(new Option('--grace <duration>', 'how long running jobs may finish after a stop signal').default(QUEUE_DEFAULTS.graceMs, `${QUEUE_DEFAULTS.graceMs / 1000}s`).argParser(duration))
+    .addOption(
+      new Option('--grace <duration>', 'how long running jobs may finish after a stop signal')
+        .default(QUEUE_DEFAULTS.graceMs, `${QUEUE_DEFAULTS.graceMs / 1000}s`)
+        .argParser(duration),
+    )
     .action(async (options: { concurrency?: number; prefetch?: number; pollOnly?: boolean; grace: number }) => {
       await withFacteur(async (facteur) => {
         const worker = facteur.createWorker({ concurrency: options.concurrency, prefetch: options.prefetch, pollOnly: options.pollOnly });

@@ -97,6 +97,9 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
   } catch (error) {
     unlock();
     if (error instanceof DatabaseUnavailableError) throw error;
-    throw new DatabaseUnavailableError(`Cannot open the embedded database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${errorMessage(error)}`, error);
+    throw new DatabaseUnavailableError(
+      `Cannot open the embedded database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${errorMessage(error)}`,
+      error,
+    );
   }
 }

@@ -27,7 +27,11 @@ export interface Detection {
 const IMAGE_SIGNATURES: ReadonlyArray<readonly [string, (b: Uint8Array) => boolean]> = [
   ['image/png', (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47],
   ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
-  ['image/tiff', (b) => (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a)],
+  [
+    'image/tiff',
+    (b) =>
+      (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a),
+  ],
   ['image/webp', (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP'],
   ['image/gif', (b) => ascii(b, 0, 4) === 'GIF8'],
 ];
@@ -125,10 +129,7 @@ export function classifyXml(root: Element): Syntax {
   if (name === 'CrossIndustryDocument' && namespace.startsWith(ZUGFERD1_NAMESPACE_STEM)) return 'zugferd1';
   // ZUGFeRD 1.0 release candidates (2013–2014) had their own root; their structure is 1.0's.
   if (name === 'Invoice' && namespace === ZUGFERD1_RC_NAMESPACE) return 'zugferd1';
-  if (
-    (name === 'Invoice' && namespace === UBL_INVOICE_NAMESPACE) ||
-    (name === 'CreditNote' && namespace === UBL_CREDIT_NOTE_NAMESPACE)
-  ) {
+  if ((name === 'Invoice' && namespace === UBL_INVOICE_NAMESPACE) || (name === 'CreditNote' && namespace === UBL_CREDIT_NOTE_NAMESPACE)) {
     return 'ubl';
   }
   const refused = REFUSED_ROOTS.find((r) => r.test(namespace, name));

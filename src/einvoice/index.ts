@@ -113,7 +113,8 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
   try {
     options.signal?.throwIfAborted();
     const data = readInvoiceXml(root, BINDINGS[syntax]);
-    const ublDocument = syntax === 'ubl' ? { ublDocument: root.localName === 'CreditNote' ? ('CreditNote' as const) : ('Invoice' as const) } : {};
+    const ublDocument =
+      syntax === 'ubl' ? { ublDocument: root.localName === 'CreditNote' ? ('CreditNote' as const) : ('Invoice' as const) } : {};
     const source: InvoiceSource =
       detection.container === 'pdf' && pdf
         ? { container: 'pdf', syntax, attachment: detection.attachment ?? '', pages: pdf.pages, ...ublDocument }
@@ -167,7 +168,13 @@ async function compareWithPage(pdf: OpenedPdf, invoice: NormalisedInvoice, optio
   } catch (error) {
     // The XML was read; a page whose text cannot be extracted only leaves the comparison undone.
     if (!isInvoiceError(error)) throw error;
-    return [{ rule: 'FACTEUR-PDF-XML', severity: 'warning', message: `The PDF page text could not be read to compare it with the XML: ${error.message}` }];
+    return [
+      {
+        rule: 'FACTEUR-PDF-XML',
+        severity: 'warning',
+        message: `The PDF page text could not be read to compare it with the XML: ${error.message}`,
+      },
+    ];
   }
 }
 
@@ -183,7 +190,9 @@ export async function extractInvoiceFile(path: string, options: ExtractOptions =
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
     if (isInvoiceError(error)) throw error;
-    throw new InvoiceError('FILE_UNREADABLE', `${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new InvoiceError('FILE_UNREADABLE', `${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return extractInvoice(bytes, options);
 }

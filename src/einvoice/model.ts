@@ -156,16 +156,7 @@ export const SYNTAXES = ['cii', 'ubl', 'zugferd1'] as const;
 export type Syntax = (typeof SYNTAXES)[number];
 
 /** The Factur-X / ZUGFeRD / EN 16931 conformance level named by BT-24. */
-export const PROFILE_LEVELS = [
-  'MINIMUM',
-  'BASIC WL',
-  'BASIC',
-  'EN16931',
-  'EXTENDED',
-  'XRECHNUNG',
-  'PEPPOL',
-  'ZUGFeRD1',
-] as const;
+export const PROFILE_LEVELS = ['MINIMUM', 'BASIC WL', 'BASIC', 'EN16931', 'EXTENDED', 'XRECHNUNG', 'PEPPOL', 'ZUGFeRD1'] as const;
 export type ProfileLevel = (typeof PROFILE_LEVELS)[number];
 
 export type Severity = 'error' | 'warning';
@@ -232,7 +223,5 @@ export const normalisedInvoiceSchema = z.object({
   vatBreakdown: z.array(termRecord),
   lines: z.array(termRecord),
   confidence: z.partialRecord(z.enum(TERM_IDS), z.number().min(0).max(1)),
-  validation: z.array(
-    z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), message: z.string() }),
-  ),
+  validation: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), message: z.string() })),
 });

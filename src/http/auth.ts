@@ -6,7 +6,9 @@ import type { Sql } from '../db/types.ts';
 import { HttpError } from './respond.ts';
 
 const unauthorized = () =>
-  new HttpError(401, 'UNAUTHORIZED', 'Send Authorization: Bearer <token> with a token this server knows.', { 'www-authenticate': 'Bearer' });
+  new HttpError(401, 'UNAUTHORIZED', 'Send Authorization: Bearer <token> with a token this server knows.', {
+    'www-authenticate': 'Bearer',
+  });
 
 /**
  * Whose invoices the request may see: with FACTEUR_AUTH=none, the one local owner; with `token`,
@@ -57,6 +59,8 @@ export function checkCronSecret(request: Request, config: Config, refuseWithoutS
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer (.+)$/.exec(header);
   if (!match || !sameSecret(match[1]!, secret)) {
-    throw new HttpError(401, 'UNAUTHORIZED', 'The worker endpoint needs Authorization: Bearer <CRON_SECRET>.', { 'www-authenticate': 'Bearer' });
+    throw new HttpError(401, 'UNAUTHORIZED', 'The worker endpoint needs Authorization: Bearer <CRON_SECRET>.', {
+      'www-authenticate': 'Bearer',
+    });
   }
 }

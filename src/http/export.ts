@@ -5,7 +5,23 @@ import type { NormalisedInvoice, TermId, TermRecord } from '../einvoice/model.ts
 // whatever the language); amounts stay the decimal strings of docs/architecture.md. Semicolons and a
 // byte-order mark, because that is what a spreadsheet opens cleanly in a French locale.
 
-const HEADER_TERMS: TermId[] = ['BT-1', 'BT-2', 'BT-3', 'BT-5', 'BT-9', 'BT-27', 'BT-30', 'BT-31', 'BT-44', 'BT-47', 'BT-48', 'BT-109', 'BT-110', 'BT-112', 'BT-115'];
+const HEADER_TERMS: TermId[] = [
+  'BT-1',
+  'BT-2',
+  'BT-3',
+  'BT-5',
+  'BT-9',
+  'BT-27',
+  'BT-30',
+  'BT-31',
+  'BT-44',
+  'BT-47',
+  'BT-48',
+  'BT-109',
+  'BT-110',
+  'BT-112',
+  'BT-115',
+];
 const LINE_TERMS: TermId[] = ['BT-126', 'BT-153', 'BT-129', 'BT-130', 'BT-146', 'BT-131', 'BT-151', 'BT-152'];
 
 // A cell a spreadsheet would read as a formula (=, +, @, a tab or carriage return first, or a minus
@@ -22,9 +38,6 @@ function cell(value: string | undefined): string {
 export function invoiceCsv(invoice: NormalisedInvoice): string {
   const header = HEADER_TERMS.map((term) => invoice.fields[term]);
   const lines: TermRecord[] = invoice.lines.length > 0 ? invoice.lines : [{}];
-  const rows = [
-    [...HEADER_TERMS, ...LINE_TERMS],
-    ...lines.map((line) => [...header, ...LINE_TERMS.map((term) => line[term])]),
-  ];
+  const rows = [[...HEADER_TERMS, ...LINE_TERMS], ...lines.map((line) => [...header, ...LINE_TERMS.map((term) => line[term])])];
   return `\uFEFF${rows.map((row) => row.map(cell).join(';')).join('\r\n')}\r\n`;
 }

@@ -61,7 +61,8 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
     retry: async (_request: Request, caller: Caller, id: string) => {
       const invoiceId = invoiceIdFrom(id);
       const before = await caller.invoices.status(invoiceId);
-      if (before.status !== 'failed') throw new HttpError(409, 'NOT_FAILED', `Invoice ${invoiceId} has not failed (it is ${before.status}); nothing to retry.`);
+      if (before.status !== 'failed')
+        throw new HttpError(409, 'NOT_FAILED', `Invoice ${invoiceId} has not failed (it is ${before.status}); nothing to retry.`);
       await queue.retryFailed({ invoiceId });
       return json(await caller.invoices.status(invoiceId));
     },

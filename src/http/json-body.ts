@@ -8,6 +8,7 @@ export async function jsonBody(request: Request): Promise<Record<string, unknown
   } catch {
     body = undefined;
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInputError('INVALID_JSON', 'The body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidInputError('INVALID_JSON', 'The body must be a JSON object.');
   return body as Record<string, unknown>;
 }

@@ -40,7 +40,12 @@ export async function readFileParts(request: Request, maxBodyBytes: number, time
   }, timeoutMs);
   let form: FormData;
   try {
-    form = await new Request('http://upload.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: limited, duplex: 'half' } as RequestInit).formData();
+    form = await new Request('http://upload.invalid/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: limited,
+      duplex: 'half',
+    } as RequestInit).formData();
   } catch (error) {
     if (received > maxBodyBytes) throw tooLarge(maxBodyBytes);
     if (timedOut) throw new HttpError(408, 'UPLOAD_TIMEOUT', `The upload did not arrive within ${Math.round(timeoutMs / 1000)} s.`);

@@ -77,7 +77,11 @@ export function errorResponse(error: unknown, logger: Logger): Response {
   if (error instanceof HttpError) return json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
   if (error instanceof DatabaseUnavailableError || isConnectionError(error)) {
     logger.warn({ err: error }, 'database unavailable');
-    return json({ error: { code: 'DB_UNAVAILABLE', message: 'The database is unavailable; nothing was changed. Try again shortly.' } }, 503, { 'retry-after': '5' });
+    return json(
+      { error: { code: 'DB_UNAVAILABLE', message: 'The database is unavailable; nothing was changed. Try again shortly.' } },
+      503,
+      { 'retry-after': '5' },
+    );
   }
   if (error instanceof FacteurError) {
     return json({ error: { code: error.code, message: error.message } }, STATUS_OF_CODE[error.code] ?? 400);

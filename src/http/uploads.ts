@@ -25,9 +25,14 @@ export function uploadHandler(
     if (config.uploadRatePerMinute > 0) {
       const rate = await countUpload(db, owner, files.length, config.uploadRatePerMinute);
       if (!rate.allowed) {
-        throw new HttpError(429, 'RATE_LIMITED', `At most ${config.uploadRatePerMinute} files a minute; try again in ${rate.retryAfterSeconds} s.`, {
-          'retry-after': String(rate.retryAfterSeconds),
-        });
+        throw new HttpError(
+          429,
+          'RATE_LIMITED',
+          `At most ${config.uploadRatePerMinute} files a minute; try again in ${rate.retryAfterSeconds} s.`,
+          {
+            'retry-after': String(rate.retryAfterSeconds),
+          },
+        );
       }
     }
     const invoices = await storeInvoices(db, queue, owner, files);

@@ -34,10 +34,14 @@ const EXPORT = `
    ORDER BY i.created_at, i.id`;
 
 export async function exportRows(sql: Sql, owner: string, since: Date): Promise<ExportRow[]> {
-  const { rows } = await sql.query<{ id: string; file_name: string; format: string | null; created_at: Date; fields: TermRecord | null; status: string | null }>(
-    EXPORT,
-    [owner, since, PROCESS_INVOICE],
-  );
+  const { rows } = await sql.query<{
+    id: string;
+    file_name: string;
+    format: string | null;
+    created_at: Date;
+    fields: TermRecord | null;
+    status: string | null;
+  }>(EXPORT, [owner, since, PROCESS_INVOICE]);
   return rows.map((row) => {
     const values: ExportRow = {
       invoiceId: row.id,

@@ -18,7 +18,9 @@ export function processInvoiceTask(db: Db, observer?: ExtractionObserver, option
     const file = await readInvoiceFile(db, job.invoiceId);
     if (!file) throw new PermanentJobError('INVOICE_MISSING', `Invoice ${job.invoiceId} has no stored file.`);
     const started = performance.now();
-    const invoice = await traced('facteur.extract', { 'facteur.invoice_id': job.invoiceId, 'facteur.bytes': file.bytes.byteLength }, () => extractInvoice(file.bytes, { signal, limits: options.limits }));
+    const invoice = await traced('facteur.extract', { 'facteur.invoice_id': job.invoiceId, 'facteur.bytes': file.bytes.byteLength }, () =>
+      extractInvoice(file.bytes, { signal, limits: options.limits }),
+    );
     observer?.extracted(invoice, performance.now() - started);
     const invoiceId = job.invoiceId;
     return { commit: (tx) => saveExtraction(tx, invoiceId, invoice) };

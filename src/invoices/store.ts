@@ -28,7 +28,11 @@ export interface StoredInvoice {
 /** A file name fit to store and show: no directories, no control characters, not too long. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^\.+/, '').trim().slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(0, 200);
   return clean === '' ? 'invoice' : clean;
 }
 
@@ -65,22 +69,41 @@ const INSERT_FILE = `INSERT INTO invoice_files (invoice_id, content) VALUES ($1,
  * Stores the files, their invoices and their jobs in one transaction: an accepted upload is never
  * half-written, and is never lost once this returns.
  */
-export async function storeInvoices(db: Db, queue: Queue, owner: string, files: readonly AcceptedFile[], options: { priority?: number } = {}): Promise<StoredInvoice[]> {
+export async function storeInvoices(
+  db: Db,
+  queue: Queue,
+  owner: string,
+  files: readonly AcceptedFile[],
+  options: { priority?: number } = {},
+): Promise<StoredInvoice[]> {
   return db.transaction(async (tx) => {
     const stored: { invoiceId: string; duplicateOf?: string }[] = [];
     for (const file of files) {
       const duplicate = await tx.query<{ id: string }>(FIND_DUPLICATE, [owner, file.sha256]);
-      const { rows } = await tx.query<{ id: string }>(INSERT_INVOICE, [owner, file.fileName, file.mediaType, file.bytes.byteLength, file.sha256]);
+      const { rows } = await tx.query<{ id: string }>(INSERT_INVOICE, [
+        owner,
+        file.fileName,
+        file.mediaType,
+        file.bytes.byteLength,
+        file.sha256,
+      ]);
       const invoiceId = rows[0]!.id;
       await tx.query(INSERT_FILE, [invoiceId, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength)]);
       stored.push({ invoiceId, ...(duplicate.rows[0] ? { duplicateOf: duplicate.rows[0].id } : {}) });
     }
-    const jobs = await queue.enqueueMany(stored.map(({ invoiceId }) => ({ task: PROCESS_INVOICE, invoiceId, priority: options.priority })), { tx });
+    const jobs = await queue.enqueueMany(
+      stored.map(({ invoiceId }) => ({ task: PROCESS_INVOICE, invoiceId, priority: options.priority })),
+      { tx },
+    );
     return stored.map((invoice, i) => ({ ...invoice, jobId: jobs[i]!.id, status: jobs[i]!.status }));
   });
 }
 
-export async function readInvoiceFile(sql: Sql, invoiceId: string, owner?: string): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array } | null> {
+export async function readInvoiceFile(
+  sql: Sql,
+  invoiceId: string,
+  owner?: string,
+): Promise<{ fileName: string; mediaType: string; bytes: Uint8Array } | null> {
   const { rows } = await sql.query<{ file_name: string; media_type: string; content: Uint8Array }>(
     `SELECT i.file_name, i.media_type, f.content
        FROM invoices i JOIN invoice_files f ON f.invoice_id = i.id
@@ -93,10 +116,12 @@ export async function readInvoiceFile(sql: Sql, invoiceId: string, owner?: strin
 
 /** Written in the same transaction that marks the job completed. */
 export async function saveExtraction(tx: Sql, invoiceId: string, invoice: NormalisedInvoice): Promise<void> {
-  await tx.query(
-    `UPDATE invoices SET format = $2, extracted = $3::jsonb, validation = $4::jsonb, updated_at = now() WHERE id = $1`,
-    [invoiceId, invoice.format, JSON.stringify(invoice), JSON.stringify(invoice.validation)],
-  );
+  await tx.query(`UPDATE invoices SET format = $2, extracted = $3::jsonb, validation = $4::jsonb, updated_at = now() WHERE id = $1`, [
+    invoiceId,
+    invoice.format,
+    JSON.stringify(invoice),
+    JSON.stringify(invoice.validation),
+  ]);
 }
 
 /** The invoice does not exist, or belongs to another owner: the two are indistinguishable. */

@@ -99,7 +99,12 @@ export async function queueHistory(sql: Sql, range: HistoryRange): Promise<Queue
     }),
     medianMs: durations.rows[0]?.median_ms ?? null,
     p95Ms: durations.rows[0]?.p95_ms ?? null,
-    workers: workers.rows.map((row) => ({ worker: row.worker, lastSeenAt: row.last_seen_at.toISOString(), running: row.running, completed: row.completed })),
+    workers: workers.rows.map((row) => ({
+      worker: row.worker,
+      lastSeenAt: row.last_seen_at.toISOString(),
+      running: row.running,
+      completed: row.completed,
+    })),
   };
 }
 

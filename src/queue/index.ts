@@ -17,6 +17,15 @@ export {
 } from './queue.ts';
 export { QUEUE_DEFAULTS } from './defaults.ts';
 export { QUEUE_TABLES } from './views.ts';
-export { Worker, type DrainReport, type TaskContext, type TaskHandler, type TaskHandlers, type TaskResult, type WorkerObserver, type WorkerOptions } from './worker.ts';
+export {
+  Worker,
+  type DrainReport,
+  type TaskContext,
+  type TaskHandler,
+  type TaskHandlers,
+  type TaskResult,
+  type WorkerObserver,
+  type WorkerOptions,
+} from './worker.ts';
 export { JobTimeoutError, LeaseLostError, PermanentJobError, WorkerStoppingError } from './errors.ts';
 export type { ClaimedJob, Job, JobStatus } from './job.ts';

@@ -462,7 +462,10 @@ function checkedInvoiceId(value: unknown): string {
 
 function checkedPriority(value: unknown): number {
   if (!isInteger(value) || value < PRIORITY_MIN || value > PRIORITY_MAX) {
-    throw invalid('INVALID_PRIORITY', `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX} (got ${String(value)}).`);
+    throw invalid(
+      'INVALID_PRIORITY',
+      `The priority must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX} (got ${String(value)}).`,
+    );
   }
   return value;
 }
@@ -609,7 +612,9 @@ export class Queue {
   /** Takes up to `limit` runnable jobs of the given tasks and leases them to `workerId`. */
   async claim(options: { tasks: readonly string[]; limit: number; workerId: string; leaseMs: number }): Promise<ClaimedJob[]> {
     if (options.limit <= 0 || options.tasks.length === 0) return [];
-    const result = await traced('facteur.claim', { 'facteur.limit': options.limit }, () => this.db.query<JobRow>(CLAIM, [options.tasks, options.limit, options.workerId, options.leaseMs, this.#notify]));
+    const result = await traced('facteur.claim', { 'facteur.limit': options.limit }, () =>
+      this.db.query<JobRow>(CLAIM, [options.tasks, options.limit, options.workerId, options.leaseMs, this.#notify]),
+    );
     return result.rows.map((row) => jobFromRow(row) as ClaimedJob);
   }
 
@@ -620,7 +625,9 @@ export class Queue {
   async complete(outcomes: readonly Outcome[], options: { tx?: Sql } = {}): Promise<Set<string>> {
     if (outcomes.length === 0) return new Set();
     const sql = options.tx ?? this.db;
-    const result = await traced('facteur.complete', { 'facteur.jobs': outcomes.length }, () => sql.query<{ id: string }>(COMPLETE, [toRecordset(outcomes), this.#notify]));
+    const result = await traced('facteur.complete', { 'facteur.jobs': outcomes.length }, () =>
+      sql.query<{ id: string }>(COMPLETE, [toRecordset(outcomes), this.#notify]),
+    );
     return new Set(result.rows.map((row) => row.id));
   }
 

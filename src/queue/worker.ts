@@ -34,7 +34,7 @@ import type { Db, Sql } from '../db/types.ts';
 import { QUEUE_DEFAULTS } from './defaults.ts';
 import { LeaseLostError, WorkerStoppingError } from './errors.ts';
 import type { ClaimedJob } from './job.ts';
-import { type Outcome, Queue, WAKE_UP_CHANNEL } from './queue.ts';
+import { type Outcome, type Queue, WAKE_UP_CHANNEL } from './queue.ts';
 import { startAttempt } from './worker/attempt.ts';
 import { Backoff, MAX_BACKOFF_MS } from './worker/backoff.ts';
 import { ClaimLoop } from './worker/claims.ts';
@@ -155,7 +155,10 @@ export class Worker {
   readonly #claims: ClaimLoop;
   readonly #outcomes: OutcomeWriter;
   /** Outcome writes: one batch for everything settled in an event-loop turn. */
-  readonly #writes = new CoalescedRun(() => this.#flush(), () => this.#notifyIfIdle());
+  readonly #writes = new CoalescedRun(
+    () => this.#flush(),
+    () => this.#notifyIfIdle(),
+  );
   readonly #backoff: Backoff;
   readonly #maintenance: Maintenance;
   #idleWaiters: (() => void)[] = [];
@@ -177,7 +180,8 @@ export class Worker {
     this.#retentionMs = options.retentionMs ?? null;
     this.#purgeIntervalMs = options.purgeIntervalMs ?? QUEUE_DEFAULTS.purgeIntervalMs;
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new RangeError('concurrency must be a whole number of 1 or more');
+    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1)
+      throw new RangeError('concurrency must be a whole number of 1 or more');
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) throw new RangeError('prefetch must be a whole number of 0 or more');
     if (this.#taskNames.length === 0) throw new RangeError('a worker needs at least one task handler');
     this.#slots = new Slots(this.#concurrency, this.#prefetch);
@@ -328,8 +332,11 @@ export class Worker {
 
   #run(job: ClaimedJob): void {
     const logger = this.#logger.child({ jobId: job.id, invoiceId: job.invoiceId, task: job.task, attempt: job.attempts });
-    const running = startAttempt(job, this.#tasks[job.task]!, { db: this.#queue.db, logger, timeoutMs: this.#jobTimeoutMs }, (attempt, end) =>
-      end.kind === 'lost' ? this.#forget(attempt, logger) : this.#settle(attempt, logger, end),
+    const running = startAttempt(
+      job,
+      this.#tasks[job.task]!,
+      { db: this.#queue.db, logger, timeoutMs: this.#jobTimeoutMs },
+      (attempt, end) => (end.kind === 'lost' ? this.#forget(attempt, logger) : this.#settle(attempt, logger, end)),
     );
     this.#slots.run(running);
   }
@@ -376,7 +383,10 @@ export class Worker {
   async #flushUntilWritten(until: number): Promise<void> {
     while (this.#slots.unwritten > 0 || this.#writes.busy) {
       if (Date.now() > until) {
-        this.#logger.error({ unwritten: this.#slots.unwritten }, 'could not record outcomes before the deadline; their leases will expire and the jobs run again');
+        this.#logger.error(
+          { unwritten: this.#slots.unwritten },
+          'could not record outcomes before the deadline; their leases will expire and the jobs run again',
+        );
         return;
       }
       const running = this.#writes.running;

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait.ts';
-import { ciiFile, doctypeFile, newPage, numberedInvoice, screenshot, startBrowserApp, type BrowserApp, type InvoiceFile } from './support.ts';
+import {
+  ciiFile,
+  doctypeFile,
+  newPage,
+  numberedInvoice,
+  screenshot,
+  startBrowserApp,
+  type BrowserApp,
+  type InvoiceFile,
+} from './support.ts';
 
 describe('the queue dashboard, in Chromium', () => {
   let app: BrowserApp;
@@ -15,12 +24,15 @@ describe('the queue dashboard, in Chromium', () => {
   const upload = async (file: InvoiceFile) => {
     const body = new FormData();
     body.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
-    const result = (await (await fetch(`${app.server.url}/api/upload`, { method: 'POST', body })).json()) as { invoices: { invoiceId: string }[] };
+    const result = (await (await fetch(`${app.server.url}/api/upload`, { method: 'POST', body })).json()) as {
+      invoices: { invoiceId: string }[];
+    };
     return result.invoices[0]!.invoiceId;
   };
   const settled = (invoiceId: string) =>
     waitFor('a final status', async () => {
-      const status = ((await (await fetch(`${app.server.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as { status: string }).status;
+      const status = ((await (await fetch(`${app.server.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as { status: string })
+        .status;
       return status === 'completed' || status === 'failed';
     });
 
@@ -36,7 +48,9 @@ describe('the queue dashboard, in Chromium', () => {
     expect(await count('failed')).toBe('1');
     expect(await count('pending')).toBe('0');
     expect(await count('processing')).toBe('0');
-    expect(await page.locator('.chart-frame[data-total]').evaluateAll((charts) => charts.map((chart) => chart.getAttribute('data-total')))).toEqual(['3', '1']);
+    expect(
+      await page.locator('.chart-frame[data-total]').evaluateAll((charts) => charts.map((chart) => chart.getAttribute('data-total'))),
+    ).toEqual(['3', '1']);
     await expect.poll(() => page.locator('.chart-frame canvas').count()).toBe(2);
     expect(await page.locator('[data-metric=median] .count').textContent()).toMatch(/^\d+(,\d)?\s(ms|s)$/);
     const failed = page.locator('.failed-list li');
@@ -49,7 +63,12 @@ describe('the queue dashboard, in Chromium', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toBe('1 facture relancée.');
     // It fails again, for the same reason: two attempts now, and the failure chart counts both.
     await settled(broken);
-    await expect.poll(() => page.locator('.chart-frame[data-total]').evaluateAll((charts) => charts.map((chart) => chart.getAttribute('data-total'))), { timeout: 15_000 }).toEqual(['3', '2']);
+    await expect
+      .poll(
+        () => page.locator('.chart-frame[data-total]').evaluateAll((charts) => charts.map((chart) => chart.getAttribute('data-total'))),
+        { timeout: 15_000 },
+      )
+      .toEqual(['3', '2']);
     expect(await count('failed')).toBe('1');
     expect(await count('completed')).toBe('3');
 

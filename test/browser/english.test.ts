@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickLocale } from '../../app/i18n.ts';
 import { waitFor } from '../support/wait.ts';
-import { ciiFile, doctypeFile, euros, newPage, numberedInvoice, rowOf, screenshot, startBrowserApp, type BrowserApp, type InvoiceFile } from './support.ts';
+import {
+  ciiFile,
+  doctypeFile,
+  euros,
+  newPage,
+  numberedInvoice,
+  rowOf,
+  screenshot,
+  startBrowserApp,
+  type BrowserApp,
+  type InvoiceFile,
+} from './support.ts';
 
 describe('the interface picks its language from the browser', () => {
   it('French by default; English when the browser prefers it over French', () => {
@@ -22,10 +33,13 @@ describe('English rendering, in Chromium', () => {
   const upload = async (file: InvoiceFile) => {
     const body = new FormData();
     body.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
-    const result = (await (await fetch(`${app.server.url}/api/upload`, { method: 'POST', body })).json()) as { invoices: { invoiceId: string }[] };
+    const result = (await (await fetch(`${app.server.url}/api/upload`, { method: 'POST', body })).json()) as {
+      invoices: { invoiceId: string }[];
+    };
     const invoiceId = result.invoices[0]!.invoiceId;
     await waitFor('a final status', async () => {
-      const status = ((await (await fetch(`${app.server.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as { status: string }).status;
+      const status = ((await (await fetch(`${app.server.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as { status: string })
+        .status;
       return status === 'completed' || status === 'failed';
     });
     return invoiceId;
@@ -52,8 +66,14 @@ describe('English rendering, in Chromium', () => {
     expect(await row.locator('.col-total').textContent()).toBe(euros('1455.30', 'en-GB'));
     expect(await row.locator('.col-total').textContent()).toBe('€1,455.30');
     expect(await row.locator('.col-date').textContent()).toBe('15 Sept 2026');
-    expect(await rowOf(page, 'broken.xml').locator('.reason').textContent()).toBe('The XML file has a DOCTYPE declaration, refused for safety.');
-    expect(await rowOf(page, 'broken.xml').getByRole('button', { name: /^Retry/ }).count()).toBe(1);
+    expect(await rowOf(page, 'broken.xml').locator('.reason').textContent()).toBe(
+      'The XML file has a DOCTYPE declaration, refused for safety.',
+    );
+    expect(
+      await rowOf(page, 'broken.xml')
+        .getByRole('button', { name: /^Retry/ })
+        .count(),
+    ).toBe(1);
     await screenshot(page, 'inbox-en');
 
     await page.goto(`/invoices/${good}`);

@@ -46,13 +46,19 @@ describe('the inbox, in Chromium, on the production build', () => {
           requests: 1 + resources.length,
           firstContentfulPaintMs: paint ? Math.round(paint.startTime) : null,
           domContentLoadedMs: Math.round(navigation.domContentLoadedEventEnd),
-          resources: [{ name: '/', transferSize: navigation.transferSize }, ...resources.map((r) => ({ name: new URL(r.name).pathname, transferSize: r.transferSize }))],
+          resources: [
+            { name: '/', transferSize: navigation.transferSize },
+            ...resources.map((r) => ({ name: new URL(r.name).pathname, transferSize: r.transferSize })),
+          ],
         };
       });
     const cold = await measure();
     const warm = await newPage(app);
     await openPage(warm.page);
-    const metrics = { cold, warm: await warm.page.evaluate(() => (performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null)) };
+    const metrics = {
+      cold,
+      warm: await warm.page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null),
+    };
     await warm.context.close();
     saveArtefact('inbox-metrics.json', metrics);
     console.log('inbox, first visit:', { ...cold, resources: undefined }, 'warm first contentful paint:', metrics.warm);
@@ -123,7 +129,10 @@ describe('the inbox, in Chromium, on the production build', () => {
     await streamed; // the queued job is followed live, over Server-Sent Events
     // A second attempt runs, and fails again for the same reason.
     await expect
-      .poll(async () => ((await (await fetch(`${app.server.url}/api/invoices/${invoiceId}`)).json()) as { history: unknown[] }).history.length, { timeout: 30_000 })
+      .poll(
+        async () => ((await (await fetch(`${app.server.url}/api/invoices/${invoiceId}`)).json()) as { history: unknown[] }).history.length,
+        { timeout: 30_000 },
+      )
       .toBe(2);
     await expect.poll(() => row.locator('.badge').textContent(), { timeout: 30_000 }).toBe('échec');
     await context.close();

@@ -17,9 +17,16 @@ describe('the review screen, in Chromium', () => {
     const file = await facturXFile(invoice, 'facture-revue.pdf');
     const body = new FormData();
     body.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
-    const uploaded = (await (await fetch(`${app.server.url}/api/upload`, { method: 'POST', body })).json()) as { invoices: { invoiceId: string }[] };
+    const uploaded = (await (await fetch(`${app.server.url}/api/upload`, { method: 'POST', body })).json()) as {
+      invoices: { invoiceId: string }[];
+    };
     const invoiceId = uploaded.invoices[0]!.invoiceId;
-    await waitFor('completed', async () => ((await (await fetch(`${app.server.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as { status: string }).status === 'completed');
+    await waitFor(
+      'completed',
+      async () =>
+        ((await (await fetch(`${app.server.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as { status: string }).status ===
+        'completed',
+    );
 
     const { context, page } = await newPage(app);
     await page.goto(`/invoices/${invoiceId}`);
@@ -53,7 +60,10 @@ describe('the review screen, in Chromium', () => {
     for (const [id, text] of Object.entries(expected)) expect({ id, text: await term(id) }).toEqual({ id, text });
     expect(euros('1455.30')).toBe('1\u202f455,30\u00a0€'); // « 1 234,56 € », French spacing
 
-    const cells = (selector: string) => page.locator(`${selector} tbody tr`).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
+    const cells = (selector: string) =>
+      page
+        .locator(`${selector} tbody tr`)
+        .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
     expect(await cells('table.vat')).toEqual([
       ['S', '20\u202f%', euros('1160.00'), euros('232.00')],
       ['S', '5,5\u202f%', euros('60.00'), euros('3.30')],
@@ -67,7 +77,9 @@ describe('the review screen, in Chromium', () => {
     expect(await page.locator('dd.uncertain').count()).toBe(0);
     expect(await cells('table.history')).toEqual([['1', expect.any(String), expect.stringMatching(/^\d+(,\d)?\s(ms|s)$/), 'terminé', '']]);
     expect(await page.locator('iframe').getAttribute('src')).toBe(`/api/invoices/${invoiceId}/file#navpanes=0&view=FitH`);
-    expect(await page.getByRole('link', { name: 'Exporter en CSV' }).getAttribute('href')).toBe(`/api/invoices/${invoiceId}/export?format=csv`);
+    expect(await page.getByRole('link', { name: 'Exporter en CSV' }).getAttribute('href')).toBe(
+      `/api/invoices/${invoiceId}/export?format=csv`,
+    );
     await page.waitForTimeout(1_500); // the PDF viewer paints the page, for the picture only
     await screenshot(page, 'review-fr');
 

@@ -44,7 +44,10 @@ export async function startBrowserApp(env: Record<string, string> = {}): Promise
   };
 }
 
-export async function newPage(app: BrowserApp, options: { locale?: string; width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  app: BrowserApp,
+  options: { locale?: string; width?: number } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await app.browser.newContext({
     baseURL: app.server.url,
     locale: options.locale ?? 'fr-FR',
@@ -94,7 +97,10 @@ export async function facturXFile(invoice: InvoiceContent, name: string): Promis
 
 /** An XML invoice with a DOCTYPE: accepted at upload, then refused for good by the extraction. */
 export function doctypeFile(name: string): InvoiceFile {
-  const xml = writeCii(numberedInvoice('DOCTYPE')).replace(/^(<\?xml[^>]*\?>)?/, (declaration) => `${declaration}<!DOCTYPE x [<!ENTITY e "e">]>`);
+  const xml = writeCii(numberedInvoice('DOCTYPE')).replace(
+    /^(<\?xml[^>]*\?>)?/,
+    (declaration) => `${declaration}<!DOCTYPE x [<!ENTITY e "e">]>`,
+  );
   return { name, type: 'application/xml', bytes: new TextEncoder().encode(xml) };
 }
 
@@ -130,4 +136,5 @@ export async function openPage(page: Page, path = '/'): Promise<void> {
 /** The inbox row of a file. */
 export const rowOf = (page: Page, fileName: string) => page.locator(`tr[data-file="${fileName}"]`);
 
-export const euros = (amount: string, locale = 'fr-FR') => new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(Number(amount));
+export const euros = (amount: string, locale = 'fr-FR') =>
+  new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(Number(amount));

@@ -11,7 +11,9 @@ import { openServerDb, requireServerUrl, type TestDb } from '../support/database
 import { waitFor } from '../support/wait.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/facteur.js', import.meta.url));
-const MIGRATIONS = readdirSync(fileURLToPath(new URL('../../supabase/migrations/', import.meta.url))).filter((name) => name.endsWith('.sql')).sort();
+const MIGRATIONS = readdirSync(fileURLToPath(new URL('../../supabase/migrations/', import.meta.url)))
+  .filter((name) => name.endsWith('.sql'))
+  .sort();
 
 interface Run {
   code: number | null;
@@ -72,9 +74,13 @@ describe('facteur CLI', () => {
     }
     const unreachable = await facteur(['doctor'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' });
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stdout).toMatch(/^✗ Cannot connect to PostgreSQL .*\n    fix: check DATABASE_URL/m);
+    expect(unreachable.stdout).toMatch(/^✗ Cannot connect to PostgreSQL .*\n {4}fix: check DATABASE_URL/m);
     expect(unreachable.stderr).toBe('facteur: 1 problem to fix.\n');
-    const misconfigured = await facteur(['doctor'], { DATABASE_URL: 'postgres://u@db.example:6543/postgres', FACTEUR_POOL_MODE: 'session', FACTEUR_CONCURRENCY: '0' });
+    const misconfigured = await facteur(['doctor'], {
+      DATABASE_URL: 'postgres://u@db.example:6543/postgres',
+      FACTEUR_POOL_MODE: 'session',
+      FACTEUR_CONCURRENCY: '0',
+    });
     expect(misconfigured.stdout).toMatch(/^✗ Invalid configuration: FACTEUR_CONCURRENCY/m);
   });
 
@@ -82,7 +88,9 @@ describe('facteur CLI', () => {
     const run = await facteur(['stats'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/nowhere' });
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^facteur: Cannot connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/);
+    expect(run.stderr).toMatch(
+      /^facteur: Cannot connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/,
+    );
     expect(run.stderr).not.toContain('secret');
   });
 
@@ -130,7 +138,7 @@ describe('facteur CLI', () => {
         expect(doctor.stdout).toMatch(/^✓ autovacuum is on$/m);
       } else {
         expect(doctor.code).toBe(1);
-        expect(doctor.stdout).toMatch(/^✗ autovacuum is off on this server: .*\n    fix: set autovacuum = on/m);
+        expect(doctor.stdout).toMatch(/^✗ autovacuum is off on this server: .*\n {4}fix: set autovacuum = on/m);
       }
     });
 
@@ -163,7 +171,10 @@ describe('facteur CLI', () => {
         const run = await facteur(['enqueue', folder, '--json'], env);
         expect(run.code).toBe(2);
         expect(run.stderr).toMatch(/^facteur: 1 file was refused; the others are queued\.$/m);
-        const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; invoiceId?: string; code?: string });
+        const lines = run.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { file: string; invoiceId?: string; code?: string });
         expect(lines.map((line) => [line.file.split('/').pop(), line.code ?? 'queued'])).toEqual([
           ['a.xml', 'queued'],
           ['b.xml', 'queued'],
@@ -178,15 +189,24 @@ describe('facteur CLI', () => {
         const csv = await facteur(['export', '--since', '2020-01-01'], env);
         expect(csv.code).toBe(0);
         const [header, ...rows] = csv.stdout.trimEnd().split('\r\n');
-        expect(header).toBe('Identifiant;Fichier;Statut;Format;Numéro de facture;Date de facture;Échéance;Fournisseur;N° TVA fournisseur;Client;Devise;Total HT;Total TVA;Total TTC;Net à payer;Reçue le');
+        expect(header).toBe(
+          'Identifiant;Fichier;Statut;Format;Numéro de facture;Date de facture;Échéance;Fournisseur;N° TVA fournisseur;Client;Devise;Total HT;Total TVA;Total TTC;Net à payer;Reçue le',
+        );
         const other = rows.find((row) => row.includes(';OTHER-1;'))!.split(';');
         expect(other.slice(2, 5)).toEqual(['completed', 'ubl', 'OTHER-1']);
         expect(other[7]).toBe(invoice.fields['BT-27']);
         expect(other[13]).toBe(invoice.fields['BT-112']!.replace('.', ','));
         const json = await facteur(['export', '--since', '2020-01-01', '--format', 'json'], env);
         const exported = JSON.parse(json.stdout) as Record<string, string>[];
-        expect(exported.find((row) => row['BT-1'] === 'OTHER-1')).toMatchObject({ status: 'completed', 'BT-112': invoice.fields['BT-112'], fileName: 'b.xml' });
-        expect(await facteur(['export', '--since', 'yesterday'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--since must be a date/) });
+        expect(exported.find((row) => row['BT-1'] === 'OTHER-1')).toMatchObject({
+          status: 'completed',
+          'BT-112': invoice.fields['BT-112'],
+          fileName: 'b.xml',
+        });
+        expect(await facteur(['export', '--since', 'yesterday'], env)).toMatchObject({
+          code: 2,
+          stderr: expect.stringMatching(/--since must be a date/),
+        });
 
         const missing = await facteur(['status', '00000000-0000-4000-8000-000000000000'], env);
         expect(missing).toMatchObject({ code: 2, stderr: 'facteur: No invoice 00000000-0000-4000-8000-000000000000.\n' });

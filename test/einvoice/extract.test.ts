@@ -120,15 +120,29 @@ describe('structured extraction', () => {
     expect(invoice.fields).toMatchObject({ 'BT-1': 'RE-1001', 'BT-2': '2014-05-22', 'BT-31': 'DE123456789', 'BT-112': '119.00' });
     expect(invoice.vatBreakdown).toEqual([{ 'BT-116': '100.00', 'BT-117': '19.00', 'BT-118': 'S', 'BT-119': '19.00' }]);
     expect(invoice.lines).toEqual([
-      { 'BT-126': '1', 'BT-129': '2', 'BT-130': 'C62', 'BT-131': '100.00', 'BT-146': '50.00', 'BT-151': 'S', 'BT-152': '19.00', 'BT-153': 'Schraube' },
+      {
+        'BT-126': '1',
+        'BT-129': '2',
+        'BT-130': 'C62',
+        'BT-131': '100.00',
+        'BT-146': '50.00',
+        'BT-151': 'S',
+        'BT-152': '19.00',
+        'BT-153': 'Schraube',
+      },
     ]);
   });
 
   it('picks the VAT total in the invoice currency when the accounting currency differs (BT-110, BT-111)', async () => {
-    const xml = writeCii(sampleInvoice()).replace(
-      /<ram:TaxTotalAmount currencyID="EUR">235.30<\/ram:TaxTotalAmount>/,
-      '<ram:TaxTotalAmount currencyID="SEK">2600.00</ram:TaxTotalAmount><ram:TaxTotalAmount currencyID="EUR">235.30</ram:TaxTotalAmount>',
-    ).replace('<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>', '<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode><ram:TaxCurrencyCode>SEK</ram:TaxCurrencyCode>');
+    const xml = writeCii(sampleInvoice())
+      .replace(
+        /<ram:TaxTotalAmount currencyID="EUR">235.30<\/ram:TaxTotalAmount>/,
+        '<ram:TaxTotalAmount currencyID="SEK">2600.00</ram:TaxTotalAmount><ram:TaxTotalAmount currencyID="EUR">235.30</ram:TaxTotalAmount>',
+      )
+      .replace(
+        '<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>',
+        '<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode><ram:TaxCurrencyCode>SEK</ram:TaxCurrencyCode>',
+      );
     const invoice = await extractInvoice(bytes(xml));
     expect(invoice.fields['BT-110']).toBe('235.30');
     expect(invoice.fields['BT-111']).toBe('2600.00');

@@ -59,7 +59,9 @@ describe('no input crashes the extractor', () => {
   });
 
   it('random bytes behind a PDF, XML or image signature', async () => {
-    const signatures = ['%PDF-1.7\n', '<?xml version="1.0"?>', '\x89PNG\r\n\x1a\n', ''].map((s) => Uint8Array.from(s, (c) => c.charCodeAt(0)));
+    const signatures = ['%PDF-1.7\n', '<?xml version="1.0"?>', '\x89PNG\r\n\x1a\n', ''].map((s) =>
+      Uint8Array.from(s, (c) => c.charCodeAt(0)),
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...signatures), fc.uint8Array({ maxLength: 2000 }), async (signature, noise) => {
         expect(typeof (await outcome(new Uint8Array([...signature, ...noise])))).toBe('string');

@@ -92,13 +92,17 @@ describe('XML safety', () => {
 
 describe('other XML', () => {
   it('refuses FatturaPA with a reason', async () => {
-    const error = await failure(bytes('<p:FatturaElettronica xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2" versione="FPR12"/>'));
+    const error = await failure(
+      bytes('<p:FatturaElettronica xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2" versione="FPR12"/>'),
+    );
     expect(error.code).toBe('UNSUPPORTED_FORMAT');
     expect(error.message).toMatch(/FatturaPA/);
   });
 
   it('refuses Order-X as not an invoice', async () => {
-    const error = await failure(bytes('<rsm:SCRDMCCBDACIOMessageStructure xmlns:rsm="urn:un:unece:uncefact:data:standard:SCRDMCCBDACIOMessageStructure:100"/>'));
+    const error = await failure(
+      bytes('<rsm:SCRDMCCBDACIOMessageStructure xmlns:rsm="urn:un:unece:uncefact:data:standard:SCRDMCCBDACIOMessageStructure:100"/>'),
+    );
     expect(error.code).toBe('NOT_AN_INVOICE');
     expect(error.message).toMatch(/Order-X/);
   });

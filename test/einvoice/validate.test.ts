@@ -121,7 +121,10 @@ describe('EN 16931 rules', () => {
   it('counts an empty but present postal address as present (BR-08), as the Schematron does', async () => {
     const sample = sampleInvoice();
     for (const id of ['BT-35', 'BT-37', 'BT-38', 'BT-40'] as const) delete sample.fields[id];
-    const xml = writeCii(sample).replace('<ram:Name>ATELIER DU FACTEUR SAS</ram:Name>', '<ram:Name>ATELIER DU FACTEUR SAS</ram:Name><ram:PostalTradeAddress></ram:PostalTradeAddress>');
+    const xml = writeCii(sample).replace(
+      '<ram:Name>ATELIER DU FACTEUR SAS</ram:Name>',
+      '<ram:Name>ATELIER DU FACTEUR SAS</ram:Name><ram:PostalTradeAddress></ram:PostalTradeAddress>',
+    );
     const rules = rulesOf(await extractInvoice(new TextEncoder().encode(xml)));
     expect(rules).not.toContain('BR-08');
     expect(rules).toContain('BR-09');

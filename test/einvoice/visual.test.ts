@@ -140,7 +140,8 @@ describe('the text-layer path on printed invoices', () => {
     const printed: PrintedInvoice = { ...SAMPLES.de, layout: 'beside', marginNote: 'Musterrechnung erstellt mit Facteur, Copyright 2026' };
     const invoice = await extractInvoice(await printInvoice(printed));
     const want = expected(printed);
-    for (const term of ['BT-109', 'BT-110', 'BT-112'] as const) expect({ term, value: invoice.fields[term] }).toEqual({ term, value: want[term] });
+    for (const term of ['BT-109', 'BT-110', 'BT-112'] as const)
+      expect({ term, value: invoice.fields[term] }).toEqual({ term, value: want[term] });
   });
 
   it('does not invent totals that are not printed', async () => {
@@ -157,20 +158,65 @@ describe('the field finder on positioned words', () => {
 
   it("reads a total whose label carries a remark in brackets, even one that names the VAT ('Netto (excl. USt.)')", () => {
     const invoice = read([
-      [100, [[50, 'Rechnungssumme Netto (excl. USt.)'], [400, '473,00']]],
-      [115, [[50, 'USt. 19 %'], [400, '89,87']]],
-      [130, [[50, 'Rechnungssumme Brutto (inkl. USt.)'], [400, '562,87']]],
+      [
+        100,
+        [
+          [50, 'Rechnungssumme Netto (excl. USt.)'],
+          [400, '473,00'],
+        ],
+      ],
+      [
+        115,
+        [
+          [50, 'USt. 19 %'],
+          [400, '89,87'],
+        ],
+      ],
+      [
+        130,
+        [
+          [50, 'Rechnungssumme Brutto (inkl. USt.)'],
+          [400, '562,87'],
+        ],
+      ],
     ]);
     expect([invoice.fields['BT-109'], invoice.fields['BT-110'], invoice.fields['BT-112']]).toEqual(['473.00', '89.87', '562.87']);
   });
 
   it('takes the name over the first address of the page for the sender, and flags it for review', () => {
     const invoice = read([
-      [20, [[50, 'Die Vordefinierte Firma'], [300, 'Tel: +49 30 41092-0'], [480, 'Seite 1 von 1']]],
-      [32, [[50, 'Waldstrasse 86-90'], [300, 'Fax: +49 30 41092-111']]],
+      [
+        20,
+        [
+          [50, 'Die Vordefinierte Firma'],
+          [300, 'Tel: +49 30 41092-0'],
+          [480, 'Seite 1 von 1'],
+        ],
+      ],
+      [
+        32,
+        [
+          [50, 'Waldstrasse 86-90'],
+          [300, 'Fax: +49 30 41092-111'],
+        ],
+      ],
       [44, [[50, '13403 Berlin']]],
-      [120, [[50, 'Elektromarkt Bamby'], [300, 'Belegnummer'], [400, '90005178']]],
-      [132, [[50, 'Adlerstrasse 452'], [300, 'Belegdatum'], [400, '07.01.1997']]],
+      [
+        120,
+        [
+          [50, 'Elektromarkt Bamby'],
+          [300, 'Belegnummer'],
+          [400, '90005178'],
+        ],
+      ],
+      [
+        132,
+        [
+          [50, 'Adlerstrasse 452'],
+          [300, 'Belegdatum'],
+          [400, '07.01.1997'],
+        ],
+      ],
       [144, [[50, 'D-07545 GERA']]],
     ]);
     expect(invoice.fields['BT-27']).toBe('Die Vordefinierte Firma');
@@ -179,7 +225,13 @@ describe('the field finder on positioned words', () => {
 
   it("joins a name's first line across OCR noise beside it and a stray line between", () => {
     const invoice = read([
-      [40, [[50, 'MVM Musterhafter'], [450, 'Fe =D']]],
+      [
+        40,
+        [
+          [50, 'MVM Musterhafter'],
+          [450, 'Fe =D'],
+        ],
+      ],
       [46, [[480, 'dei']]],
       [52, [[50, 'Versicherungsverein Musterstadt a.G.']]],
     ]);
@@ -191,7 +243,13 @@ describe('the field finder on positioned words', () => {
       [80, [[50, 'Verkäufer']]],
       [100, [[200, 'MVM Musterhafter']]],
       // 8 points below: rows of a table are padded, lines of a paragraph are not.
-      [118, [[50, 'Name:'], [200, 'Versicherungsverein Musterstadt a.G.']]],
+      [
+        118,
+        [
+          [50, 'Name:'],
+          [200, 'Versicherungsverein Musterstadt a.G.'],
+        ],
+      ],
     ]);
     expect(invoice.fields['BT-27']).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
   });
@@ -199,7 +257,13 @@ describe('the field finder on positioned words', () => {
   it("takes only the first cell under the seller's heading for its name, not another column's text beside it", () => {
     const invoice = read([
       [80, [[50, 'Vendeur']]],
-      [95, [[50, 'LE FOURNISSEUR'], [300, 'Buyer contact name']]],
+      [
+        95,
+        [
+          [50, 'LE FOURNISSEUR'],
+          [300, 'Buyer contact name'],
+        ],
+      ],
       [110, [[50, "35 rue d'ici"]]],
       [125, [[50, '75018 PARIS']]],
     ]);
@@ -209,9 +273,21 @@ describe('the field finder on positioned words', () => {
   it("flags the seller's name for review when two labelled names claim it (the buyer's heading misread by OCR)", () => {
     const invoice = read([
       [80, [[50, 'Verkäufer']]],
-      [95, [[50, 'Name:'], [200, 'LieferantGmbH']]],
+      [
+        95,
+        [
+          [50, 'Name:'],
+          [200, 'LieferantGmbH'],
+        ],
+      ],
       [150, [[50, 'Kdufer/Leistungsempfänger']]],
-      [165, [[50, 'Name:'], [200, 'Kunden AG Mitte']]],
+      [
+        165,
+        [
+          [50, 'Name:'],
+          [200, 'Kunden AG Mitte'],
+        ],
+      ],
     ]);
     expect(invoice.confidence['BT-27']).toBeLessThan(0.9);
     expect(invoice.validation.find((f) => f.rule === 'FACTEUR-REVIEW')?.message).toContain('BT-27');
@@ -220,28 +296,116 @@ describe('the field finder on positioned words', () => {
   it('puts back the space OCR drops before a legal form', () => {
     const invoice = read([
       [100, [[50, 'Verkäufer']]],
-      [115, [[50, 'Name:'], [200, 'ELEKTRON IndustrieserviceGmbH']]],
+      [
+        115,
+        [
+          [50, 'Name:'],
+          [200, 'ELEKTRON IndustrieserviceGmbH'],
+        ],
+      ],
     ]);
     expect(invoice.fields['BT-27']).toBe('ELEKTRON Industrieservice GmbH');
   });
 
   it.each<[string, WrittenLine[], string]>([
-    ["a letter's date after its place", [[100, [[300, 'München, den'], [420, '01.11.2024']]], [780, [[50, 'Datum: 30.10.2024'], [300, 'Zeit: 04:59:13']]]], '2024-11-01'],
-    ['an invoice issued at a date, above its delivery date', [[100, [[50, 'Invoice # RE-20201121/508 issued at 2020-11-21']]], [115, [[50, 'Date of delivery 2020-11-10']]]], '2020-11-21'],
+    [
+      "a letter's date after its place",
+      [
+        [
+          100,
+          [
+            [300, 'München, den'],
+            [420, '01.11.2024'],
+          ],
+        ],
+        [
+          780,
+          [
+            [50, 'Datum: 30.10.2024'],
+            [300, 'Zeit: 04:59:13'],
+          ],
+        ],
+      ],
+      '2024-11-01',
+    ],
+    [
+      'an invoice issued at a date, above its delivery date',
+      [
+        [100, [[50, 'Invoice # RE-20201121/508 issued at 2020-11-21']]],
+        [115, [[50, 'Date of delivery 2020-11-10']]],
+      ],
+      '2020-11-21',
+    ],
   ])('reads the issue date from %s', (_, lines, date) => {
     expect(read(lines).fields['BT-2']).toBe(date);
   });
 
   it('does not read a row of the line table as a VAT breakdown row when its numbers happen to agree', () => {
     const invoice = read([
-      [80, [[50, 'Pos'], [80, 'Bezeichnung'], [250, 'Menge'], [320, 'Preis'], [400, 'Betrag'], [470, 'USt. %']]],
-      [95, [[50, '1'], [80, 'Trennblätter A4'], [250, '20'], [320, '9,90'], [400, '198,00'], [470, '19']]],
+      [
+        80,
+        [
+          [50, 'Pos'],
+          [80, 'Bezeichnung'],
+          [250, 'Menge'],
+          [320, 'Preis'],
+          [400, 'Betrag'],
+          [470, 'USt. %'],
+        ],
+      ],
+      [
+        95,
+        [
+          [50, '1'],
+          [80, 'Trennblätter A4'],
+          [250, '20'],
+          [320, '9,90'],
+          [400, '198,00'],
+          [470, '19'],
+        ],
+      ],
       // Position 2, 50 × 5,50 = 275,00, and 2 % of 275,00 is 5,50 too.
-      [110, [[50, '2'], [80, 'Joghurt Banane'], [250, '50'], [320, '5,50'], [400, '275,00'], [470, '7']]],
-      [140, [[50, 'Summe netto'], [400, '473,00']]],
-      [155, [[50, 'USt. 7 %'], [320, '275,00'], [400, '19,25']]],
-      [170, [[50, 'USt. 19 %'], [320, '198,00'], [400, '37,62']]],
-      [185, [[50, 'Summe brutto'], [400, '529,87']]],
+      [
+        110,
+        [
+          [50, '2'],
+          [80, 'Joghurt Banane'],
+          [250, '50'],
+          [320, '5,50'],
+          [400, '275,00'],
+          [470, '7'],
+        ],
+      ],
+      [
+        140,
+        [
+          [50, 'Summe netto'],
+          [400, '473,00'],
+        ],
+      ],
+      [
+        155,
+        [
+          [50, 'USt. 7 %'],
+          [320, '275,00'],
+          [400, '19,25'],
+        ],
+      ],
+      [
+        170,
+        [
+          [50, 'USt. 19 %'],
+          [320, '198,00'],
+          [400, '37,62'],
+        ],
+      ],
+      [
+        185,
+        [
+          [50, 'Summe brutto'],
+          [400, '529,87'],
+        ],
+      ],
     ]);
     expect(invoice.vatBreakdown.map((r) => r['BT-119'])).toEqual(['7.00', '19.00']);
     expect([invoice.fields['BT-109'], invoice.fields['BT-110'], invoice.fields['BT-112']]).toEqual(['473.00', '56.87', '529.87']);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
-import { Queue } from '../../src/queue/queue.ts';
+import type { Queue } from '../../src/queue/queue.ts';
 import { checkExecutions, useWorkerProcesses } from '../support/processes.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -34,7 +34,8 @@ describe('workers killed with SIGKILL', () => {
   it('4 workers, 20,000 jobs, a random worker killed and restarted every 2 s: nothing lost, nothing invented', async () => {
     const enqueued = new Set<string>();
     for (let i = 0; i < 4; i++) {
-      for (const job of await queue.enqueueMany(Array.from({ length: 5_000 }, () => ({ task: 'record', payload: { ms: 2 } })))) enqueued.add(job.id);
+      for (const job of await queue.enqueueMany(Array.from({ length: 5_000 }, () => ({ task: 'record', payload: { ms: 2 } }))))
+        enqueued.add(job.id);
     }
     const workers = await Promise.all([0, 1, 2, 3].map(() => start()));
     const deaths = new Map<number, Date>();
@@ -67,16 +68,19 @@ describe('workers killed with SIGKILL', () => {
     console.info(`random kills: ${kills} kills, ${report.executions - 20_000} repeated executions, 0 lost, 0 completed twice`);
   }, 300_000);
 
-  it.each(['start', 'handler', 'commit'] as const)('a worker killed at "%s" of a job: the job is reaped and completed once, elsewhere', async (step) => {
-    const doomed = await start({ KILL_AT: step });
-    const job = await queue.enqueue({ task: 'record' });
-    expect(await doomed.exited).toBe('SIGKILL');
-    await start();
-    await waitFor('completed elsewhere', async () => (await queue.getJob(job.id))?.status === 'completed', 20_000);
-    const { rows } = await db.query<{ outcome: string }>('SELECT outcome FROM job_attempts WHERE job_id = $1 ORDER BY id', [job.id]);
-    expect(rows.map((row) => row.outcome)).toEqual(['reaped', 'completed']);
-    expect(await unexplainedReruns()).toBe(0);
-  });
+  it.each(['start', 'handler', 'commit'] as const)(
+    'a worker killed at "%s" of a job: the job is reaped and completed once, elsewhere',
+    async (step) => {
+      const doomed = await start({ KILL_AT: step });
+      const job = await queue.enqueue({ task: 'record' });
+      expect(await doomed.exited).toBe('SIGKILL');
+      await start();
+      await waitFor('completed elsewhere', async () => (await queue.getJob(job.id))?.status === 'completed', 20_000);
+      const { rows } = await db.query<{ outcome: string }>('SELECT outcome FROM job_attempts WHERE job_id = $1 ORDER BY id', [job.id]);
+      expect(rows.map((row) => row.outcome)).toEqual(['reaped', 'completed']);
+      expect(await unexplainedReruns()).toBe(0);
+    },
+  );
 
   it('a worker killed right after a commit: the job stays completed and never runs again', async () => {
     const worker = await start();

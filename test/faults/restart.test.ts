@@ -22,10 +22,15 @@ describe('a PostgreSQL restart during a run', () => {
 
     restartServer();
 
-    await waitFor('all jobs finished', async () => {
-      const stats = await queue.stats();
-      return stats.pending === 0 && stats.processing === 0;
-    }, 120_000, 200);
+    await waitFor(
+      'all jobs finished',
+      async () => {
+        const stats = await queue.stats();
+        return stats.pending === 0 && stats.processing === 0;
+      },
+      120_000,
+      200,
+    );
     const report = await checkExecutions(db);
     expect(report).toMatchObject({ jobs: 3_000, notCompleted: 0, overlapping: 0 });
     for (const { child } of workers) expect(child.exitCode).toBeNull();

@@ -42,8 +42,14 @@ describe('access control with bearer tokens', () => {
   });
 
   const call = async (path: string, token?: string, init: RequestInit = {}) => {
-    const response = await fetch(`${app.url}${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers } });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };
+    const response = await fetch(`${app.url}${path}`, {
+      ...init,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string } },
+    };
   };
   const uploadAs = async (token: string) => {
     const invoice = sampleInvoice();
@@ -76,23 +82,39 @@ describe('access control with bearer tokens', () => {
     expect((await call('/api/invoices', BOB)).body.invoices).toEqual([]);
 
     const missing = '00000000-0000-4000-8000-000000000000';
-    for (const path of ['/api/queue/status?invoiceId=ID', '/api/queue/events?invoiceId=ID', '/api/invoices/ID', '/api/invoices/ID/status', '/api/invoices/ID/events', '/api/invoices/ID/file', '/api/invoices/ID/export']) {
+    for (const path of [
+      '/api/queue/status?invoiceId=ID',
+      '/api/queue/events?invoiceId=ID',
+      '/api/invoices/ID',
+      '/api/invoices/ID/status',
+      '/api/invoices/ID/events',
+      '/api/invoices/ID/file',
+      '/api/invoices/ID/export',
+    ]) {
       const foreign = await call(path.replace('ID', alices), BOB);
       const absent = await call(path.replace('ID', missing), BOB);
       expect(foreign.status).toBe(404);
       expect(foreign.body.error!.code).toBe(absent.body.error!.code);
       expect(foreign.body.error!.message.replace(alices, missing)).toBe(absent.body.error!.message);
     }
-    const requeue = await call('/api/queue/add', BOB, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invoiceId: alices }) });
+    const requeue = await call('/api/queue/add', BOB, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ invoiceId: alices }),
+    });
     expect(requeue).toMatchObject({ status: 404, body: { error: { code: 'INVOICE_NOT_FOUND' } } });
-    const { rows } = await db.db.query<{ owner: string; jobs: number }>('SELECT i.owner, count(q.id)::int AS jobs FROM invoices i JOIN processing_queue q ON q.invoice_id = i.id GROUP BY i.owner');
+    const { rows } = await db.db.query<{ owner: string; jobs: number }>(
+      'SELECT i.owner, count(q.id)::int AS jobs FROM invoices i JOIN processing_queue q ON q.invoice_id = i.id GROUP BY i.owner',
+    );
     expect(rows).toEqual([{ owner: 'alice', jobs: 1 }]);
   });
 
   it('puts every route of app/api behind the guard: 401 without a token, and the cron secret opens only the scheduler’s endpoints', async () => {
     const routes = routeFiles(API_DIR).flatMap((file) => {
       const path = `/api/${relative(API_DIR, dirname(file)).split(sep).join('/')}`.replace(/\/$/, '');
-      return [...readFileSync(file, 'utf8').matchAll(/^export const (GET|POST|PUT|PATCH|DELETE)\b/gm)].map((match) => `${match[1]} ${path}`);
+      return [...readFileSync(file, 'utf8').matchAll(/^export const (GET|POST|PUT|PATCH|DELETE)\b/gm)].map(
+        (match) => `${match[1]} ${path}`,
+      );
     });
     expect(routes.length).toBeGreaterThan(15);
     const opened: string[] = [];
@@ -100,7 +122,11 @@ describe('access control with bearer tokens', () => {
       const [method, path] = route.split(' ') as [string, string];
       const url = `${app.url}${path.replace('[id]', '00000000-0000-4000-8000-000000000000')}`;
       const refused = await fetch(url, { method });
-      expect({ route, status: refused.status, code: ((await refused.json()) as { error?: { code: string } }).error?.code }).toEqual({ route, status: 401, code: 'UNAUTHORIZED' });
+      expect({ route, status: refused.status, code: ((await refused.json()) as { error?: { code: string } }).error?.code }).toEqual({
+        route,
+        status: 401,
+        code: 'UNAUTHORIZED',
+      });
       const scheduler = await fetch(url, { method, headers: { authorization: `Bearer ${CRON_SECRET}` } });
       await scheduler.arrayBuffer();
       if (scheduler.status !== 401) opened.push(route);
@@ -110,7 +136,9 @@ describe('access control with bearer tokens', () => {
 
   it('accepts a token created with the CLI, until it is revoked', async () => {
     const env = { ...process.env, DATABASE_URL: db.url!, LOG_LEVEL: 'silent' };
-    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'token', 'create', '--owner', 'carol', '--label', 'test'], { env });
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'token', 'create', '--owner', 'carol', '--label', 'test'], {
+      env,
+    });
     const token = stdout.trim();
     expect(token).toMatch(/^fct_[A-Za-z0-9_-]{43}$/);
     const { rows } = await db.db.query<{ token_sha256: string }>('SELECT token_sha256 FROM api_tokens');
@@ -129,7 +157,12 @@ describe('upload rate limit per owner', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'facteur-rate-'));
-    app = await startServer({ FACTEUR_DATA_DIR: dataDir, FACTEUR_AUTH: 'token', FACTEUR_TOKENS: `alice:${ALICE},bob:${BOB}`, FACTEUR_UPLOAD_RATE: '3' });
+    app = await startServer({
+      FACTEUR_DATA_DIR: dataDir,
+      FACTEUR_AUTH: 'token',
+      FACTEUR_TOKENS: `alice:${ALICE},bob:${BOB}`,
+      FACTEUR_UPLOAD_RATE: '3',
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -144,7 +177,11 @@ describe('upload rate limit per owner', () => {
       body.append('file', new Blob([writeCii(invoice)]), `f${i}.xml`);
     }
     const response = await fetch(`${app.url}/api/upload`, { method: 'POST', body, headers: { authorization: `Bearer ${token}` } });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { error?: { code: string } } };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: (await response.json()) as { error?: { code: string } },
+    };
   };
 
   it('answers 429 with Retry-After past the owner’s files per minute, and leaves other owners alone', async () => {
@@ -198,7 +235,12 @@ describe('access control with Supabase Auth tokens', () => {
     const app = await start({ SUPABASE_JWT_SECRET: secret });
     const key = new TextEncoder().encode(secret);
     const sign = (claims: Record<string, unknown>, options: { expires?: string; audience?: string; key?: Uint8Array } = {}) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(String(claims.sub)).setAudience(options.audience ?? 'authenticated').setExpirationTime(options.expires ?? '1h').sign(options.key ?? key);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(String(claims.sub))
+        .setAudience(options.audience ?? 'authenticated')
+        .setExpirationTime(options.expires ?? '1h')
+        .sign(options.key ?? key);
     const ana = await sign({ sub: 'user-ana' });
     const ben = await sign({ sub: 'user-ben' });
     expect(await uploadAs(app, ana)).toBe(201);
@@ -223,9 +265,17 @@ describe('access control with Supabase Auth tokens', () => {
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', () => resolve()));
     const { port } = jwks.address() as AddressInfo;
-    const app = await start({ SUPABASE_JWKS_URL: `http://127.0.0.1:${port}/auth/v1/.well-known/jwks.json`, FACTEUR_OWNER_CLAIM: 'app_metadata.org_id' });
+    const app = await start({
+      SUPABASE_JWKS_URL: `http://127.0.0.1:${port}/auth/v1/.well-known/jwks.json`,
+      FACTEUR_OWNER_CLAIM: 'app_metadata.org_id',
+    });
     const sign = (sub: string, org: string | undefined) =>
-      new SignJWT({ app_metadata: org ? { org_id: org } : {} }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject(sub).setAudience('authenticated').setExpirationTime('1h').sign(privateKey);
+      new SignJWT({ app_metadata: org ? { org_id: org } : {} })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setSubject(sub)
+        .setAudience('authenticated')
+        .setExpirationTime('1h')
+        .sign(privateKey);
     expect(await uploadAs(app, await sign('user-1', 'org-a'))).toBe(201);
     expect((await listAs(app, await sign('user-2', 'org-a'))).body.invoices).toHaveLength(1);
     expect((await listAs(app, await sign('user-3', 'org-b'))).body.invoices).toHaveLength(0);

@@ -4,11 +4,22 @@ import type { NormalisedInvoice } from '../../src/einvoice/model.ts';
 import { sampleInvoice } from '../einvoice/support/sample.ts';
 
 const normalised = (change: (invoice: NormalisedInvoice) => void): NormalisedInvoice => {
-  const invoice = { format: 'cii', source: { container: 'xml' }, notes: [], confidence: {}, validation: [], ...sampleInvoice() } as unknown as NormalisedInvoice;
+  const invoice = {
+    format: 'cii',
+    source: { container: 'xml' },
+    notes: [],
+    confidence: {},
+    validation: [],
+    ...sampleInvoice(),
+  } as unknown as NormalisedInvoice;
   change(invoice);
   return invoice;
 };
-const rows = (csv: string) => csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+const rows = (csv: string) =>
+  csv
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
 
 describe('the CSV export of one invoice', () => {
   it('writes one row per line under a header of term ids, amounts as decimal strings', () => {

@@ -59,7 +59,12 @@ function pngBomb(): Uint8Array {
   header.writeUInt32BE(100_000, 4);
   header.set([1, 0, 0, 0, 0], 8); // 1-bit greyscale
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(Buffer.alloc(1_000_000))), pngChunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    signature,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(1_000_000))),
+    pngChunk('IEND', new Uint8Array()),
+  ]);
 }
 
 const billionLaughs = `<?xml version="1.0"?>
@@ -91,11 +96,19 @@ describe('hostile input through the production server', () => {
     return { status: response.status, body: (await response.json()) as { invoices: { invoiceId: string }[]; error?: { code: string } } };
   };
   const status = async (invoiceId: string) =>
-    (await (await fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as { status: string; errorCode: string | null; invoice: { fileName: string; mediaType: string; number?: string } };
+    (await (await fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as {
+      status: string;
+      errorCode: string | null;
+      invoice: { fileName: string; mediaType: string; number?: string };
+    };
 
   it('fails each hostile file in its own job with a reason code, while a good invoice still goes through', async () => {
     const hostile: [string, Uint8Array, readonly string[]][] = [
-      ['bomb.pdf', await pdfBomb(), ['CORRUPT_PDF', 'EXTRACTION_OUT_OF_MEMORY', 'EXTRACTION_TIMEOUT', 'IMAGE_TOO_LARGE', 'NOT_AN_INVOICE', 'completed']],
+      [
+        'bomb.pdf',
+        await pdfBomb(),
+        ['CORRUPT_PDF', 'EXTRACTION_OUT_OF_MEMORY', 'EXTRACTION_TIMEOUT', 'IMAGE_TOO_LARGE', 'NOT_AN_INVOICE', 'completed'],
+      ],
       ['script.pdf', pdfWithScript(), [...INVOICE_ERROR_CODES, 'completed']],
       ['pages.pdf', await pdfWithPages(10_000), ['PDF_TOO_MANY_PAGES']],
       ['truncated.pdf', (await pdfWithPages(2)).slice(0, 300), ['CORRUPT_PDF']],
@@ -110,17 +123,25 @@ describe('hostile input through the production server', () => {
     const { status: code, body } = await upload([...hostile.map(([name, bytes]) => ({ name, bytes })), good]);
     expect(code).toBe(201);
     const ids = body.invoices.map((i) => i.invoiceId);
-    const final = await waitFor('every job finished', async () => {
-      const statuses = await Promise.all(ids.map(status));
-      return statuses.every((s) => s.status === 'completed' || s.status === 'failed') && statuses;
-    }, 150_000, 250);
+    const final = await waitFor(
+      'every job finished',
+      async () => {
+        const statuses = await Promise.all(ids.map(status));
+        return statuses.every((s) => s.status === 'completed' || s.status === 'failed') && statuses;
+      },
+      150_000,
+      250,
+    );
 
     hostile.forEach(([name, , allowed], i) => {
       const outcome = final[i]!.status === 'completed' ? 'completed' : final[i]!.errorCode;
       expect({ name, outcome: allowed.includes(outcome!) ? 'expected' : outcome }).toEqual({ name, outcome: 'expected' });
     });
     const goodStatus = final.at(-1)!;
-    expect(goodStatus).toMatchObject({ status: 'completed', invoice: { fileName: 'facture.pdf', mediaType: 'application/xml', number: invoice.fields['BT-1'] } });
+    expect(goodStatus).toMatchObject({
+      status: 'completed',
+      invoice: { fileName: 'facture.pdf', mediaType: 'application/xml', number: invoice.fields['BT-1'] },
+    });
 
     // The server lived through it all, and its memory stayed bounded.
     const metrics = await (await fetch(`${app.url}/api/metrics`)).text();
@@ -140,11 +161,14 @@ describe('hostile input through the production server', () => {
   it('gives up on a multipart body that never ends, with 408', async () => {
     const { port } = new URL(app.url);
     const result = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/api/upload', method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/api/upload', method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
       req.on('error', reject);
       req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="slow.pdf"\r\n\r\n%PDF-1.4\n');
       // …and nothing more, never the end.

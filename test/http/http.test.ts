@@ -79,10 +79,19 @@ describe.each(backends)('HTTP API on $name', (backend) => {
 
   const upload = async (files: { name: string; bytes: Uint8Array }[]) => {
     const response = await fetch(`${app.url}/api/upload`, { method: 'POST', body: form(files) });
-    return { response, body: (await response.json()) as { invoices: { invoiceId: string; jobId: string; status: string; duplicateOf?: string }[] } };
+    return {
+      response,
+      body: (await response.json()) as { invoices: { invoiceId: string; jobId: string; status: string; duplicateOf?: string }[] },
+    };
   };
   const status = async (invoiceId: string) => (await (await fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as Status;
-  const invoiceCount = async () => ((await (await fetch(`${app.url}/api/queue/stats`)).json()) as { pending: number; processing: number; completed: number; failed: number });
+  const invoiceCount = async () =>
+    (await (await fetch(`${app.url}/api/queue/stats`)).json()) as {
+      pending: number;
+      processing: number;
+      completed: number;
+      failed: number;
+    };
 
   it('uploads one invoice and sees it through pending, processing, completed — in that order', async () => {
     const { response, body } = await upload([invoiceFile()]);
@@ -91,17 +100,29 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const [stored] = body.invoices;
     expect(stored).toMatchObject({ status: 'pending' });
     const seen: string[] = [];
-    const done = await waitFor('completed', async () => {
-      const current = await status(stored!.invoiceId);
-      if (seen.at(-1) !== current.status) seen.push(current.status);
-      return current.status === 'completed' && current;
-    }, 30_000, 10);
+    const done = await waitFor(
+      'completed',
+      async () => {
+        const current = await status(stored!.invoiceId);
+        if (seen.at(-1) !== current.status) seen.push(current.status);
+        return current.status === 'completed' && current;
+      },
+      30_000,
+      10,
+    );
     const indexes = seen.map((s) => ORDER.indexOf(s));
     expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
     expect(done).toMatchObject({ jobId: stored!.jobId, attempts: 1, position: null, lastError: null });
-    expect(done.invoice).toMatchObject({ number: expect.stringMatching(/^HTTP-/), totalWithVat: sampleInvoice().fields['BT-112'], format: 'cii' });
+    expect(done.invoice).toMatchObject({
+      number: expect.stringMatching(/^HTTP-/),
+      totalWithVat: sampleInvoice().fields['BT-112'],
+      format: 'cii',
+    });
 
-    const detail = (await (await fetch(`${app.url}/api/invoices/${stored!.invoiceId}`)).json()) as { extracted: { fields: Record<string, string> }; history: { outcome: string }[] };
+    const detail = (await (await fetch(`${app.url}/api/invoices/${stored!.invoiceId}`)).json()) as {
+      extracted: { fields: Record<string, string> };
+      history: { outcome: string }[];
+    };
     expect(detail.extracted.fields['BT-27']).toBe(sampleInvoice().fields['BT-27']);
     expect(detail.history.map((h) => h.outcome)).toEqual(['completed']);
     const file = await fetch(`${app.url}/api/invoices/${stored!.invoiceId}/file`);
@@ -114,10 +135,15 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const { response, body } = await upload(files);
     expect(response.status).toBe(201);
     expect(body.invoices).toHaveLength(10);
-    await waitFor('ten completed', async () => {
-      const statuses = await Promise.all(body.invoices.map((i) => status(i.invoiceId)));
-      return statuses.every((s) => s.status === 'completed');
-    }, 60_000, 100);
+    await waitFor(
+      'ten completed',
+      async () => {
+        const statuses = await Promise.all(body.invoices.map((i) => status(i.invoiceId)));
+        return statuses.every((s) => s.status === 'completed');
+      },
+      60_000,
+      100,
+    );
 
     const again = await upload([files[0]!]);
     expect(again.body.invoices[0]!.duplicateOf).toBe(body.invoices[0]!.invoiceId);
@@ -126,11 +152,19 @@ describe.each(backends)('HTTP API on $name', (backend) => {
   it('reads a plain PDF and a photo of it through the production server (text layer, OCR in worker threads)', async () => {
     const pdf = await printInvoice({ ...SAMPLES.fr, layout: 'beside' });
     const png = await pageImage(pdf, { dpi: 200 });
-    const { body } = await upload([{ name: 'facture.pdf', bytes: pdf }, { name: 'photo.png', bytes: png }]);
-    const done = await waitFor('both read', async () => {
-      const statuses = await Promise.all(body.invoices.map((i) => status(i.invoiceId)));
-      return statuses.every((s) => s.status === 'completed' || s.status === 'failed') && statuses;
-    }, 90_000, 200);
+    const { body } = await upload([
+      { name: 'facture.pdf', bytes: pdf },
+      { name: 'photo.png', bytes: png },
+    ]);
+    const done = await waitFor(
+      'both read',
+      async () => {
+        const statuses = await Promise.all(body.invoices.map((i) => status(i.invoiceId)));
+        return statuses.every((s) => s.status === 'completed' || s.status === 'failed') && statuses;
+      },
+      90_000,
+      200,
+    );
     expect(done.map((s) => [s.status, s.invoice.format, s.invoice.number])).toEqual([
       ['completed', 'pdf-text', SAMPLES.fr.number],
       ['completed', 'ocr', SAMPLES.fr.number],
@@ -154,7 +188,12 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const { body } = await upload([invoiceFile()]);
     const invoiceId = body.invoices[0]!.invoiceId;
     await waitFor('completed', async () => (await status(invoiceId)).status === 'completed');
-    const add = () => fetch(`${app.url}/api/queue/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invoiceId, priority: 5 }) });
+    const add = () =>
+      fetch(`${app.url}/api/queue/add`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ invoiceId, priority: 5 }),
+      });
     const [first, second] = await Promise.all([add(), add()]);
     const jobs = [(await first.json()) as Status & { created: boolean }, (await second.json()) as Status & { created: boolean }];
     expect([first.status, second.status].sort()).toEqual([200, 201]);
@@ -175,7 +214,12 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     expect(canonical.headers.get('etag')).toBe(alias.headers.get('etag'));
     expect(await canonical.json()).toEqual(await alias.json());
 
-    const enqueue = (id: string, body: unknown) => fetch(`${app.url}/api/invoices/${id}/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const enqueue = (id: string, body: unknown) =>
+      fetch(`${app.url}/api/invoices/${id}/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const requeued = await enqueue(invoiceId, { priority: 7 });
     expect(requeued.status).toBe(201);
     expect(await requeued.json()).toMatchObject({ invoiceId, created: true });
@@ -196,7 +240,9 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const invoiceId = body.invoices[0]!.invoiceId;
     await waitFor('completed', async () => (await status(invoiceId)).status === 'completed');
     const poll = (etag?: string) =>
-      fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`, { headers: { 'accept-encoding': 'gzip', ...(etag ? { 'if-none-match': etag } : {}) } });
+      fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`, {
+        headers: { 'accept-encoding': 'gzip', ...(etag ? { 'if-none-match': etag } : {}) },
+      });
     const first = await poll();
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^W\/".+"$/);
@@ -210,7 +256,11 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     expect(unchanged.headers.get('cache-control')).toMatch(/^no-store\b/);
     expect(await unchanged.text()).toBe('');
 
-    await fetch(`${app.url}/api/queue/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invoiceId, priority: 1 }) });
+    await fetch(`${app.url}/api/queue/add`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ invoiceId, priority: 1 }),
+    });
     const changed = await poll(etag);
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
@@ -242,14 +292,24 @@ describe.each(backends)('HTTP API on $name', (backend) => {
 
   it('guards the worker endpoint with the cron secret', async () => {
     const tick = (authorization?: string) => fetch(`${app.url}/api/queue/worker`, { headers: authorization ? { authorization } : {} });
-    for (const [authorization, code] of [[undefined, 'UNAUTHORIZED'], ['Bearer wrong', 'UNAUTHORIZED'], ['Bearer undefined', 'UNAUTHORIZED'], [CRON_SECRET, 'UNAUTHORIZED']] as const) {
+    for (const [authorization, code] of [
+      [undefined, 'UNAUTHORIZED'],
+      ['Bearer wrong', 'UNAUTHORIZED'],
+      ['Bearer undefined', 'UNAUTHORIZED'],
+      [CRON_SECRET, 'UNAUTHORIZED'],
+    ] as const) {
       const response = await tick(authorization);
       expect(response.status).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
     }
     const ok = await tick(`Bearer ${CRON_SECRET}`);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ claimed: expect.any(Number), completed: expect.any(Number), remaining: expect.any(Number), durationMs: expect.any(Number) });
+    expect(await ok.json()).toMatchObject({
+      claimed: expect.any(Number),
+      completed: expect.any(Number),
+      remaining: expect.any(Number),
+      durationMs: expect.any(Number),
+    });
     const post = await fetch(`${app.url}/api/queue/worker`, { method: 'POST', headers: { authorization: `Bearer ${CRON_SECRET}` } });
     expect(post.status).toBe(200);
   });
@@ -258,21 +318,92 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const before = await invoiceCount();
     const post = (init: RequestInit, path = '/api/upload') => fetch(`${app.url}${path}`, { method: 'POST', ...init });
     const cases: [string, () => Promise<Response>, number, string][] = [
-      ['no file part', () => post({ body: (() => { const f = new FormData(); f.append('other', 'x'); return f; })() }), 400, 'NO_FILE'],
+      [
+        'no file part',
+        () =>
+          post({
+            body: (() => {
+              const f = new FormData();
+              f.append('other', 'x');
+              return f;
+            })(),
+          }),
+        400,
+        'NO_FILE',
+      ],
       ['an empty file', () => post({ body: form([{ name: 'vide.pdf', bytes: new Uint8Array() }]) }), 400, 'EMPTY_FILE'],
-      ['a file that is no invoice', () => post({ body: form([{ name: 'photo.gif', bytes: new TextEncoder().encode('GIF89a……') }]) }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['random bytes', () => post({ body: form([{ name: 'x.pdf', bytes: new Uint8Array([0, 1, 2, 3, 255, 254]) }]) }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['JSON instead of multipart', () => post({ headers: { 'content-type': 'application/json' }, body: '{}' }), 415, 'UNSUPPORTED_CONTENT_TYPE'],
-      ['malformed multipart', () => post({ headers: { 'content-type': 'multipart/form-data; boundary=zzz' }, body: '--zzz\r\nContent-Disposition: form-data; name="file"; filename="a.xml"\r\n\r\n<x/>' }), 400, 'MALFORMED_MULTIPART'],
-      ['a file one byte over the limit', () => post({ body: form([{ name: 'big.pdf', bytes: new Uint8Array(MAX_UPLOAD + 1).fill(0x25) }]) }), 413, 'FILE_TOO_LARGE'],
-      ['a body far over the limit', () => post({ body: form([{ name: 'huge.pdf', bytes: new Uint8Array(MAX_UPLOAD * 6).fill(0x25) }]) }), 413, 'BODY_TOO_LARGE'],
-      ['one good file with one bad', () => post({ body: form([invoiceFile(), { name: 'vide.xml', bytes: new Uint8Array() }]) }), 400, 'EMPTY_FILE'],
-      ['add: not JSON', () => post({ headers: { 'content-type': 'application/json' }, body: '{oops' }, '/api/queue/add'), 400, 'INVALID_JSON'],
+      [
+        'a file that is no invoice',
+        () => post({ body: form([{ name: 'photo.gif', bytes: new TextEncoder().encode('GIF89a……') }]) }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'random bytes',
+        () => post({ body: form([{ name: 'x.pdf', bytes: new Uint8Array([0, 1, 2, 3, 255, 254]) }]) }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'JSON instead of multipart',
+        () => post({ headers: { 'content-type': 'application/json' }, body: '{}' }),
+        415,
+        'UNSUPPORTED_CONTENT_TYPE',
+      ],
+      [
+        'malformed multipart',
+        () =>
+          post({
+            headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+            body: '--zzz\r\nContent-Disposition: form-data; name="file"; filename="a.xml"\r\n\r\n<x/>',
+          }),
+        400,
+        'MALFORMED_MULTIPART',
+      ],
+      [
+        'a file one byte over the limit',
+        () => post({ body: form([{ name: 'big.pdf', bytes: new Uint8Array(MAX_UPLOAD + 1).fill(0x25) }]) }),
+        413,
+        'FILE_TOO_LARGE',
+      ],
+      [
+        'a body far over the limit',
+        () => post({ body: form([{ name: 'huge.pdf', bytes: new Uint8Array(MAX_UPLOAD * 6).fill(0x25) }]) }),
+        413,
+        'BODY_TOO_LARGE',
+      ],
+      [
+        'one good file with one bad',
+        () => post({ body: form([invoiceFile(), { name: 'vide.xml', bytes: new Uint8Array() }]) }),
+        400,
+        'EMPTY_FILE',
+      ],
+      [
+        'add: not JSON',
+        () => post({ headers: { 'content-type': 'application/json' }, body: '{oops' }, '/api/queue/add'),
+        400,
+        'INVALID_JSON',
+      ],
       ['add: malformed id', () => post({ body: JSON.stringify({ invoiceId: 'nope' }) }, '/api/queue/add'), 400, 'INVALID_INVOICE_ID'],
-      ['add: unknown id', () => post({ body: JSON.stringify({ invoiceId: '00000000-0000-4000-8000-000000000000' }) }, '/api/queue/add'), 404, 'INVOICE_NOT_FOUND'],
-      ['add: bad priority', () => post({ body: JSON.stringify({ invoiceId: '00000000-0000-4000-8000-000000000000', priority: 'high' }) }, '/api/queue/add'), 400, 'INVALID_PRIORITY'],
+      [
+        'add: unknown id',
+        () => post({ body: JSON.stringify({ invoiceId: '00000000-0000-4000-8000-000000000000' }) }, '/api/queue/add'),
+        404,
+        'INVOICE_NOT_FOUND',
+      ],
+      [
+        'add: bad priority',
+        () => post({ body: JSON.stringify({ invoiceId: '00000000-0000-4000-8000-000000000000', priority: 'high' }) }, '/api/queue/add'),
+        400,
+        'INVALID_PRIORITY',
+      ],
       ['status: no id', () => fetch(`${app.url}/api/queue/status`), 400, 'INVALID_INVOICE_ID'],
-      ['status: unknown id', () => fetch(`${app.url}/api/queue/status?invoiceId=00000000-0000-4000-8000-000000000000`), 404, 'INVOICE_NOT_FOUND'],
+      [
+        'status: unknown id',
+        () => fetch(`${app.url}/api/queue/status?invoiceId=00000000-0000-4000-8000-000000000000`),
+        404,
+        'INVOICE_NOT_FOUND',
+      ],
       ['file: unknown id', () => fetch(`${app.url}/api/invoices/00000000-0000-4000-8000-000000000000/file`), 404, 'INVOICE_NOT_FOUND'],
       ['list: bad status', () => fetch(`${app.url}/api/invoices?status=lost`), 400, 'INVALID_STATUS'],
     ];
@@ -283,7 +414,9 @@ describe.each(backends)('HTTP API on $name', (backend) => {
       expect(body.error!.message.length).toBeGreaterThan(10);
     }
     const after = await invoiceCount();
-    expect(after.pending + after.processing + after.completed + after.failed).toBe(before.pending + before.processing + before.completed + before.failed);
+    expect(after.pending + after.processing + after.completed + after.failed).toBe(
+      before.pending + before.processing + before.completed + before.failed,
+    );
   });
 });
 
@@ -308,7 +441,9 @@ describe('worker ticks on the PostgreSQL server', () => {
     const stored = await storeInvoices(db.db, new Queue(db.db), 'local', files);
     const ticks = await Promise.all(
       Array.from({ length: 5 }, () =>
-        fetch(`${serverless.url}/api/queue/worker`, { headers: { authorization: `Bearer ${CRON_SECRET}` } }).then((r) => r.json() as Promise<{ claimed: number; completed: number }>),
+        fetch(`${serverless.url}/api/queue/worker`, { headers: { authorization: `Bearer ${CRON_SECRET}` } }).then(
+          (r) => r.json() as Promise<{ claimed: number; completed: number }>,
+        ),
       ),
     );
     expect(ticks.reduce((sum, tick) => sum + tick.completed, 0)).toBe(200);

@@ -37,8 +37,17 @@ describe('the interface endpoints', () => {
   };
   const tick = () => fetch(`${app.url}/api/queue/worker`, { headers: { authorization: `Bearer ${CRON_SECRET}` } }).then((r) => r.json());
   const post = (path: string, body?: unknown) =>
-    fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const status = async (invoiceId: string) => (await (await fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as { status: string; priority: number; attempts: number };
+    fetch(`${app.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const status = async (invoiceId: string) =>
+    (await (await fetch(`${app.url}/api/queue/status?invoiceId=${invoiceId}`)).json()) as {
+      status: string;
+      priority: number;
+      attempts: number;
+    };
   const code = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
 
   it('changes a pending job’s priority, and refuses once it has run', async () => {
@@ -74,7 +83,9 @@ describe('the interface endpoints', () => {
     const all = await post('/api/queue/retry-failed');
     expect(await all.json()).toEqual({ retried: 1 });
     expect((await status(broken.invoiceId)).status).toBe('pending');
-    const { rows } = await db.db.query<{ status: string }>('SELECT status FROM processing_queue WHERE invoice_id = $1', [someoneElses.invoiceId]);
+    const { rows } = await db.db.query<{ status: string }>('SELECT status FROM processing_queue WHERE invoice_id = $1', [
+      someoneElses.invoiceId,
+    ]);
     expect(rows).toEqual([{ status: 'failed' }]);
     await tick();
   });
@@ -91,11 +102,21 @@ describe('the interface endpoints', () => {
 
     const csv = await fetch(`${app.url}/api/invoices/${invoiceId}/export?format=csv`);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    const rows = (await csv.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n').map((row) => row.split(';'));
+    const rows = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n')
+      .map((row) => row.split(';'));
     expect(rows).toHaveLength(4);
     const [header, first] = rows as [string[], string[]];
     const cell = (term: string) => first[header.indexOf(term)];
-    expect([cell('BT-1'), cell('BT-27'), cell('BT-112'), cell('BT-153'), cell('BT-131')]).toEqual([number, 'ATELIER DU FACTEUR SAS', '1455.30', 'Conseil (jour)', '900.00']);
+    expect([cell('BT-1'), cell('BT-27'), cell('BT-112'), cell('BT-153'), cell('BT-131')]).toEqual([
+      number,
+      'ATELIER DU FACTEUR SAS',
+      '1455.30',
+      'Conseil (jour)',
+      '900.00',
+    ]);
     expect((await fetch(`${app.url}/api/invoices/${invoiceId}/export?format=xls`)).status).toBe(400);
   });
 

@@ -55,22 +55,39 @@ describe('a poison invoice that kills its worker thread, on the PostgreSQL serve
     const stored = await storeInvoices(db, queue, 'local', files);
     await worker.start();
     try {
-      await waitFor('every job finished', async () => {
-        const stats = await queue.stats();
-        return stats.pending === 0 && stats.processing === 0;
-      }, 120_000, 100);
+      await waitFor(
+        'every job finished',
+        async () => {
+          const stats = await queue.stats();
+          return stats.pending === 0 && stats.processing === 0;
+        },
+        120_000,
+        100,
+      );
     } finally {
       await worker.stop({ graceMs: 5_000 });
     }
 
-    const { rows } = await db.query<{ file_name: string; status: string; attempts: number; error_code: string | null; number: string | null }>(
+    const { rows } = await db.query<{
+      file_name: string;
+      status: string;
+      attempts: number;
+      error_code: string | null;
+      number: string | null;
+    }>(
       `SELECT i.file_name, q.status, q.attempts, q.error_code, i.extracted->'fields'->>'BT-1' AS number
          FROM processing_queue q JOIN invoices i ON i.id = q.invoice_id
         WHERE q.invoice_id = ANY($1::uuid[])
         ORDER BY i.file_name`,
       [stored.map((s) => s.invoiceId)],
     );
-    expect(rows.find((r) => r.file_name === 'poison.pdf')).toEqual({ file_name: 'poison.pdf', status: 'failed', attempts: 1, error_code: 'EXTRACTION_OUT_OF_MEMORY', number: null });
+    expect(rows.find((r) => r.file_name === 'poison.pdf')).toEqual({
+      file_name: 'poison.pdf',
+      status: 'failed',
+      attempts: 1,
+      error_code: 'EXTRACTION_OUT_OF_MEMORY',
+      number: null,
+    });
     expect(rows.filter((r) => r.file_name !== 'poison.pdf').map((r) => [r.file_name, r.status, r.number])).toEqual([
       ['AFTER-1.xml', 'completed', 'AFTER-1'],
       ['AFTER-2.xml', 'completed', 'AFTER-2'],

@@ -45,7 +45,12 @@ beforeAll(async () => {
   const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
   consumer = join(folder, 'consumer');
   cpSync(fileURLToPath(new URL('./consumer', import.meta.url)), consumer, { recursive: true });
-  const dependencies = { facteur: `file:${join(folder, filename)}`, next: OWN.dependencies.next, react: OWN.dependencies.react, 'react-dom': OWN.dependencies['react-dom'] };
+  const dependencies = {
+    facteur: `file:${join(folder, filename)}`,
+    next: OWN.dependencies.next,
+    react: OWN.dependencies.react,
+    'react-dom': OWN.dependencies['react-dom'],
+  };
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }));
   await run('npm', ['install', '--prefer-offline', ...NPM_QUIET], { cwd: consumer });
   files = [join(folder, 'invoice.xml'), join(folder, 'printed.pdf')];
@@ -75,7 +80,9 @@ describe('the packed package, installed', () => {
   });
 
   it('runs the installed CLI', async () => {
-    const { stdout } = await run(process.execPath, [join(consumer, 'node_modules', '.bin', 'facteur'), 'extract', files[0]!, '--json'], { cwd: consumer });
+    const { stdout } = await run(process.execPath, [join(consumer, 'node_modules', '.bin', 'facteur'), 'extract', files[0]!, '--json'], {
+      cwd: consumer,
+    });
     expect(JSON.parse(stdout).fields['BT-1']).toBe(sampleInvoice().fields['BT-1']);
   });
 
@@ -83,11 +90,21 @@ describe('the packed package, installed', () => {
     // The machine's older Node when it has one (Debian's /usr/bin/node is 20), else this one told it is 20.
     const { stdout: version } = await run(OLD_NODE, ['-p', 'process.versions.node']).catch(() => ({ stdout: '' }));
     const [major = 0] = version.trim().split('.').map(Number);
-    const [node, args] = major >= 20 && major < 22 ? [OLD_NODE, []] : [process.execPath, ['--import', 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.19.0"})']];
-    const cli = await run(node, [...args, join(consumer, 'node_modules', '.bin', 'facteur'), '--help'], { cwd: consumer }).then(() => null, (error: { code: number; stderr: string }) => error);
+    const [node, args] =
+      major >= 20 && major < 22
+        ? [OLD_NODE, []]
+        : [process.execPath, ['--import', 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.19.0"})']];
+    const cli = await run(node, [...args, join(consumer, 'node_modules', '.bin', 'facteur'), '--help'], { cwd: consumer }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(cli?.code).toBe(1);
     expect(cli?.stderr).toMatch(/^facteur needs Node\.js 22\.18 or later \(this is 20\.\d+\.\d+\)\n$/);
-    const entry = await run(node, [...args, '--input-type=module', '-e', "import('facteur').catch((e) => console.log(e.code, e.message))"], { cwd: consumer });
+    const entry = await run(
+      node,
+      [...args, '--input-type=module', '-e', "import('facteur').catch((e) => console.log(e.code, e.message))"],
+      { cwd: consumer },
+    );
     expect(entry.stdout).toMatch(/^NODE_UNSUPPORTED facteur needs Node\.js 22\.18 or later/);
   });
 

@@ -33,7 +33,9 @@ describe('through a transaction-mode pooler', () => {
     const queue = new Queue(db);
     await queue.enqueueMany(Array.from({ length: 1_000 }, (_, n) => ({ task: 'noop', payload: { n } })));
     let runs = 0;
-    const workers = [0, 1].map(() => new Worker({ queue, tasks: { noop: async () => void (runs += 1) }, concurrency: 10, pollMs: 50, pollOnly: true }));
+    const workers = [0, 1].map(
+      () => new Worker({ queue, tasks: { noop: async () => void (runs += 1) }, concurrency: 10, pollMs: 50, pollOnly: true }),
+    );
     const reports = await Promise.all(workers.map((worker) => worker.drain({ budgetMs: 60_000 })));
     expect(reports.reduce((sum, r) => sum + r.completed, 0)).toBe(1_000);
     expect(runs).toBe(1_000);

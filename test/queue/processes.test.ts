@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
-import { Queue } from '../../src/queue/queue.ts';
+import type { Queue } from '../../src/queue/queue.ts';
 import { checkExecutions, useWorkerProcesses } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -57,7 +57,9 @@ describe('worker processes on the PostgreSQL server', () => {
     expect(report.notCompleted).toBe(0);
     expect(report.overlapping).toBe(0);
     // Every execution the kill cut short ran again, later, elsewhere.
-    const cut = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_executions WHERE pid = $1 AND finished_at IS NULL', [victim.child.pid]);
+    const cut = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_executions WHERE pid = $1 AND finished_at IS NULL', [
+      victim.child.pid,
+    ]);
     expect(cut.rows[0]!.n).toBeGreaterThan(0);
     expect(report.rerun).toBe(cut.rows[0]!.n);
     // The killed attempt counts: each job it held was reaped, then completed on its second attempt.

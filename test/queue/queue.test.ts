@@ -44,7 +44,10 @@ describe.each(testDatabases())('queue on $name', (database) => {
   });
   beforeEach(async () => {
     await resetTables(db);
-    queue = new Queue(db, { tasks: ['noop', 'sleep', 'flaky', 'process_invoice', 'export_accounting', 'boom'], backoff: { baseMs: 200, maxMs: 5_000 } });
+    queue = new Queue(db, {
+      tasks: ['noop', 'sleep', 'flaky', 'process_invoice', 'export_accounting', 'boom'],
+      backoff: { baseMs: 200, maxMs: 5_000 },
+    });
   });
 
   const claimOne = async (workerId = 'w1', leaseMs = 30_000): Promise<ClaimedJob> => {
@@ -101,7 +104,15 @@ describe.each(testDatabases())('queue on $name', (database) => {
     ).rejects.toThrow('upload failed');
     expect(await countJobs(db)).toBe(1);
 
-    const [a, b] = await db.transaction(async (tx) => queue.enqueueMany([{ task: 'process_invoice', invoiceId: other }, { task: 'process_invoice', invoiceId }], { tx }));
+    const [a, b] = await db.transaction(async (tx) =>
+      queue.enqueueMany(
+        [
+          { task: 'process_invoice', invoiceId: other },
+          { task: 'process_invoice', invoiceId },
+        ],
+        { tx },
+      ),
+    );
     expect(a).toMatchObject({ task: 'process_invoice', invoiceId: other, created: true });
     expect(b).toMatchObject({ id: first.id, created: false });
 
@@ -124,7 +135,10 @@ describe.each(testDatabases())('queue on $name', (database) => {
 
     // Each task's second enqueue returns that task's live job, alone or in a batch.
     expect(await queue.enqueue({ task: 'export_accounting', invoiceId })).toMatchObject({ id: accounting!.id, created: false });
-    const again = await queue.enqueueMany([{ task: 'process_invoice', invoiceId }, { task: 'export_accounting', invoiceId }]);
+    const again = await queue.enqueueMany([
+      { task: 'process_invoice', invoiceId },
+      { task: 'export_accounting', invoiceId },
+    ]);
     expect(again.map((job) => [job.id, job.created])).toEqual([
       [processing!.id, false],
       [accounting!.id, false],
@@ -137,7 +151,12 @@ describe.each(testDatabases())('queue on $name', (database) => {
     expect(await queue.enqueue({ task: 'export_accounting', invoiceId })).toMatchObject({ created: true });
     expect(await queue.enqueue({ task: 'process_invoice', invoiceId })).toMatchObject({ id: processing!.id, created: false });
 
-    const twice = await queue.enqueueMany([{ task: 'noop', invoiceId }, { task: 'noop', invoiceId }]).catch((e: unknown) => e);
+    const twice = await queue
+      .enqueueMany([
+        { task: 'noop', invoiceId },
+        { task: 'noop', invoiceId },
+      ])
+      .catch((e: unknown) => e);
     expect(twice).toMatchObject({ code: 'DUPLICATE_INVOICE' });
   });
 
@@ -161,7 +180,9 @@ describe.each(testDatabases())('queue on $name', (database) => {
     await sleep(100);
     expect(payloads).toHaveLength(3);
     expect(await queue.getJob(job.id)).toMatchObject({ status: 'processing', priority: 50 });
-    await expect(queue.setPriority({ task: 'process_invoice', invoiceId, priority: 1001 })).rejects.toMatchObject({ code: 'INVALID_PRIORITY' });
+    await expect(queue.setPriority({ task: 'process_invoice', invoiceId, priority: 1001 })).rejects.toMatchObject({
+      code: 'INVALID_PRIORITY',
+    });
     await unlisten();
   });
 
@@ -201,15 +222,23 @@ describe.each(testDatabases())('queue on $name', (database) => {
 
     // Every transition the stale worker tries is refused by the token guard.
     expect((await queue.complete([{ id: stale.id, lockToken: stale.lockToken, durationMs: 1 }])).size).toBe(0);
-    expect(await queue.fail([{ id: stale.id, lockToken: stale.lockToken, durationMs: 1, error: 'late', errorCode: 'X', permanent: true }])).toEqual([]);
+    expect(
+      await queue.fail([{ id: stale.id, lockToken: stale.lockToken, durationMs: 1, error: 'late', errorCode: 'X', permanent: true }]),
+    ).toEqual([]);
     expect((await queue.release([{ id: stale.id, lockToken: stale.lockToken, durationMs: 1 }])).size).toBe(0);
     expect((await queue.extendLeases([{ id: stale.id, lockToken: stale.lockToken }], 60_000)).size).toBe(0);
     expect(await statusOf(db, stale.id)).toMatchObject({ status: 'processing', attempts: 2 });
 
     await queue.complete([{ id: fresh.id, lockToken: fresh.lockToken, durationMs: 1 }]);
-    expect((await queue.fail([{ id: stale.id, lockToken: stale.lockToken, durationMs: 1, error: 'late', errorCode: 'X', permanent: true }])).length).toBe(0);
+    expect(
+      (await queue.fail([{ id: stale.id, lockToken: stale.lockToken, durationMs: 1, error: 'late', errorCode: 'X', permanent: true }]))
+        .length,
+    ).toBe(0);
     expect(await statusOf(db, stale.id)).toMatchObject({ status: 'completed' });
-    const history = await db.query<{ outcome: string; worker: string }>('SELECT outcome, worker FROM job_attempts WHERE job_id = $1 ORDER BY attempt', [stale.id]);
+    const history = await db.query<{ outcome: string; worker: string }>(
+      'SELECT outcome, worker FROM job_attempts WHERE job_id = $1 ORDER BY attempt',
+      [stale.id],
+    );
     expect(history.rows).toEqual([
       { outcome: 'reaped', worker: 'stale' },
       { outcome: 'completed', worker: 'fresh' },
@@ -231,8 +260,13 @@ describe.each(testDatabases())('queue on $name', (database) => {
       await db.query('UPDATE processing_queue SET run_at = now() WHERE id = $1 AND status = $2', [job.id, 'pending']);
       const claimed = await claimOne();
       expect(claimed.attempts).toBe(attempt);
-      const [result] = await queue.fail([{ id: claimed.id, lockToken: claimed.lockToken, durationMs: 1, error: `boom ${attempt}`, errorCode: 'BOOM', permanent: false }]);
-      const { rows } = await db.query<{ delay_ms: number }>('SELECT extract(epoch FROM run_at - updated_at) * 1000 AS delay_ms FROM processing_queue WHERE id = $1', [job.id]);
+      const [result] = await queue.fail([
+        { id: claimed.id, lockToken: claimed.lockToken, durationMs: 1, error: `boom ${attempt}`, errorCode: 'BOOM', permanent: false },
+      ]);
+      const { rows } = await db.query<{ delay_ms: number }>(
+        'SELECT extract(epoch FROM run_at - updated_at) * 1000 AS delay_ms FROM processing_queue WHERE id = $1',
+        [job.id],
+      );
       if (attempt < 3) {
         expect(result!.status).toBe('pending');
         delays.push(Number(rows[0]!.delay_ms));
@@ -249,7 +283,9 @@ describe.each(testDatabases())('queue on $name', (database) => {
 
     const permanent = await queue.enqueue({ task: 'noop' });
     const claimed = await claimOne();
-    const [result] = await queue.fail([{ id: claimed.id, lockToken: claimed.lockToken, durationMs: 1, error: 'corrupt file', errorCode: 'CORRUPT', permanent: true }]);
+    const [result] = await queue.fail([
+      { id: claimed.id, lockToken: claimed.lockToken, durationMs: 1, error: 'corrupt file', errorCode: 'CORRUPT', permanent: true },
+    ]);
     expect(result!.status).toBe('failed');
     expect(await statusOf(db, permanent.id)).toMatchObject({ status: 'failed', attempts: 1, error_code: 'CORRUPT' });
   });
@@ -289,7 +325,11 @@ describe.each(testDatabases())('queue on $name', (database) => {
     const payloads: string[] = [];
     const unlisten = await db.listen(STATUS_CHANNEL, (payload) => payloads.push(payload));
     const [first, second] = [await insertInvoice(db), await insertInvoice(db)];
-    await queue.enqueueMany([{ task: 'process_invoice', invoiceId: first }, { task: 'process_invoice', invoiceId: second }, { task: 'noop' }]);
+    await queue.enqueueMany([
+      { task: 'process_invoice', invoiceId: first },
+      { task: 'process_invoice', invoiceId: second },
+      { task: 'noop' },
+    ]);
     await waitFor('enqueue notice', async () => payloads.length === 1);
     expect(payloads[0]!.split(',').sort()).toEqual([first, second].sort());
 
@@ -306,10 +346,12 @@ describe.each(testDatabases())('queue on $name', (database) => {
 
     // In the caller's transaction: sent at its commit, and never for a rollback.
     const third = await insertInvoice(db);
-    await db.transaction(async (tx) => {
-      await queue.enqueue({ task: 'process_invoice', invoiceId: third }, { tx });
-      throw new Error('rolled back');
-    }).catch(() => {});
+    await db
+      .transaction(async (tx) => {
+        await queue.enqueue({ task: 'process_invoice', invoiceId: third }, { tx });
+        throw new Error('rolled back');
+      })
+      .catch(() => {});
     await sleep(100);
     expect(payloads).toHaveLength(3);
     await db.transaction((tx) => queue.enqueue({ task: 'process_invoice', invoiceId: third }, { tx }));
@@ -335,19 +377,24 @@ describe.each(testDatabases())('queue on $name', (database) => {
                      ('completed', interval '1 hour', 10), ('failed', interval '2 hours', 5),
                      ('pending', interval '9 days', 5)) AS s(status, age, n),
              generate_series(1, s.n)`);
-    const workers = Array.from({ length: 3 }, () =>
-      new Worker({ queue, tasks: { other: async () => {} }, logger, retentionMs: 86_400_000, purgeIntervalMs: 100, pollMs: 50 }),
+    const workers = Array.from(
+      { length: 3 },
+      () => new Worker({ queue, tasks: { other: async () => {} }, logger, retentionMs: 86_400_000, purgeIntervalMs: 100, pollMs: 50 }),
     );
     await Promise.all(workers.map((worker) => worker.start()));
     try {
       await waitFor('old finished jobs purged', async () => {
-        const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM processing_queue WHERE completed_at < now() - interval '1 day'`);
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM processing_queue WHERE completed_at < now() - interval '1 day'`,
+        );
         return rows[0]!.n === 0;
       });
     } finally {
       await Promise.all(workers.map((worker) => worker.stop()));
     }
-    const { rows } = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM processing_queue GROUP BY status ORDER BY status');
+    const { rows } = await db.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM processing_queue GROUP BY status ORDER BY status',
+    );
     expect(rows).toEqual([
       { status: 'completed', n: 10 },
       { status: 'failed', n: 5 },
@@ -364,9 +411,13 @@ describe.each(testDatabases())('queue on $name', (database) => {
     const failing = await queue.enqueue({ task: 'noop', priority: -1 });
     await db.query(`UPDATE processing_queue SET priority = 100 WHERE id = $1`, [failing.id]);
     const [claimed] = await queue.claim({ tasks: ['noop'], limit: 1, workerId: 'w', leaseMs: 1000 });
-    await queue.fail([{ id: claimed!.id, lockToken: claimed!.lockToken, durationMs: 1, error: 'PDF illisible', errorCode: 'CORRUPT', permanent: true }]);
+    await queue.fail([
+      { id: claimed!.id, lockToken: claimed!.lockToken, durationMs: 1, error: 'PDF illisible', errorCode: 'CORRUPT', permanent: true },
+    ]);
 
-    const pending = await db.query<{ id: string }>(`SELECT * FROM processing_queue WHERE status = 'pending' ORDER BY priority DESC, created_at ASC`);
+    const pending = await db.query<{ id: string }>(
+      `SELECT * FROM processing_queue WHERE status = 'pending' ORDER BY priority DESC, created_at ASC`,
+    );
     expect(pending.rows.map((row) => row.id)).toEqual([b.id, a.id]);
 
     const failed = await db.query<{ id: string; last_error: string; attempts: number }>(
@@ -402,7 +453,10 @@ describe.each(testDatabases())('queue on $name', (database) => {
       const worker = makeWorker({
         noop: async (payload, { job }) => {
           seen.push(payload);
-          return { commit: (tx) => tx.query('INSERT INTO test_results (job_id, value) VALUES ($1, $2)', [job.id, (payload as { n: number }).n]).then(() => {}) };
+          return {
+            commit: (tx) =>
+              tx.query('INSERT INTO test_results (job_id, value) VALUES ($1, $2)', [job.id, (payload as { n: number }).n]).then(() => {}),
+          };
         },
       });
       await queue.enqueueMany(Array.from({ length: 25 }, (_, n) => ({ task: 'noop', payload: { n } })));
@@ -410,21 +464,30 @@ describe.each(testDatabases())('queue on $name', (database) => {
       await waitFor('all completed', async () => (await queue.stats()).completed === 25);
       await stopAll();
       expect(seen).toHaveLength(25);
-      const { rows } = await db.query<{ n: number; total: number }>('SELECT count(*)::int AS n, sum(value)::int AS total FROM test_results');
+      const { rows } = await db.query<{ n: number; total: number }>(
+        'SELECT count(*)::int AS n, sum(value)::int AS total FROM test_results',
+      );
       expect(rows[0]).toEqual({ n: 25, total: (24 * 25) / 2 });
     });
 
     it('a result that cannot be written fails only its own job', async () => {
       await db.query('CREATE TABLE IF NOT EXISTS test_results (job_id uuid PRIMARY KEY, value int NOT NULL)');
       await db.query('TRUNCATE test_results');
-      const worker = makeWorker({
-        noop: async (payload, { job }) => ({
-          commit: async (tx) => {
-            await tx.query('INSERT INTO test_results (job_id, value) VALUES ($1, $2)', [job.id, (payload as { n: number | null }).n]);
-          },
-        }),
-      }, { concurrency: 10 });
-      const jobs = await queue.enqueueMany([{ task: 'noop', payload: { n: 1 } }, { task: 'noop', payload: { n: null }, maxAttempts: 1 }, { task: 'noop', payload: { n: 3 } }]);
+      const worker = makeWorker(
+        {
+          noop: async (payload, { job }) => ({
+            commit: async (tx) => {
+              await tx.query('INSERT INTO test_results (job_id, value) VALUES ($1, $2)', [job.id, (payload as { n: number | null }).n]);
+            },
+          }),
+        },
+        { concurrency: 10 },
+      );
+      const jobs = await queue.enqueueMany([
+        { task: 'noop', payload: { n: 1 } },
+        { task: 'noop', payload: { n: null }, maxAttempts: 1 },
+        { task: 'noop', payload: { n: 3 } },
+      ]);
       await worker.start();
       await waitFor('all finished', async () => {
         const stats = await queue.stats();
@@ -455,7 +518,12 @@ describe.each(testDatabases())('queue on $name', (database) => {
       await stopAll();
       expect(calls).toBe(3);
       expect(await statusOf(db, flaky.id)).toEqual({ status: 'failed', attempts: 3, last_error: 'exploded #3', error_code: 'EXPLODED' });
-      expect(await statusOf(db, corrupt.id)).toEqual({ status: 'failed', attempts: 1, last_error: 'The file is not a PDF.', error_code: 'CORRUPT_FILE' });
+      expect(await statusOf(db, corrupt.id)).toEqual({
+        status: 'failed',
+        attempts: 1,
+        last_error: 'The file is not a PDF.',
+        error_code: 'CORRUPT_FILE',
+      });
       const history = await db.query<{ outcome: string; started_at: Date; finished_at: Date }>(
         'SELECT outcome, started_at, finished_at FROM job_attempts WHERE job_id = $1 ORDER BY attempt',
         [flaky.id],
@@ -468,12 +536,15 @@ describe.each(testDatabases())('queue on $name', (database) => {
 
     it('aborts a job at its timeout and fails the attempt with JOB_TIMEOUT', async () => {
       let aborted: unknown = null;
-      const worker = makeWorker({
-        sleep: async (payload, context) => {
-          context.signal.addEventListener('abort', () => (aborted = context.signal.reason));
-          return builtinTasks.sleep!(payload, context);
+      const worker = makeWorker(
+        {
+          sleep: async (payload, context) => {
+            context.signal.addEventListener('abort', () => (aborted = context.signal.reason));
+            return builtinTasks.sleep!(payload, context);
+          },
         },
-      }, { jobTimeoutMs: 150 });
+        { jobTimeoutMs: 150 },
+      );
       const job = await queue.enqueue({ task: 'sleep', payload: { ms: 60_000 }, maxAttempts: 1 });
       await worker.start();
       await waitFor('timed out', async () => (await statusOf(db, job.id)).status === 'failed');
@@ -517,13 +588,16 @@ describe.each(testDatabases())('queue on $name', (database) => {
       await queue.enqueueMany(Array.from({ length: 200 }, () => ({ task: 'noop' })));
       let concurrent = 0;
       let maxConcurrent = 0;
-      const fast = makeWorker({
-        noop: async () => {
-          maxConcurrent = Math.max(maxConcurrent, ++concurrent);
-          await sleep(1);
-          concurrent -= 1;
+      const fast = makeWorker(
+        {
+          noop: async () => {
+            maxConcurrent = Math.max(maxConcurrent, ++concurrent);
+            await sleep(1);
+            concurrent -= 1;
+          },
         },
-      }, { concurrency: 3, prefetch: 20 });
+        { concurrency: 3, prefetch: 20 },
+      );
       expect(await fast.drain({ budgetMs: 20_000 })).toMatchObject({ claimed: 200, completed: 200, remaining: 0 });
       expect(maxConcurrent).toBe(3);
 

@@ -58,7 +58,7 @@ describe('Row Level Security for Supabase clients', () => {
       tokens: (await client.query('SELECT * FROM api_tokens')).rows,
     }));
     expect(seen).toEqual({ invoices: [{ owner: ana }], jobs: [{ invoice_id: anasInvoice }], tokens: [] });
-    expect((await asUser(ben, async (client) => (await client.query('SELECT invoice_id FROM processing_queue')).rows))).toEqual([]);
+    expect(await asUser(ben, async (client) => (await client.query('SELECT invoice_id FROM processing_queue')).rows)).toEqual([]);
     const updated = await asUser(ana, async (client) => (await client.query(`UPDATE processing_queue SET priority = 1000`)).rowCount);
     expect(updated).toBe(0);
     // Facteur itself, as the tables' owner, still sees everything.

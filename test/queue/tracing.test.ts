@@ -11,7 +11,11 @@ describe('OpenTelemetry spans', () => {
   const provider = {
     getTracer: () => ({
       startActiveSpan: (name: string, options: { attributes?: Record<string, unknown> }, fn: (span: Span) => unknown) =>
-        fn({ end: () => ended.push({ name, attributes: options.attributes ?? {} }), recordException: () => {}, setStatus: () => {} } as unknown as Span),
+        fn({
+          end: () => ended.push({ name, attributes: options.attributes ?? {} }),
+          recordException: () => {},
+          setStatus: () => {},
+        } as unknown as Span),
     }),
   } as unknown as TracerProvider;
   trace.setGlobalTracerProvider(provider);
@@ -24,7 +28,9 @@ describe('OpenTelemetry spans', () => {
       const queue = new Queue(db);
       const [job] = await queue.enqueueMany([{ task: 'noop' }, { task: 'noop' }]);
       await new Worker({ queue, tasks: { noop: async () => {} }, concurrency: 2 }).drain({ budgetMs: 10_000 });
-      expect(new Set(ended.map((span) => span.name))).toEqual(new Set(['facteur.enqueue', 'facteur.claim', 'facteur.job', 'facteur.complete']));
+      expect(new Set(ended.map((span) => span.name))).toEqual(
+        new Set(['facteur.enqueue', 'facteur.claim', 'facteur.job', 'facteur.complete']),
+      );
       expect(ended.find((span) => span.name === 'facteur.enqueue')!.attributes).toEqual({ 'facteur.jobs': 2 });
       expect(ended.filter((span) => span.name === 'facteur.job').map((span) => span.attributes['facteur.job_id'])).toContain(job!.id);
     } finally {

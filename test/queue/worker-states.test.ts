@@ -15,7 +15,9 @@ const logger = pino({ level: 'silent' });
 const connectionLost = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
 
 async function jobRows(db: Db): Promise<{ status: string; attempts: number }[]> {
-  const { rows } = await db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM processing_queue ORDER BY created_at, id');
+  const { rows } = await db.query<{ status: string; attempts: number }>(
+    'SELECT status, attempts FROM processing_queue ORDER BY created_at, id',
+  );
   return rows;
 }
 
@@ -131,16 +133,19 @@ describe.each(testDatabases())('Worker states on $name', (database) => {
   it('an outcome write failing while it stops: written once the database answers, before stop() resolves', async () => {
     let failures = 3;
     let finished = 0;
-    const worker = makeWorker({
-      noop: async () => ({
-        commit: async () => {
-          if (failures > 0) {
-            failures -= 1;
-            throw connectionLost();
-          }
-        },
-      }),
-    }, { observer: { attemptFinished: () => void (finished += 1) } });
+    const worker = makeWorker(
+      {
+        noop: async () => ({
+          commit: async () => {
+            if (failures > 0) {
+              failures -= 1;
+              throw connectionLost();
+            }
+          },
+        }),
+      },
+      { observer: { attemptFinished: () => void (finished += 1) } },
+    );
     const job = await queue.enqueue({ task: 'noop' });
     await worker.start();
     await waitFor('the attempt finished', async () => finished === 1);
@@ -150,13 +155,16 @@ describe.each(testDatabases())('Worker states on $name', (database) => {
   });
 
   it('an outcome write failing until the stop gives up: the job stays leased, to run again after its lease', async () => {
-    const alwaysLost = makeWorker({
-      noop: async () => ({
-        commit: async () => {
-          throw connectionLost();
-        },
-      }),
-    }, { leaseMs: 60_000 });
+    const alwaysLost = makeWorker(
+      {
+        noop: async () => ({
+          commit: async () => {
+            throw connectionLost();
+          },
+        }),
+      },
+      { leaseMs: 60_000 },
+    );
     const job = await queue.enqueue({ task: 'noop' });
     await alwaysLost.start();
     await waitFor('claimed', async () => (await queue.getJob(job.id))?.status === 'processing');
@@ -175,12 +183,15 @@ describe.each(testDatabases())('Worker states on $name', (database) => {
   it('a lease lost while the job runs: the handler is told, and its outcome is dropped', async () => {
     const ends: string[] = [];
     let reason: unknown;
-    const worker = makeWorker({
-      noop: (_, { signal }) =>
-        new Promise((_resolve, reject) => {
-          signal.addEventListener('abort', () => reject((reason = signal.reason)));
-        }),
-    }, { ...leaseOptions, observer: { attemptFinished: ({ outcome }) => void ends.push(outcome) } });
+    const worker = makeWorker(
+      {
+        noop: (_, { signal }) =>
+          new Promise((_resolve, reject) => {
+            signal.addEventListener('abort', () => reject((reason = signal.reason)));
+          }),
+      },
+      { ...leaseOptions, observer: { attemptFinished: ({ outcome }) => void ends.push(outcome) } },
+    );
     const job = await queue.enqueue({ task: 'noop' });
     await worker.start();
     await waitFor('running', async () => (await queue.getJob(job.id))?.status === 'processing');
@@ -197,12 +208,15 @@ describe.each(testDatabases())('Worker states on $name', (database) => {
     const ran: string[] = [];
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const worker = makeWorker({
-      noop: async (_, { job }) => {
-        ran.push(job.id);
-        await gate;
+    const worker = makeWorker(
+      {
+        noop: async (_, { job }) => {
+          ran.push(job.id);
+          await gate;
+        },
       },
-    }, { ...leaseOptions, concurrency: 1, prefetch: 2 });
+      { ...leaseOptions, concurrency: 1, prefetch: 2 },
+    );
     const jobs = await queue.enqueueMany(Array.from({ length: 3 }, () => ({ task: 'noop' })));
     await worker.start();
     await waitFor('one running, two waiting', async () => ran.length === 1 && (await queue.stats()).processing === 3);

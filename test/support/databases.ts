@@ -29,7 +29,6 @@ export function serverUrl(): string | undefined {
   return url;
 }
 
-
 export async function createSchema(url: string): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
   const schema = `facteur_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });

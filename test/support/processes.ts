@@ -14,7 +14,13 @@ export interface WorkerProcess {
 }
 
 /** Starts a worker process and resolves once it is claiming jobs. */
-export async function startWorkerProcess(env: { DATABASE_URL: string; CONCURRENCY?: number; LEASE_MS?: number; POLL_MS?: number; KILL_AT?: 'start' | 'handler' | 'commit' }): Promise<WorkerProcess> {
+export async function startWorkerProcess(env: {
+  DATABASE_URL: string;
+  CONCURRENCY?: number;
+  LEASE_MS?: number;
+  POLL_MS?: number;
+  KILL_AT?: 'start' | 'handler' | 'commit';
+}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [WORKER_SCRIPT], {
     env: { ...process.env, ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) },
     stdio: ['ignore', 'pipe', 'inherit'],

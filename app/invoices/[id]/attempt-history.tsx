@@ -15,7 +15,9 @@ export function AttemptHistory({ t, history }: { t: Messages; history: AttemptVi
               <tr>
                 <th scope="col">{t.review.attemptNo}</th>
                 <th scope="col">{t.review.started}</th>
-                <th scope="col" className="amount">{t.review.duration}</th>
+                <th scope="col" className="amount">
+                  {t.review.duration}
+                </th>
                 <th scope="col">{t.review.outcome}</th>
                 <th scope="col">{t.review.reason}</th>
               </tr>

@@ -35,7 +35,17 @@ function XmlSource({ src, title }: { src: string; title: string }) {
 }
 
 /** The original file: a PDF in the browser's viewer, an image inline, XML as indented source. */
-export function DocumentViewer({ t, invoiceId, mediaType, fileName }: { t: Messages; invoiceId: string; mediaType: string; fileName: string }) {
+export function DocumentViewer({
+  t,
+  invoiceId,
+  mediaType,
+  fileName,
+}: {
+  t: Messages;
+  invoiceId: string;
+  mediaType: string;
+  fileName: string;
+}) {
   const src = `/api/invoices/${invoiceId}/file`;
   const title = `${t.review.document} — ${fileName}`;
   let view;

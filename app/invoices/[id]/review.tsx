@@ -66,7 +66,13 @@ export function InvoiceReview({ locale, invoiceId }: { locale: Locale; invoiceId
   );
 }
 
-function address(record: TermRecord, line: keyof TermRecord, post: keyof TermRecord, city: keyof TermRecord, country: keyof TermRecord): string | undefined {
+function address(
+  record: TermRecord,
+  line: keyof TermRecord,
+  post: keyof TermRecord,
+  city: keyof TermRecord,
+  country: keyof TermRecord,
+): string | undefined {
   const parts = [record[line], [record[post], record[city]].filter(Boolean).join(' '), record[country]].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
@@ -74,7 +80,8 @@ function address(record: TermRecord, line: keyof TermRecord, post: keyof TermRec
 function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvoice }) {
   const f = invoice.fields;
   const money = (value: string | undefined) => formatMoney(t, value, f['BT-5']);
-  const percent = (value: string | undefined) => (value === undefined ? '' : `${formatNumber(t, value)}${t.tag === 'fr-FR' ? '\u202f' : ''}%`);
+  const percent = (value: string | undefined) =>
+    value === undefined ? '' : `${formatNumber(t, value)}${t.tag === 'fr-FR' ? '\u202f' : ''}%`;
   const type = f['BT-3'] ? `${t.typeCodes[f['BT-3']] ?? ''} (${f['BT-3']})`.trim() : undefined;
   return (
     <>
@@ -102,7 +109,12 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
             { term: 'BT-27', value: f['BT-27'] },
             { term: 'BT-30', value: f['BT-30'] },
             { term: 'BT-31', value: f['BT-31'] },
-            { term: 'seller-address', label: t.terms.address, value: address(f, 'BT-35', 'BT-38', 'BT-37', 'BT-40'), terms: ['BT-35', 'BT-38', 'BT-37', 'BT-40'] },
+            {
+              term: 'seller-address',
+              label: t.terms.address,
+              value: address(f, 'BT-35', 'BT-38', 'BT-37', 'BT-40'),
+              terms: ['BT-35', 'BT-38', 'BT-37', 'BT-40'],
+            },
             { term: 'BT-34', value: f['BT-34'] },
           ]}
         />
@@ -114,7 +126,12 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
             { term: 'BT-44', value: f['BT-44'] },
             { term: 'BT-47', value: f['BT-47'] },
             { term: 'BT-48', value: f['BT-48'] },
-            { term: 'buyer-address', label: t.terms.address, value: address(f, 'BT-50', 'BT-53', 'BT-52', 'BT-55'), terms: ['BT-50', 'BT-53', 'BT-52', 'BT-55'] },
+            {
+              term: 'buyer-address',
+              label: t.terms.address,
+              value: address(f, 'BT-50', 'BT-53', 'BT-52', 'BT-55'),
+              terms: ['BT-50', 'BT-53', 'BT-52', 'BT-55'],
+            },
             { term: 'BT-49', value: f['BT-49'] },
           ]}
         />
@@ -124,7 +141,10 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
         title={t.review.totals}
         invoice={invoice}
         className="totals"
-        items={(['BT-106', 'BT-107', 'BT-108', 'BT-109', 'BT-110', 'BT-112', 'BT-113', 'BT-115'] as const).map((term) => ({ term, value: money(f[term]) }))}
+        items={(['BT-106', 'BT-107', 'BT-108', 'BT-109', 'BT-110', 'BT-112', 'BT-113', 'BT-115'] as const).map((term) => ({
+          term,
+          value: money(f[term]),
+        }))}
       />
       <RecordTable
         id="vat"
@@ -167,8 +187,8 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
           <ul className="findings">
             {invoice.validation.map((finding, index) => (
               <li key={index}>
-                <span className={`severity-${finding.severity}`}>{finding.severity === 'error' ? t.review.error : t.review.warning}</span> · {finding.message}{' '}
-                <span className="hint">({finding.rule})</span>
+                <span className={`severity-${finding.severity}`}>{finding.severity === 'error' ? t.review.error : t.review.warning}</span> ·{' '}
+                {finding.message} <span className="hint">({finding.rule})</span>
               </li>
             ))}
           </ul>
@@ -199,7 +219,12 @@ function ReviewActions({ t, detail, onChange }: { t: Messages; detail: InvoiceDe
     <section className="group panel" aria-labelledby="actions-title">
       <h2 id="actions-title">{t.review.actions}</h2>
       <div className="actions">
-        <button type="button" className="button primary" disabled={busy} onClick={() => void send('/api/queue/add', { invoiceId: detail.invoiceId, priority: Number(priority) })}>
+        <button
+          type="button"
+          className="button primary"
+          disabled={busy}
+          onClick={() => void send('/api/queue/add', { invoiceId: detail.invoiceId, priority: Number(priority) })}
+        >
           {t.review.reprocess}
         </button>
         <div className="field">

@@ -17,7 +17,19 @@ export interface TermItem {
 }
 
 /** A group of an invoice's fields as a person reads them: label, value, and a flag when the reading is uncertain. */
-export function TermGroup({ t, title, items, invoice, className }: { t: Messages; title: string; items: TermItem[]; invoice: NormalisedInvoice; className?: string }) {
+export function TermGroup({
+  t,
+  title,
+  items,
+  invoice,
+  className,
+}: {
+  t: Messages;
+  title: string;
+  items: TermItem[];
+  invoice: NormalisedInvoice;
+  className?: string;
+}) {
   const shown = items.filter((item) => item.value !== undefined && item.value !== '');
   if (shown.length === 0) return null;
   return (
@@ -25,7 +37,9 @@ export function TermGroup({ t, title, items, invoice, className }: { t: Messages
       <h2>{title}</h2>
       <dl className="terms">
         {shown.map((item) => {
-          const confidence = Math.min(...(item.terms ?? [item.term]).map((term) => invoice.confidence[term as keyof NormalisedInvoice['confidence']] ?? 1));
+          const confidence = Math.min(
+            ...(item.terms ?? [item.term]).map((term) => invoice.confidence[term as keyof NormalisedInvoice['confidence']] ?? 1),
+          );
           const uncertain = confidence < SURE;
           return (
             <div key={item.term} className={item.wide ? 'term wide' : 'term'}>

@@ -65,10 +65,7 @@ export async function openPdf(bytes: Uint8Array, limits: PdfLimits): Promise<Ope
   const close = () => task.destroy();
   if (document.numPages > limits.maxPdfPages) {
     await close();
-    throw new InvoiceError(
-      'PDF_TOO_MANY_PAGES',
-      `PDF has ${document.numPages} pages; the limit is ${limits.maxPdfPages}`,
-    );
+    throw new InvoiceError('PDF_TOO_MANY_PAGES', `PDF has ${document.numPages} pages; the limit is ${limits.maxPdfPages}`);
   }
   return {
     pages: document.numPages,
@@ -118,7 +115,14 @@ export async function openPdf(bytes: Uint8Array, limits: PdfLimits): Promise<Ope
             if (a <= 0 || Math.abs(b) > 0.2 * a) continue;
             const height = Math.hypot(c, d) || item.height;
             const width = item.width * (Math.hypot(a, b) / Math.max(Math.hypot(item.transform[0] ?? 1, item.transform[1] ?? 0), 1e-6));
-            words.push({ text: withoutKernedSpaces(item.str, kerned.get(item.fontName)), x0: x, y0: y - height, x1: x + width, y1: y, confidence: 1 });
+            words.push({
+              text: withoutKernedSpaces(item.str, kerned.get(item.fontName)),
+              x0: x,
+              y0: y - height,
+              x1: x + width,
+              y1: y,
+              confidence: 1,
+            });
           }
           page.cleanup();
         } catch (cause) {

@@ -36,9 +36,7 @@ function rank(name: string): number {
  * only when no standard name is present, since some producers name a UBL attachment freely.
  */
 export function findInvoiceAttachment(files: readonly EmbeddedFile[], limits: XmlLimits): InvoiceAttachment | undefined {
-  const standard = files
-    .filter((file) => rank(file.name) !== -1)
-    .sort((a, b) => rank(a.name) - rank(b.name));
+  const standard = files.filter((file) => rank(file.name) !== -1).sort((a, b) => rank(a.name) - rank(b.name));
   const [named] = standard;
   if (named) {
     const root = rootElement(parseXml(named.content, limits));

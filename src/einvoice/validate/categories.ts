@@ -33,15 +33,107 @@ const SELLER_VAT_IDS: readonly TermId[] = ['BT-31', 'BT-32', 'BT-63'];
 const SELLER_VAT_ONLY: readonly TermId[] = ['BT-31', 'BT-63'];
 
 const CATEGORIES: readonly Category[] = [
-  { code: 'S', prefix: 'BR-S', name: 'Standard rated', breakdowns: 'at least one', sellerIds: SELLER_VAT_IDS, rate: 'positive', baseByRate: true, tax: 'computed', exemption: 'forbidden' },
-  { code: 'Z', prefix: 'BR-Z', name: 'Zero rated', breakdowns: 'exactly one', sellerIds: SELLER_VAT_IDS, rate: 'zero', baseByRate: false, tax: 'zero', exemption: 'forbidden' },
-  { code: 'E', prefix: 'BR-E', name: 'Exempt from VAT', breakdowns: 'exactly one', sellerIds: SELLER_VAT_IDS, rate: 'zero', baseByRate: false, tax: 'zero', exemption: 'required' },
-  { code: 'AE', prefix: 'BR-AE', name: 'Reverse charge', breakdowns: 'exactly one', sellerIds: SELLER_VAT_IDS, buyerIds: ['BT-48', 'BT-47'], rate: 'zero', baseByRate: false, tax: 'zero', exemption: { code: 'VATEX-EU-AE', text: 'Reverse charge' } },
-  { code: 'K', prefix: 'BR-IC', name: 'Intra-community supply', breakdowns: 'exactly one', sellerIds: SELLER_VAT_ONLY, buyerIds: ['BT-48'], rate: 'zero', baseByRate: false, tax: 'zero', exemption: { code: 'VATEX-EU-IC', text: 'Intra-Community supply' } },
-  { code: 'G', prefix: 'BR-G', name: 'Export outside the EU', breakdowns: 'exactly one', sellerIds: SELLER_VAT_ONLY, rate: 'zero', baseByRate: false, tax: 'zero', exemption: { code: 'VATEX-EU-G', text: 'Export outside the EU' } },
-  { code: 'O', prefix: 'BR-O', name: 'Not subject to VAT', breakdowns: 'exactly one', sellerIds: [], rate: 'absent', baseByRate: false, tax: 'zero', exemption: { code: 'VATEX-EU-O', text: 'Not subject to VAT' } },
-  { code: 'L', prefix: 'BR-AF', name: 'IGIC (Canary Islands)', breakdowns: 'at least one', sellerIds: SELLER_VAT_IDS, rate: 'zero or positive', baseByRate: true, tax: 'computed', exemption: 'forbidden' },
-  { code: 'M', prefix: 'BR-AG', name: 'IPSI (Ceuta and Melilla)', breakdowns: 'at least one', sellerIds: SELLER_VAT_IDS, rate: 'zero or positive', baseByRate: true, tax: 'computed', exemption: 'forbidden' },
+  {
+    code: 'S',
+    prefix: 'BR-S',
+    name: 'Standard rated',
+    breakdowns: 'at least one',
+    sellerIds: SELLER_VAT_IDS,
+    rate: 'positive',
+    baseByRate: true,
+    tax: 'computed',
+    exemption: 'forbidden',
+  },
+  {
+    code: 'Z',
+    prefix: 'BR-Z',
+    name: 'Zero rated',
+    breakdowns: 'exactly one',
+    sellerIds: SELLER_VAT_IDS,
+    rate: 'zero',
+    baseByRate: false,
+    tax: 'zero',
+    exemption: 'forbidden',
+  },
+  {
+    code: 'E',
+    prefix: 'BR-E',
+    name: 'Exempt from VAT',
+    breakdowns: 'exactly one',
+    sellerIds: SELLER_VAT_IDS,
+    rate: 'zero',
+    baseByRate: false,
+    tax: 'zero',
+    exemption: 'required',
+  },
+  {
+    code: 'AE',
+    prefix: 'BR-AE',
+    name: 'Reverse charge',
+    breakdowns: 'exactly one',
+    sellerIds: SELLER_VAT_IDS,
+    buyerIds: ['BT-48', 'BT-47'],
+    rate: 'zero',
+    baseByRate: false,
+    tax: 'zero',
+    exemption: { code: 'VATEX-EU-AE', text: 'Reverse charge' },
+  },
+  {
+    code: 'K',
+    prefix: 'BR-IC',
+    name: 'Intra-community supply',
+    breakdowns: 'exactly one',
+    sellerIds: SELLER_VAT_ONLY,
+    buyerIds: ['BT-48'],
+    rate: 'zero',
+    baseByRate: false,
+    tax: 'zero',
+    exemption: { code: 'VATEX-EU-IC', text: 'Intra-Community supply' },
+  },
+  {
+    code: 'G',
+    prefix: 'BR-G',
+    name: 'Export outside the EU',
+    breakdowns: 'exactly one',
+    sellerIds: SELLER_VAT_ONLY,
+    rate: 'zero',
+    baseByRate: false,
+    tax: 'zero',
+    exemption: { code: 'VATEX-EU-G', text: 'Export outside the EU' },
+  },
+  {
+    code: 'O',
+    prefix: 'BR-O',
+    name: 'Not subject to VAT',
+    breakdowns: 'exactly one',
+    sellerIds: [],
+    rate: 'absent',
+    baseByRate: false,
+    tax: 'zero',
+    exemption: { code: 'VATEX-EU-O', text: 'Not subject to VAT' },
+  },
+  {
+    code: 'L',
+    prefix: 'BR-AF',
+    name: 'IGIC (Canary Islands)',
+    breakdowns: 'at least one',
+    sellerIds: SELLER_VAT_IDS,
+    rate: 'zero or positive',
+    baseByRate: true,
+    tax: 'computed',
+    exemption: 'forbidden',
+  },
+  {
+    code: 'M',
+    prefix: 'BR-AG',
+    name: 'IPSI (Ceuta and Melilla)',
+    breakdowns: 'at least one',
+    sellerIds: SELLER_VAT_IDS,
+    rate: 'zero or positive',
+    baseByRate: true,
+    tax: 'computed',
+    exemption: 'forbidden',
+  },
 ];
 
 /** The three places a category is used, with their category and rate terms and rule numbers. */
@@ -71,8 +163,7 @@ export const VAT_CATEGORY_RULES: readonly string[] = [
 ];
 
 const ONE = new Decimal(1);
-const sum = (values: Array<string | undefined>) =>
-  values.reduce((total, v) => (v === undefined ? total : total.plus(v)), new Decimal(0));
+const sum = (values: Array<string | undefined>) => values.reduce((total, v) => (v === undefined ? total : total.plus(v)), new Decimal(0));
 const round2 = (value: Decimal) => value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 const label = (id: TermId) => `${TERMS[id].name} (${id})`;
 
@@ -87,12 +178,18 @@ export function validateVatCategories(invoice: Invoice): Finding[] {
 
     // -01
     if (uses.length > 0 && (breakdowns.length === 0 || (c.breakdowns === 'exactly one' && breakdowns.length > 1))) {
-      error(`${c.prefix}-01`, `An invoice using the category ${c.name} (${c.code}) shall have ${c.breakdowns} VAT breakdown of that category`);
+      error(
+        `${c.prefix}-01`,
+        `An invoice using the category ${c.name} (${c.code}) shall have ${c.breakdowns} VAT breakdown of that category`,
+      );
     }
 
     for (const { use, record } of uses) {
       // -02…-04
-      const sellerOk = c.code === NOT_SUBJECT ? !['BT-31', 'BT-63', 'BT-48'].some((id) => f[id as TermId] !== undefined) : c.sellerIds.some((id) => f[id] !== undefined);
+      const sellerOk =
+        c.code === NOT_SUBJECT
+          ? !['BT-31', 'BT-63', 'BT-48'].some((id) => f[id as TermId] !== undefined)
+          : c.sellerIds.some((id) => f[id] !== undefined);
       const buyerOk = c.buyerIds === undefined || c.buyerIds.some((id) => f[id] !== undefined);
       if (!sellerOk || !buyerOk) {
         const required =
@@ -107,9 +204,16 @@ export function validateVatCategories(invoice: Invoice): Finding[] {
         c.rate === 'absent'
           ? rate === undefined
           : rate !== undefined &&
-            (c.rate === 'positive' ? new Decimal(rate).greaterThan(0) : c.rate === 'zero' ? new Decimal(rate).isZero() : !new Decimal(rate).isNegative());
+            (c.rate === 'positive'
+              ? new Decimal(rate).greaterThan(0)
+              : c.rate === 'zero'
+                ? new Decimal(rate).isZero()
+                : !new Decimal(rate).isNegative());
       if (!rateOk) {
-        error(`${c.prefix}-${use.rateRule}`, `A ${use.what} of category ${c.name} (${c.code}) shall have ${c.rate === 'absent' ? 'no' : `a ${c.rate}`} ${label(use.rate)}${rate === undefined ? '' : `, not ${rate}`}`);
+        error(
+          `${c.prefix}-${use.rateRule}`,
+          `A ${use.what} of category ${c.name} (${c.code}) shall have ${c.rate === 'absent' ? 'no' : `a ${c.rate}`} ${label(use.rate)}${rate === undefined ? '' : `, not ${rate}`}`,
+        );
       }
     }
 
@@ -122,7 +226,11 @@ export function validateVatCategories(invoice: Invoice): Finding[] {
     if (invoice.vatBreakdown.some((vat) => vat['BT-118'] !== NOT_SUBJECT)) {
       error('BR-O-11', 'An invoice with a VAT breakdown Not subject to VAT (O) shall have no other VAT breakdown');
     }
-    for (const [rule, use] of [['BR-O-12', USES[0]], ['BR-O-13', USES[1]], ['BR-O-14', USES[2]]] as const) {
+    for (const [rule, use] of [
+      ['BR-O-12', USES[0]],
+      ['BR-O-13', USES[1]],
+      ['BR-O-14', USES[2]],
+    ] as const) {
       if (invoice[use.group].some((r) => r[use.category] !== NOT_SUBJECT)) {
         error(rule, `An invoice with a VAT breakdown Not subject to VAT (O) shall have no ${use.what} of another category`);
       }
@@ -155,13 +263,21 @@ function checkBreakdown(invoice: Invoice, c: Category, vat: TermRecord, error: (
       .minus(sum((allowances ?? []).map((a) => a['BT-92'])));
     const used = (lines?.length ?? 0) + (allowances?.length ?? 0) + (charges?.length ?? 0) > 0;
     if (!used || new Decimal(base).minus(expected).abs().greaterThanOrEqualTo(ONE)) {
-      error(`${c.prefix}-08`, `${which} has a taxable amount (BT-116) of ${base}; its lines, charges and allowances add up to ${expected.toFixed()}`);
+      error(
+        `${c.prefix}-08`,
+        `${which} has a taxable amount (BT-116) of ${base}; its lines, charges and allowances add up to ${expected.toFixed()}`,
+      );
     }
   }
 
   // -09: the tax is base × rate, or nothing.
   if (tax !== undefined) {
-    const expected = c.tax === 'zero' ? new Decimal(0) : base !== undefined && rate !== undefined ? round2(new Decimal(base).abs().times(rate).dividedBy(100)) : undefined;
+    const expected =
+      c.tax === 'zero'
+        ? new Decimal(0)
+        : base !== undefined && rate !== undefined
+          ? round2(new Decimal(base).abs().times(rate).dividedBy(100))
+          : undefined;
     const actual = c.tax === 'zero' ? new Decimal(tax) : new Decimal(tax).abs();
     const wrong = expected !== undefined && (c.tax === 'zero' ? !actual.isZero() : actual.minus(expected).abs().greaterThanOrEqualTo(ONE));
     if (wrong && expected !== undefined) {

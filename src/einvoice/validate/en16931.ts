@@ -104,7 +104,6 @@ const CREDIT_NOTE_TYPES = new Set(['81', '83', '261', '262', '296', '308', '381'
 /** Payment means codes for credit transfers (UNTDID 4461), which need an account to pay into (BR-61). */
 const CREDIT_TRANSFER = new Set(['30', '58']);
 
-
 /** Every rule id this module can report, for agreement measurements against the CEN tests. */
 export const EN16931_RULES: readonly string[] = [
   ...MANDATORY.map(([rule]) => rule),
@@ -191,7 +190,10 @@ export function validateEn16931(invoice: Invoice, present?: ReadonlySet<string>)
     error('BR-CO-25', `A positive ${label('BT-115')} needs a ${label('BT-9')} or ${label('BT-20')}`);
   }
   if (!has('BT-29') && !has('BT-30') && !has('BT-31')) {
-    error('BR-CO-26', `The Seller shall be identified by ${['BT-29', 'BT-30', 'BT-31'].map((id) => label(id as TermId)).join(', ')} or more`);
+    error(
+      'BR-CO-26',
+      `The Seller shall be identified by ${['BT-29', 'BT-30', 'BT-31'].map((id) => label(id as TermId)).join(', ')} or more`,
+    );
   }
 
   checkTotals(invoice, error);
@@ -215,7 +217,13 @@ function checkTotals(invoice: Invoice, error: Report): void {
 
   // The French EXTENDED-CTC-FR profile lets each line net amount be off by a cent of rounding.
   const lineTolerance = invoice.profileLevel === 'EXTENDED' ? new Decimal('0.01').times(invoice.lines.length) : ZERO;
-  expectEqual('BR-CO-10', 'BT-106', round2(sum(invoice.lines.map((l) => l['BT-131']))), 'the sum of Invoice line net amounts', lineTolerance);
+  expectEqual(
+    'BR-CO-10',
+    'BT-106',
+    round2(sum(invoice.lines.map((l) => l['BT-131']))),
+    'the sum of Invoice line net amounts',
+    lineTolerance,
+  );
   expectEqual('BR-CO-11', 'BT-107', round2(sum(invoice.allowances.map((a) => a['BT-92']))), 'the sum of document level allowances');
   expectEqual('BR-CO-12', 'BT-108', round2(sum(invoice.charges.map((c) => c['BT-99']))), 'the sum of document level charges');
   if (f['BT-106'] !== undefined) {
@@ -248,7 +256,10 @@ function checkVatBreakdown(invoice: Invoice, error: Report): void {
     if (base && rate && tax) {
       const expected = base.times(rate).dividedBy(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
       if (beyondTolerance(tax.minus(expected).abs())) {
-        error('BR-CO-17', `VAT category tax amount (BT-117) ${tax.toFixed()} for ${category ?? '?'} ${rate.toFixed()} % should be ${expected.toFixed()}`);
+        error(
+          'BR-CO-17',
+          `VAT category tax amount (BT-117) ${tax.toFixed()} for ${category ?? '?'} ${rate.toFixed()} % should be ${expected.toFixed()}`,
+        );
       }
     }
   }

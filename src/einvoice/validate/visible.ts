@@ -29,7 +29,14 @@ export function dateRenderings(isoDate: string): string[] {
   );
   const named = Object.values(MONTHS).flatMap((names) => {
     const name = names[Number(month) - 1] ?? '';
-    return [name, name.slice(0, 3)].flatMap((n) => [`${d}${n}${year}`, `${d}.${n}${year}`, `${day}.${n}${year}`, `${n}${d},${year}`, `${d}-${n}-${year}`, `${d}er${n}${year}`]);
+    return [name, name.slice(0, 3)].flatMap((n) => [
+      `${d}${n}${year}`,
+      `${d}.${n}${year}`,
+      `${day}.${n}${year}`,
+      `${n}${d},${year}`,
+      `${d}-${n}-${year}`,
+      `${d}er${n}${year}`,
+    ]);
   });
   return [isoDate, `${year}/${month}/${day}`, `${year}${month}${day}`, ...numeric, ...named];
 }

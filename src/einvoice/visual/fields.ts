@@ -5,7 +5,17 @@
 // between candidates (HT + TVA = TTC; each rate's base × rate = its tax), and what stays uncertain
 // is flagged for review rather than guessed.
 import type { Finding, TermId, TermRecord } from '../model.ts';
-import { CREDIT_NOTE, CURRENCIES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
+import {
+  CREDIT_NOTE,
+  CURRENCIES,
+  GLUED_LEGAL_FORM,
+  LABELS,
+  LEGAL_FORM,
+  SECTION_HEADINGS,
+  type LabelledTerm,
+  type LabelRule,
+  type Party,
+} from './labels.ts';
 import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from '../layout.ts';
 import { luhnValid } from '../validate/france.ts';
 import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
@@ -90,7 +100,12 @@ function placesOf(hit: LabelHit, hits: readonly LabelHit[], lines: readonly Line
     if (next.page !== line.page || next.y0 - line.y1 > 4 * height) break;
     const under = next.cells.filter((c) => c.x0 < box.x1 + 2 && c.x1 > box.x0 - 2);
     if (under.length === 0) continue;
-    places.push({ text: under.map((c) => c.text).join(CELL_GAP), trust: 0.85 - 0.05 * (places.length - 1), line: next, x0: under[0]?.x0 ?? 0 });
+    places.push({
+      text: under.map((c) => c.text).join(CELL_GAP),
+      trust: 0.85 - 0.05 * (places.length - 1),
+      line: next,
+      x0: under[0]?.x0 ?? 0,
+    });
   }
   return places;
 }
@@ -196,10 +211,16 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
         }
       } else if (term === 'BT-27') {
         const party = partyAt(sections, hit.line, place.x0);
-        const name = place.text.split(CELL_GAP).map((s) => s.trim()).find((s) => s !== '');
+        const name = place.text
+          .split(CELL_GAP)
+          .map((s) => s.trim())
+          .find((s) => s !== '');
         if (name && rank === 0 && (party === 'seller' || party === 'buyer')) {
           const cell = hit.line.cells.find((c) => c.x0 >= place.x0 - 1 && c.text.includes(name));
-          add(candidates, party === 'seller' ? 'BT-27' : 'BT-44', { value: [...nameAbove(hit.line, cell ?? { x0: place.x0, x1: place.x0 }, lines), name].join(' '), score: 0.95 });
+          add(candidates, party === 'seller' ? 'BT-27' : 'BT-44', {
+            value: [...nameAbove(hit.line, cell ?? { x0: place.x0, x1: place.x0 }, lines), name].join(' '),
+            score: 0.95,
+          });
         }
       } else {
         findAmounts(place.text)
@@ -226,7 +247,20 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   set('BT-9', due?.value, due?.score ?? 0);
 
   const document = fold(lines.map((l) => l.text).join('\n'));
-  set('BT-3', CREDIT_NOTE.test(fold(lines.slice(0, 30).map((l) => l.text).join('\n'))) ? '381' : '380', 0.8);
+  set(
+    'BT-3',
+    CREDIT_NOTE.test(
+      fold(
+        lines
+          .slice(0, 30)
+          .map((l) => l.text)
+          .join('\n'),
+      ),
+    )
+      ? '381'
+      : '380',
+    0.8,
+  );
   const currency = currencyOf(document);
   set('BT-5', currency?.value, currency?.score ?? 0);
 
@@ -245,7 +279,8 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
 
   const vatBreakdown = vatBreakdownOf(lines);
   const totals = chooseTotals(amounts, vatBreakdown);
-  for (const [term, total] of Object.entries(totals) as Array<[TermId, Candidate<number>]>) set(term, formatCents(total.value), total.score);
+  for (const [term, total] of Object.entries(totals) as Array<[TermId, Candidate<number>]>)
+    set(term, formatCents(total.value), total.score);
   const breakdownAgrees =
     vatBreakdown.length > 0 &&
     totals['BT-109']?.value === vatBreakdown.reduce((s, r) => s + r.base, 0) &&
@@ -266,7 +301,12 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
     fields,
     confidence,
     vatBreakdown: breakdownAgrees
-      ? vatBreakdown.map((r) => ({ 'BT-116': formatCents(r.base), 'BT-117': formatCents(r.tax), 'BT-118': r.rate === 0 ? 'Z' : 'S', 'BT-119': formatCents(r.rate) }))
+      ? vatBreakdown.map((r) => ({
+          'BT-116': formatCents(r.base),
+          'BT-117': formatCents(r.tax),
+          'BT-118': r.rate === 0 ? 'Z' : 'S',
+          'BT-119': formatCents(r.rate),
+        }))
       : [],
     lines: items,
     validation,
@@ -274,7 +314,10 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
 }
 
 /** A name with the space OCR drops before a legal form put back ("IndustrieserviceGmbH"). */
-const spacedLegalForm = (name: Candidate<string>): Candidate<string> => ({ ...name, value: name.value.replace(GLUED_LEGAL_FORM, (form) => ` ${form}`) });
+const spacedLegalForm = (name: Candidate<string>): Candidate<string> => ({
+  ...name,
+  value: name.value.replace(GLUED_LEGAL_FORM, (form) => ` ${form}`),
+});
 
 /** Text in a party's block that is not a name: a labelled line, a number, an e-mail address. */
 const NOT_A_NAME = /[:@]|\d{3}/;
@@ -368,7 +411,11 @@ function partyIds(lines: readonly Line[], sections: readonly Section[]) {
  * The seller: a name given in the seller's block, else the name-like cell with a company legal
  * form that is not in the buyer's block, the more often printed (letterhead, footer) the better.
  */
-function sellerName(lines: readonly Line[], sections: readonly Section[], labelled: ReadonlyArray<Candidate<string>>): Candidate<string> | undefined {
+function sellerName(
+  lines: readonly Line[],
+  sections: readonly Section[],
+  labelled: ReadonlyArray<Candidate<string>>,
+): Candidate<string> | undefined {
   const letterhead = letterheadName(lines, sections);
   const found: Array<Candidate<string>> = [...labelled, ...namesUnderHeadings(lines, sections), ...(letterhead ? [letterhead] : [])];
   for (const line of lines) {
@@ -389,7 +436,9 @@ function sellerName(lines: readonly Line[], sections: readonly Section[], labell
   // A name without a label is never certain enough to go unreviewed; nor is one of two labelled
   // names that differ (a buyer's heading misread leaves its "Name:" under the seller's).
   const certain = new Set(labelled.filter((c) => c.score >= 0.9).map((c) => key(spacedLegalForm(c).value)));
-  return first && !(certain.size === 1 && certain.has(key(first.value))) ? { value: first.value, score: Math.min(first.score, 0.85) } : first;
+  return first && !(certain.size === 1 && certain.has(key(first.value)))
+    ? { value: first.value, score: Math.min(first.score, 0.85) }
+    : first;
 }
 
 // A street ("35 rue d'ici", "Lindenstraße 8", "Waldstrasse 86-90") or a post code line ("80331
@@ -436,7 +485,9 @@ function letterheadName(lines: readonly Line[], sections: readonly Section[]): C
   for (const line of lines) {
     if (line.page !== 1 || line.y0 > line.pageHeight / 3) break;
     const next = lines[line.index + 1];
-    const cell = line.cells.find((c) => address(c) && partyAt(sections, line, c.x0) === undefined && next?.cells.some((d) => address(d) && aligned(d, c, line)));
+    const cell = line.cells.find(
+      (c) => address(c) && partyAt(sections, line, c.x0) === undefined && next?.cells.some((d) => address(d) && aligned(d, c, line)),
+    );
     if (cell) return nameOverAddress(lines, line, cell, 0.5);
   }
   return undefined;
@@ -452,7 +503,11 @@ function numbersIn(text: string): Array<{ value: number; start: number; end: num
 }
 
 /** A row of the line table; with `wrapsAt`, the quantity and price come before it and the amount after. */
-function lineItem(text: string, line: Line, wrapsAt?: number): { name: string; quantity: number; price: number; amount: number } | undefined {
+function lineItem(
+  text: string,
+  line: Line,
+  wrapsAt?: number,
+): { name: string; quantity: number; price: number; amount: number } | undefined {
   const numbers = numbersIn(text);
   for (const amount of findAmounts(text).reverse()) {
     if (amount.value <= 0 || (wrapsAt !== undefined && amount.start < wrapsAt)) continue;
@@ -488,7 +543,8 @@ function lineItemsOf(lines: readonly Line[], totals: ReadonlyArray<number | unde
     }
     // A row may put its amount on the line below its description (the FeRD layout does).
     const next = lines[line.index + 1];
-    const joined = next && next.page === line.page && next.y0 - line.y1 < line.y1 - line.y0 ? `${line.text}${CELL_GAP}${next.text}` : undefined;
+    const joined =
+      next && next.page === line.page && next.y0 - line.y1 < line.y1 - line.y0 ? `${line.text}${CELL_GAP}${next.text}` : undefined;
     for (const [text, used] of [[line.text, 0], ...(joined ? [[joined, 1] as const] : [])] as const) {
       const row = lineItem(text, line, used === 1 ? line.text.length : undefined);
       if (row) {
@@ -500,7 +556,13 @@ function lineItemsOf(lines: readonly Line[], totals: ReadonlyArray<number | unde
   }
   const sum = rows.reduce((s, r) => s + r.amount, 0);
   if (rows.length === 0 || !totals.some((t) => t === sum)) return [];
-  return rows.map((r, i) => ({ 'BT-126': String(i + 1), 'BT-153': r.name, 'BT-129': quantityText(r.quantity), 'BT-146': quantityText(r.price), 'BT-131': formatCents(r.amount) }));
+  return rows.map((r, i) => ({
+    'BT-126': String(i + 1),
+    'BT-153': r.name,
+    'BT-129': quantityText(r.quantity),
+    'BT-146': quantityText(r.price),
+    'BT-131': formatCents(r.amount),
+  }));
 }
 
 interface VatRow {
@@ -523,7 +585,13 @@ function vatBreakdownOf(lines: readonly Line[]): VatRow[] {
     for (const rate of rates) {
       for (const base of amounts) {
         // A zero rate's row prints a zero tax beside a base that is not zero.
-        const tax = amounts.find((a) => a !== base && base.value !== 0 && (a.value !== 0 || rate.value === 0) && Math.abs((base.value * rate.value) / 10000 - a.value) <= 1.01);
+        const tax = amounts.find(
+          (a) =>
+            a !== base &&
+            base.value !== 0 &&
+            (a.value !== 0 || rate.value === 0) &&
+            Math.abs((base.value * rate.value) / 10000 - a.value) <= 1.01,
+        );
         if (tax && !rows.has(rate.value)) rows.set(rate.value, { rate: rate.value, base: base.value, tax: tax.value });
       }
     }
@@ -542,16 +610,24 @@ function chooseTotals(amounts: ReadonlyMap<LabelledTerm, ReadonlyArray<Candidate
   const baseSum = breakdown.reduce((s, r) => s + r.base, 0);
   const taxSum = breakdown.reduce((s, r) => s + r.tax, 0);
   const fromBreakdown = breakdown.length > 0 ? 0.6 : 0;
-  const net = best([...of('BT-109'), ...of('BT-106').map((c) => ({ ...c, score: 0.6 * c.score })), ...(fromBreakdown ? [{ value: baseSum, score: fromBreakdown }] : [])]).slice(0, 8);
+  const net = best([
+    ...of('BT-109'),
+    ...of('BT-106').map((c) => ({ ...c, score: 0.6 * c.score })),
+    ...(fromBreakdown ? [{ value: baseSum, score: fromBreakdown }] : []),
+  ]).slice(0, 8);
   const vat = best([...of('BT-110'), ...(fromBreakdown ? [{ value: taxSum, score: fromBreakdown }] : [])]).slice(0, 8);
   const gross = best([...of('BT-112'), ...of('BT-115').map((c) => ({ ...c, score: 0.7 * c.score }))]).slice(0, 8);
   const due = best(of('BT-115'))[0];
 
-  let chosen: { net?: Candidate<number>; vat?: Candidate<number>; gross?: Candidate<number>; agree: boolean; score: number } = { agree: false, score: 0 };
+  let chosen: { net?: Candidate<number>; vat?: Candidate<number>; gross?: Candidate<number>; agree: boolean; score: number } = {
+    agree: false,
+    score: 0,
+  };
   for (const n of [undefined, ...net]) {
     for (const v of [undefined, ...vat]) {
       for (const g of [undefined, ...gross]) {
-        const agree = n !== undefined && v !== undefined && g !== undefined && Math.abs(n.value + v.value - g.value) <= 1 && v.value < n.value;
+        const agree =
+          n !== undefined && v !== undefined && g !== undefined && Math.abs(n.value + v.value - g.value) <= 1 && v.value < n.value;
         const untaxed = n !== undefined && v === undefined && g !== undefined && n.value === g.value;
         const score = (n?.score ?? 0) + (v?.score ?? 0) + (g?.score ?? 0) + (agree ? 1.5 : untaxed ? 0.5 : 0);
         if (n && v && g && !agree) continue;

@@ -5,7 +5,19 @@
 // of terms Facteur does not report ("date de livraison", "n° de client") are listed to block them.
 
 /** The terms the finder looks for by label, and `other` for labels that only block shorter ones. */
-export type LabelledTerm = 'BT-1' | 'BT-2' | 'BT-9' | 'BT-27' | 'BT-30' | 'BT-44' | 'BT-106' | 'BT-109' | 'BT-110' | 'BT-112' | 'BT-115' | 'other';
+export type LabelledTerm =
+  | 'BT-1'
+  | 'BT-2'
+  | 'BT-9'
+  | 'BT-27'
+  | 'BT-30'
+  | 'BT-44'
+  | 'BT-106'
+  | 'BT-109'
+  | 'BT-110'
+  | 'BT-112'
+  | 'BT-115'
+  | 'other';
 
 export interface LabelRule {
   readonly term: LabelledTerm;
@@ -99,7 +111,10 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\b(?:net\s+(?:total|amount)|amount\s+excl\.?(?:uding)?\.?\s+(?:vat|tax)|total\s+amount\s+excl\.?\s+vat)/.source),
     amountLabel(`\\b(?:${compound('nettobetrag', 'nettosumme')})\\b`),
     amountLabel(/\b(?:summe|betrag|gesamt(?:betrag)?|total)\s+(?:exkl\.?|excl\.?|ohne)\s*(?:ust|mwst|vat|tax|umsatzsteuer)\.?/.source),
-    amountLabel(/\b(?:(?:rechnungs)?summe\s+netto|(?:rechnungs)?summe\s+netto|gesamt(?:betrag)?\s+netto|netto\s*(?:betrag|summe|gesamt)|rechnungssumme\s+ohne\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+ohne\s+(?:ust|mwst)\.?|steuerbasisbetrag|warenwert\s+netto)/.source),
+    amountLabel(
+      /\b(?:(?:rechnungs)?summe\s+netto|(?:rechnungs)?summe\s+netto|gesamt(?:betrag)?\s+netto|netto\s*(?:betrag|summe|gesamt)|rechnungssumme\s+ohne\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+ohne\s+(?:ust|mwst)\.?|steuerbasisbetrag|warenwert\s+netto)/
+        .source,
+    ),
   ),
   ...rule('BT-109', 0.7, amountLabel(/\b(?:sous[-\s]total|sub[-\s]?total|netto)\b/.source)),
   ...rule(
@@ -109,7 +124,10 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\b(?:zuzugl|zzgl)\.?\s+(?:ust|mwst|umsatzsteuer|mehrwertsteuer)\.?/.source),
     amountLabel(/\b(?:total\s+(?:vat|tax)|vat\s+amount|tax\s+amount|total\s+tax\s+amount)\b/.source),
     amountLabel(`\\b(?:${compound('steuerbetrag', 'umsatzsteuerbetrag', 'mehrwertsteuerbetrag')})\\b`),
-    amountLabel(/\b(?:mwst\.?[-\s]?betrag|ust\.?[-\s]?betrag|summe\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+(?:der\s+)?(?:umsatz)?steuer)/.source),
+    amountLabel(
+      /\b(?:mwst\.?[-\s]?betrag|ust\.?[-\s]?betrag|summe\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+(?:der\s+)?(?:umsatz)?steuer)/
+        .source,
+    ),
   ),
   ...rule('BT-110', 0.7, amountLabel(/\b(?:t\.?v\.?a\.?|vat|tax|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer)\b/.source)),
   ...rule(
@@ -118,8 +136,12 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\b(?:total|montant)\s+(?:net\s+)?t\.?t\.?c\.?/.source),
     amountLabel(/\btotal\s+(?:incl\.?(?:uding)?\.?\s+(?:vat|tax)|gross|amount\s+incl\.?\s+vat|with\s+vat)/.source),
     amountLabel(/\b(?:grand\s+total|invoice\s+total|total\s+invoice\s+amount)\b/.source),
-    amountLabel(`\\b(?:${compound('bruttobetrag', 'bruttosumme', 'gesamtsumme', 'rechnungsbetrag', 'rechnungssumme', 'endbetrag', 'gesamtbetrag')})\\b`),
-    amountLabel(/\b(?:summe|betrag|gesamt(?:betrag)?|total)\s+(?:inkl\.?|incl\.?|einschl\.?)\s*(?:ust|mwst|vat|tax|umsatzsteuer)\.?/.source),
+    amountLabel(
+      `\\b(?:${compound('bruttobetrag', 'bruttosumme', 'gesamtsumme', 'rechnungsbetrag', 'rechnungssumme', 'endbetrag', 'gesamtbetrag')})\\b`,
+    ),
+    amountLabel(
+      /\b(?:summe|betrag|gesamt(?:betrag)?|total)\s+(?:inkl\.?|incl\.?|einschl\.?)\s*(?:ust|mwst|vat|tax|umsatzsteuer)\.?/.source,
+    ),
     amountLabel(/\b(?:(?:rechnungs)?summe\s+brutto|gesamt(?:betrag)?\s+brutto)\b/.source),
   ),
   ...rule('BT-112', 0.6, amountLabel(/\b(?:total|brutto|summe)\b/.source)),
@@ -136,7 +158,9 @@ export const LABELS: readonly LabelRule[] = [
     'BT-106',
     1,
     amountLabel(`\\b(?:${compound('positionssumme')})\\b`),
-    amountLabel(/\b(?:total\s+(?:des\s+)?lignes|summe\s+(?:der\s+)?(?:rechnungs)?positionen|line\s+total|sum\s+of\s+lines|warenwert)\b/.source),
+    amountLabel(
+      /\b(?:total\s+(?:des\s+)?lignes|summe\s+(?:der\s+)?(?:rechnungs)?positionen|line\s+total|sum\s+of\s+lines|warenwert)\b/.source,
+    ),
   ),
   // Look-alikes that must not be read as the terms above.
   ...rule(
@@ -166,15 +190,23 @@ export type Party = 'seller' | 'buyer' | 'other';
 
 // A heading is a short cell that starts with one of these.
 export const SECTION_HEADINGS: ReadonlyArray<readonly [Party, RegExp]> = [
-  ['seller', /^(?:verkaufer|lieferant|rechnungssteller|seller|supplier|vendor|from|vendeur|fournisseur|emetteur|prestataire|nos references)\b/],
+  [
+    'seller',
+    /^(?:verkaufer|lieferant|rechnungssteller|seller|supplier|vendor|from|vendeur|fournisseur|emetteur|prestataire|nos references)\b/,
+  ],
   [
     'buyer',
     /^(?:kaufer|kunde|rechnungsempfanger|leistungsempfanger|buyer|customer|bill(?:ed)?\s+to|invoice\s+to|sold\s+to|client|adresse\s+(?:du\s+client|de\s+facturation)|facture\s+a|destinataire|acheteur|vos\s+identifiants)\b/,
   ],
-  ['other', /^(?:lieferanschrift|abweichender|zahlungsempfanger|representant\s+fiscal|tax\s+representative|ship\s+to|deliver(?:y)?\s+to|adresse\s+de\s+livraison|livraison|payee)\b/],
+  [
+    'other',
+    /^(?:lieferanschrift|abweichender|zahlungsempfanger|representant\s+fiscal|tax\s+representative|ship\s+to|deliver(?:y)?\s+to|adresse\s+de\s+livraison|livraison|payee)\b/,
+  ],
 ];
 
-const LEGAL_FORMS = /GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|AG|KG|KGaA|OHG|e\.\s?K\.|UG|a\.\s?G\.|VVaG|eG|SARL|Sarl|S\.A\.R\.L\.|SAS|SASU|SA|EURL|SNC|SCI|SE|Ltd\.?|LTD\.?|Limited|LLC|Inc\.?|INC\.?|Corp\.?|PLC|plc|LLP|B\.V\.|N\.V\.|BV|NV|S\.L\.|S\.p\.A\.|S\.r\.l\.|AB|Oy|A\/S|ApS/.source;
+const LEGAL_FORMS =
+  /GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|AG|KG|KGaA|OHG|e\.\s?K\.|UG|a\.\s?G\.|VVaG|eG|SARL|Sarl|S\.A\.R\.L\.|SAS|SASU|SA|EURL|SNC|SCI|SE|Ltd\.?|LTD\.?|Limited|LLC|Inc\.?|INC\.?|Corp\.?|PLC|plc|LLP|B\.V\.|N\.V\.|BV|NV|S\.L\.|S\.p\.A\.|S\.r\.l\.|AB|Oy|A\/S|ApS/
+    .source;
 
 /** Company legal forms, matched on the text as printed (case matters: "sa" is a French word, "SA" a company). */
 export const LEGAL_FORM = new RegExp(`(?:^|\\s)(?:${LEGAL_FORMS})(?=$|[\\s,.)])`);

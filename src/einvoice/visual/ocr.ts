@@ -35,7 +35,10 @@ async function languageFolder(): Promise<string> {
   await mkdir(folder, { recursive: true });
   for (const language of LANGUAGES) {
     const target = join(folder, `${language}.traineddata.gz`);
-    const present = await stat(target).then((s) => s.size > 0, () => false);
+    const present = await stat(target).then(
+      (s) => s.size > 0,
+      () => false,
+    );
     if (present) continue;
     const source = join(packageDir(`@tesseract.js-data/${language}`), TRAINEDDATA, `${language}.traineddata.gz`);
     // Copy to a temporary name first: two processes starting at once never read half a file.
@@ -114,7 +117,8 @@ function open(input: Buffer | Uint8Array, limits: OcrLimits, raw?: { width: numb
 
 function imageError(cause: unknown): InvoiceError {
   const message = cause instanceof Error ? cause.message : String(cause);
-  if (/pixel limit/i.test(message)) return new InvoiceError('IMAGE_TOO_LARGE', `The image has more pixels than the limit: ${message}`, { cause });
+  if (/pixel limit/i.test(message))
+    return new InvoiceError('IMAGE_TOO_LARGE', `The image has more pixels than the limit: ${message}`, { cause });
   return new InvoiceError('CORRUPT_IMAGE', `The image cannot be decoded: ${message}`, { cause });
 }
 
@@ -123,7 +127,12 @@ function imageError(cause: unknown): InvoiceError {
  * stretched. A page that reads badly is tried at 90, 180 and 270 degrees on a small copy first, and
  * read in full the way up that reads best.
  */
-export async function ocrImage(input: Buffer | Uint8Array, page: number, limits: OcrLimits, raw?: { width: number; height: number; channels: 4 }): Promise<PageWords> {
+export async function ocrImage(
+  input: Buffer | Uint8Array,
+  page: number,
+  limits: OcrLimits,
+  raw?: { width: number; height: number; channels: 4 },
+): Promise<PageWords> {
   let grey: Buffer;
   let info: OutputInfo;
   try {
@@ -134,18 +143,28 @@ export async function ocrImage(input: Buffer | Uint8Array, page: number, limits:
     // 10-point text best at 300 dpi.
     const shorter = Math.min(meta.width ?? 0, meta.height ?? 0);
     const target = A4_WIDTH_INCHES * limits.ocrDpi;
-    const resized = shorter > 0 && shorter < target * 0.8 ? image.resize({ width: Math.round(((meta.width ?? 0) * target) / shorter), kernel: 'lanczos3' }) : image;
-    ({ data: grey, info } = await resized.normalise().linear(255 / PAPER_GREY, 0).png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true }));
+    const resized =
+      shorter > 0 && shorter < target * 0.8
+        ? image.resize({ width: Math.round(((meta.width ?? 0) * target) / shorter), kernel: 'lanczos3' })
+        : image;
+    ({ data: grey, info } = await resized
+      .normalise()
+      .linear(255 / PAPER_GREY, 0)
+      .png({ compressionLevel: 1 })
+      .toBuffer({ resolveWithObject: true }));
   } catch (cause) {
     throw imageError(cause);
   }
-  const dpi = (Math.min(info.width, info.height) / A4_WIDTH_INCHES) || limits.ocrDpi;
+  const dpi = Math.min(info.width, info.height) / A4_WIDTH_INCHES || limits.ocrDpi;
   const upright = await recognise(grey, dpi);
   let best = { angle: 0, reading: upright };
   // Tesseract reads a sideways page as columns of tall words; an upside-down one, badly.
   const tryAngles = isSideways(upright.words) ? [90, 270] : upright.confidence < 55 ? [90, 180, 270] : [];
   if (tryAngles.length > 0) {
-    const small = await sharp(grey).resize({ width: Math.min(1200, info.width) }).png({ compressionLevel: 1 }).toBuffer();
+    const small = await sharp(grey)
+      .resize({ width: Math.min(1200, info.width) })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     let bestQuality = tryAngles.length === 2 ? 0 : (await recognise(small, dpi / 2)).quality;
     let bestAngle = 0;
     for (const angle of tryAngles) {
@@ -155,7 +174,11 @@ export async function ocrImage(input: Buffer | Uint8Array, page: number, limits:
         bestAngle = angle;
       }
     }
-    if (bestAngle !== 0) best = { angle: bestAngle, reading: await recognise(await sharp(grey).rotate(bestAngle).png({ compressionLevel: 1 }).toBuffer(), dpi) };
+    if (bestAngle !== 0)
+      best = {
+        angle: bestAngle,
+        reading: await recognise(await sharp(grey).rotate(bestAngle).png({ compressionLevel: 1 }).toBuffer(), dpi),
+      };
   }
   const turned = best.angle === 90 || best.angle === 270;
   return {
@@ -176,14 +199,21 @@ export async function* ocrPdf(document: PDFDocumentProxy, maxPages: number, limi
     const viewport = page.getViewport({ scale });
     const width = Math.ceil(viewport.width);
     const height = Math.ceil(viewport.height);
-    const factory = document.canvasFactory as { create(w: number, h: number): { canvas: unknown; context: CanvasRenderingContext2D }; destroy(c: unknown): void };
+    const factory = document.canvasFactory as {
+      create(w: number, h: number): { canvas: unknown; context: CanvasRenderingContext2D };
+      destroy(c: unknown): void;
+    };
     const target = factory.create(width, height);
     try {
       target.context.fillStyle = '#ffffff';
       target.context.fillRect(0, 0, width, height);
       await page.render({ canvasContext: target.context, canvas: null, viewport }).promise;
       const pixels = target.context.getImageData(0, 0, width, height).data;
-      yield await ocrImage(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), number, limits, { width, height, channels: 4 });
+      yield await ocrImage(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), number, limits, {
+        width,
+        height,
+        channels: 4,
+      });
     } finally {
       factory.destroy(target);
       page.cleanup();

@@ -81,7 +81,7 @@ function isoDate(year: number, month: number, day: number): string | undefined {
   return date.toISOString().slice(0, 10);
 }
 
-const MONTH_WORD = "([a-z]{3,9})\\.?";
+const MONTH_WORD = '([a-z]{3,9})\\.?';
 const NUMERIC_DATE = /(?<![\d.])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d]|[.,]\d)/g;
 
 /**
@@ -157,7 +157,8 @@ const VAT_SHAPES: Record<string, RegExp> = {
   GB: /^(?:\d{9}|\d{12})$/,
   CH: /^E\d{9}$/,
 };
-const VAT_CANDIDATE = /(?<![A-Z0-9])(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|GB|XI|CH)[\s.-]?((?:[0-9A-Z][\s.-]?){7,13})(?![0-9A-Z])(?![\s.-]?\d)/g;
+const VAT_CANDIDATE =
+  /(?<![A-Z0-9])(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|GB|XI|CH)[\s.-]?((?:[0-9A-Z][\s.-]?){7,13})(?![0-9A-Z])(?![\s.-]?\d)/g;
 
 /** VAT identifiers without spaces; a French one must carry its SIREN's key. */
 export function findVatIds(text: string): Array<Found<string> & { checked: boolean }> {

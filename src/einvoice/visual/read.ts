@@ -32,7 +32,8 @@ export async function readVisual(bytes: Uint8Array, request: VisualRequest): Pro
     if (hasTextLayer(pages)) return invoiceFromWords(pages, 'pdf-text', { container: 'pdf', pages: pdf.pages });
     const scanned: PageWords[] = [];
     for await (const page of ocrPdf(pdf.document, limits.visualPages, limits)) scanned.push(page);
-    if (scanned.every((p) => p.words.length === 0)) throw new InvoiceError('NOT_AN_INVOICE', 'No text could be read on the page, by text layer or OCR');
+    if (scanned.every((p) => p.words.length === 0))
+      throw new InvoiceError('NOT_AN_INVOICE', 'No text could be read on the page, by text layer or OCR');
     return invoiceFromWords(scanned, 'ocr', { container: 'pdf', pages: pdf.pages });
   } finally {
     await pdf.close();

@@ -87,11 +87,7 @@ export const BUYER_TERMS: Partial<Record<PartyRole, TermId>> = {
 };
 
 /** The term paths of one party: each role's relative path, prefixed by the party's own path. */
-export function partyPaths(
-  party: string,
-  rolePaths: Record<PartyRole, string>,
-  terms: Partial<Record<PartyRole, TermId>>,
-): TermPaths {
+export function partyPaths(party: string, rolePaths: Record<PartyRole, string>, terms: Partial<Record<PartyRole, TermId>>): TermPaths {
   const paths: TermPaths = {};
   for (const [role, id] of Object.entries(terms) as Array<[PartyRole, TermId]>) {
     paths[id] = rolePaths[role]
@@ -152,9 +148,7 @@ export function compileBinding(binding: SyntaxBinding): CompiledBinding {
     allowanceCharge: {
       path: compilePath(binding.allowanceCharge.path),
       chargeIndicator: compilePath(binding.allowanceCharge.chargeIndicator),
-      roles: Object.entries(binding.allowanceCharge.roles).map(
-        ([role, path]) => [role as AllowanceChargeRole, compilePath(path)] as const,
-      ),
+      roles: Object.entries(binding.allowanceCharge.roles).map(([role, path]) => [role as AllowanceChargeRole, compilePath(path)] as const),
     },
     notes: {
       path: compilePath(binding.notes.path),
@@ -232,8 +226,15 @@ export function readInvoiceXml(root: Element, binding: CompiledBinding): XmlInvo
   const reader = new RecordReader();
   // Terms chosen by currency are read once the currencies are known, then every term is put back
   // in binding order so that the JSON reads like the invoice.
-  const plain = reader.read(root, binding.header.filter(([id]) => CURRENCY_OF[id] === undefined));
-  const byCurrency = reader.read(root, binding.header.filter(([id]) => CURRENCY_OF[id] !== undefined), plain);
+  const plain = reader.read(
+    root,
+    binding.header.filter(([id]) => CURRENCY_OF[id] === undefined),
+  );
+  const byCurrency = reader.read(
+    root,
+    binding.header.filter(([id]) => CURRENCY_OF[id] !== undefined),
+    plain,
+  );
   const fields: TermRecord = {};
   for (const [id] of binding.header) {
     const value = plain[id] ?? byCurrency[id];

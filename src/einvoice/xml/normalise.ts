@@ -46,12 +46,7 @@ function isCalendarDate(date: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);
 }
 
-export function normaliseTerm(
-  id: string,
-  type: TermType,
-  raw: string,
-  dateFormat?: string | null,
-): Normalised {
+export function normaliseTerm(id: string, type: TermType, raw: string, dateFormat?: string | null): Normalised {
   switch (type) {
     case 'date': {
       const value = normaliseDate(raw, dateFormat);
@@ -73,7 +68,11 @@ export function normaliseTerm(
       if (withComma) {
         return {
           value: normaliseDecimal(`${withComma[1]}.${withComma[2]}`),
-          finding: { rule: 'FACTEUR-NUMBER', severity: 'warning', message: `${id} "${raw.trim()}" uses a decimal comma; read as ${withComma[1]}.${withComma[2]}` },
+          finding: {
+            rule: 'FACTEUR-NUMBER',
+            severity: 'warning',
+            message: `${id} "${raw.trim()}" uses a decimal comma; read as ${withComma[1]}.${withComma[2]}`,
+          },
         };
       }
       return {

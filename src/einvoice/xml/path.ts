@@ -63,9 +63,7 @@ function compilePredicate(text: string, source: string): Predicate {
 function compileStep(text: string, source: string): Step {
   const bracket = text.indexOf('[');
   const name = bracket === -1 ? text : text.slice(0, bracket);
-  const predicates = [...text.slice(name.length).matchAll(/\[([^\]]*)\]/g)].map((m) =>
-    compilePredicate(m[1] ?? '', source),
-  );
+  const predicates = [...text.slice(name.length).matchAll(/\[([^\]]*)\]/g)].map((m) => compilePredicate(m[1] ?? '', source));
   return { localName: localNameOf(name), predicates };
 }
 

@@ -28,8 +28,15 @@ export function startAttempt(
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
   });
-  const attributes = { 'facteur.job_id': job.id, 'facteur.task': job.task, 'facteur.attempt': job.attempts, ...(job.invoiceId ? { 'facteur.invoice_id': job.invoiceId } : {}) };
-  const work = traced('facteur.job', attributes, () => handler(job.payload, { job, signal: controller.signal, db: context.db, logger: context.logger }));
+  const attributes = {
+    'facteur.job_id': job.id,
+    'facteur.task': job.task,
+    'facteur.attempt': job.attempts,
+    ...(job.invoiceId ? { 'facteur.invoice_id': job.invoiceId } : {}),
+  };
+  const work = traced('facteur.job', attributes, () =>
+    handler(job.payload, { job, signal: controller.signal, db: context.db, logger: context.logger }),
+  );
   void Promise.race([work, aborted]).then(
     (result) => ended(running, { kind: 'completed', commit: result ? result.commit.bind(result) : undefined }),
     (error: unknown) => {

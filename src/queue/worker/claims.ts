@@ -52,10 +52,13 @@ export class ClaimLoop {
     if (this.#retryDue && this.#retryDue.at <= at) return;
     if (this.#retryDue) clearTimeout(this.#retryDue.timer);
     // The database's clock decides; a few ms of margin for ours, and the poll covers any skew.
-    const timer = setTimeout(() => {
-      this.#retryDue = null;
-      this.wake(true);
-    }, Math.max(0, at - Date.now() + 5));
+    const timer = setTimeout(
+      () => {
+        this.#retryDue = null;
+        this.wake(true);
+      },
+      Math.max(0, at - Date.now() + 5),
+    );
     timer.unref();
     this.#retryDue = { at, timer };
   }

@@ -82,7 +82,10 @@ export class OutcomeWriter {
   }
 
   async #completeInTransaction(tx: Sql, completions: Completion[]): Promise<number> {
-    const stillOurs = await this.#queue.complete(completions.map((c) => c.outcome), { tx });
+    const stillOurs = await this.#queue.complete(
+      completions.map((c) => c.outcome),
+      { tx },
+    );
     for (const completion of completions) {
       if (completion.commit && stillOurs.has(completion.outcome.id)) await completion.commit(tx);
     }

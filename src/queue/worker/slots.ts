@@ -90,7 +90,8 @@ export class Slots {
   /** Hands back the jobs claimed ahead, which will not start; true when there were any. */
   releaseWaiting(): boolean {
     if (this.#waiting.length === 0) return false;
-    for (const job of this.#waiting.splice(0)) this.#settled.push({ kind: 'released', outcome: { id: job.id, lockToken: job.lockToken, durationMs: 0 } });
+    for (const job of this.#waiting.splice(0))
+      this.#settled.push({ kind: 'released', outcome: { id: job.id, lockToken: job.lockToken, durationMs: 0 } });
     return true;
   }
 

@@ -92,15 +92,38 @@ const header = terms(
 );
 
 const allowance = terms(
-  { 'BT-92': amount, 'BT-93': amount, 'BT-94': rate, 'BT-95': code('S', 'Z', 'E'), 'BT-96': rate, 'BT-97': text, 'BT-98': code('95', '100') },
+  {
+    'BT-92': amount,
+    'BT-93': amount,
+    'BT-94': rate,
+    'BT-95': code('S', 'Z', 'E'),
+    'BT-96': rate,
+    'BT-97': text,
+    'BT-98': code('95', '100'),
+  },
   ['BT-92'],
 );
 const charge = terms(
-  { 'BT-99': amount, 'BT-100': amount, 'BT-101': rate, 'BT-102': code('S', 'Z', 'E'), 'BT-103': rate, 'BT-104': text, 'BT-105': code('FC', 'ABL') },
+  {
+    'BT-99': amount,
+    'BT-100': amount,
+    'BT-101': rate,
+    'BT-102': code('S', 'Z', 'E'),
+    'BT-103': rate,
+    'BT-104': text,
+    'BT-105': code('FC', 'ABL'),
+  },
   ['BT-99'],
 );
 const vat = terms(
-  { 'BT-116': amount, 'BT-117': amount, 'BT-118': code('S', 'Z', 'E', 'AE', 'K'), 'BT-119': rate, 'BT-120': text, 'BT-121': code('VATEX-EU-AE', 'VATEX-EU-G') },
+  {
+    'BT-116': amount,
+    'BT-117': amount,
+    'BT-118': code('S', 'Z', 'E', 'AE', 'K'),
+    'BT-119': rate,
+    'BT-120': text,
+    'BT-121': code('VATEX-EU-AE', 'VATEX-EU-G'),
+  },
   ['BT-118'],
 );
 const line = terms(

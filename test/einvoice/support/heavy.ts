@@ -1,7 +1,10 @@
 // A PDF that is small on disk and heavy to read: one page whose content stream draws `words` words,
 // each its own text object, so that pdfjs builds that many text items in memory.
 export function heavyTextPdf(words: number): Uint8Array {
-  const content = Array.from({ length: words }, (_, i) => `BT /F1 6 Tf ${20 + (i % 90) * 6} ${20 + ((i / 90) | 0) % 130 * 6} Td (w${i}) Tj ET`).join('\n');
+  const content = Array.from(
+    { length: words },
+    (_, i) => `BT /F1 6 Tf ${20 + (i % 90) * 6} ${20 + (((i / 90) | 0) % 130) * 6} Td (w${i}) Tj ET`,
+  ).join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

@@ -35,14 +35,7 @@ export async function pageImage(pdf: Uint8Array, options: PageImageOptions): Pro
     const pixels = context.getImageData(0, 0, width, height).data;
     let image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 4 } });
     if (options.degrade) {
-      image = sharp(
-        await image
-          .greyscale()
-          .rotate(options.degrade.tiltDegrees, { background: '#ffffff' })
-          .blur(0.8)
-          .png()
-          .toBuffer(),
-      );
+      image = sharp(await image.greyscale().rotate(options.degrade.tiltDegrees, { background: '#ffffff' }).blur(0.8).png().toBuffer());
     }
     if (options.turn) image = sharp(await image.rotate(options.turn).png().toBuffer());
     return new Uint8Array(options.degrade ? await image.jpeg({ quality: 70 }).toBuffer() : await image.png().toBuffer());

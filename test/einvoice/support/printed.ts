@@ -2,7 +2,20 @@
 // known values, in French, English and German, in several layouts (labels beside their values,
 // labels above them in columns, a letterhead line), so that the field finder is tested on layout
 // rather than on one template. Images of the same pages are made from them by the tests.
-import { beginText, degrees, endText, moveText, PDFDocument, PDFOperator, PDFOperatorNames, rgb, setFontAndSize, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import {
+  beginText,
+  degrees,
+  endText,
+  moveText,
+  PDFDocument,
+  PDFOperator,
+  PDFOperatorNames,
+  rgb,
+  setFontAndSize,
+  StandardFonts,
+  type PDFFont,
+  type PDFPage,
+} from 'pdf-lib';
 
 export type Language = 'fr' | 'en' | 'de';
 export type Layout = 'beside' | 'columns' | 'letterhead' | 'blocks';
@@ -75,15 +88,73 @@ function printedDate(iso: string, language: Language, layout: Layout): string {
   const [y, m, d] = iso.split('-');
   if (layout === 'letterhead') {
     const month = MONTHS[language][Number(m) - 1];
-    return language === 'en' ? `${month} ${Number(d)}, ${y}` : language === 'de' ? `${Number(d)}. ${month} ${y}` : `${Number(d)} ${month} ${y}`;
+    return language === 'en'
+      ? `${month} ${Number(d)}, ${y}`
+      : language === 'de'
+        ? `${Number(d)}. ${month} ${y}`
+        : `${Number(d)} ${month} ${y}`;
   }
   return language === 'de' ? `${d}.${m}.${y}` : `${d}/${m}/${y}`;
 }
 
 const WORDS = {
-  fr: { title: 'FACTURE', seller: 'Vendeur :', number: 'Facture n°', date: 'Date de facture', due: 'Échéance', buyer: 'Facturé à', net: 'Total HT', vat: (r: number) => `TVA ${r} %`, gross: 'Total TTC', due2: 'Net à payer', vatId: 'N° TVA intracommunautaire :', siren: 'SIREN :', item: 'Désignation', qty: 'Qté', price: 'Prix unitaire HT', amount: 'Montant HT', from: 'du' },
-  en: { title: 'INVOICE', seller: 'Seller:', number: 'Invoice No.', date: 'Invoice date', due: 'Due date', buyer: 'Bill to', net: 'Subtotal', vat: (r: number) => `VAT ${r}%`, gross: 'Total', due2: 'Amount due', vatId: 'VAT number:', siren: 'Company no.:', item: 'Description', qty: 'Qty', price: 'Unit price', amount: 'Amount', from: 'dated' },
-  de: { title: 'RECHNUNG', seller: 'Verkäufer:', number: 'Rechnungsnummer', date: 'Rechnungsdatum', due: 'Fällig am', buyer: 'Rechnungsempfänger', net: 'Nettobetrag', vat: (r: number) => `MwSt. ${r} %`, gross: 'Gesamtbetrag', due2: 'Zahlbetrag', vatId: 'USt-IdNr.:', siren: 'HRB:', item: 'Bezeichnung', qty: 'Menge', price: 'Einzelpreis', amount: 'Betrag', from: 'vom' },
+  fr: {
+    title: 'FACTURE',
+    seller: 'Vendeur :',
+    number: 'Facture n°',
+    date: 'Date de facture',
+    due: 'Échéance',
+    buyer: 'Facturé à',
+    net: 'Total HT',
+    vat: (r: number) => `TVA ${r} %`,
+    gross: 'Total TTC',
+    due2: 'Net à payer',
+    vatId: 'N° TVA intracommunautaire :',
+    siren: 'SIREN :',
+    item: 'Désignation',
+    qty: 'Qté',
+    price: 'Prix unitaire HT',
+    amount: 'Montant HT',
+    from: 'du',
+  },
+  en: {
+    title: 'INVOICE',
+    seller: 'Seller:',
+    number: 'Invoice No.',
+    date: 'Invoice date',
+    due: 'Due date',
+    buyer: 'Bill to',
+    net: 'Subtotal',
+    vat: (r: number) => `VAT ${r}%`,
+    gross: 'Total',
+    due2: 'Amount due',
+    vatId: 'VAT number:',
+    siren: 'Company no.:',
+    item: 'Description',
+    qty: 'Qty',
+    price: 'Unit price',
+    amount: 'Amount',
+    from: 'dated',
+  },
+  de: {
+    title: 'RECHNUNG',
+    seller: 'Verkäufer:',
+    number: 'Rechnungsnummer',
+    date: 'Rechnungsdatum',
+    due: 'Fällig am',
+    buyer: 'Rechnungsempfänger',
+    net: 'Nettobetrag',
+    vat: (r: number) => `MwSt. ${r} %`,
+    gross: 'Gesamtbetrag',
+    due2: 'Zahlbetrag',
+    vatId: 'USt-IdNr.:',
+    siren: 'HRB:',
+    item: 'Bezeichnung',
+    qty: 'Menge',
+    price: 'Einzelpreis',
+    amount: 'Betrag',
+    from: 'vom',
+  },
 } as const;
 
 /** Draws the invoice on an A4 page and returns the PDF (no embedded XML: a plain PDF). */
@@ -97,10 +168,13 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
   const { net, vat, gross } = totalsOf(invoice);
   // y counts from the top of the page, as one reads it.
   const text = (s: string, x: number, y: number, size = 10, font: PDFFont = regular) => page.drawText(s, { x, y: 842 - y, size, font });
-  const right = (s: string, x1: number, y: number, size = 10, font: PDFFont = regular) => text(s, x1 - font.widthOfTextAtSize(s, size), y, size, font);
+  const right = (s: string, x1: number, y: number, size = 10, font: PDFFont = regular) =>
+    text(s, x1 - font.widthOfTextAtSize(s, size), y, size, font);
 
   const seller = invoice.seller;
-  const sellerIds = [seller.vatId && `${w.vatId} ${seller.vatId}`, seller.siren && `${w.siren} ${seller.siren}`].filter((s): s is string => Boolean(s));
+  const sellerIds = [seller.vatId && `${w.vatId} ${seller.vatId}`, seller.siren && `${w.siren} ${seller.siren}`].filter((s): s is string =>
+    Boolean(s),
+  );
   if (layout === 'letterhead') {
     text([seller.name, seller.street, seller.city].join(' · '), 50, 50, 9);
     text(`${w.title} ${invoice.number} ${w.from} ${printedDate(invoice.issueDate, language, layout)}`, 50, 110, 16, bold);
@@ -113,25 +187,36 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
         const last = wrapped.at(-1);
         return last !== undefined && `${last} ${word}`.length <= 16 ? [...wrapped.slice(0, -1), `${last} ${word}`] : [...wrapped, word];
       }, []);
-      [w.seller, ...name, seller.contact ?? '', seller.street, seller.city, ...sellerIds].forEach((s, i) => text(s, 50, 50 + 12 * i, 9, i === 0 ? bold : regular));
+      [w.seller, ...name, seller.contact ?? '', seller.street, seller.city, ...sellerIds].forEach((s, i) =>
+        text(s, 50, 50 + 12 * i, 9, i === 0 ? bold : regular),
+      );
     } else {
       if (invoice.trackedSellerName) tracked(page, bold, seller.name, 50, 842 - 50, 14);
       else text(seller.name, 50, 50, 14, bold);
       text(seller.street, 50, 68);
       text(seller.city, 50, 82);
       sellerIds.forEach((s, i) => {
-        if (invoice.shadedIds) page.drawRectangle({ x: 45, y: 842 - 96 - 14 * i - 4, width: 500, height: 14, color: rgb(0.94, 0.94, 0.94) });
+        if (invoice.shadedIds)
+          page.drawRectangle({ x: 45, y: 842 - 96 - 14 * i - 4, width: 500, height: 14, color: rgb(0.94, 0.94, 0.94) });
         text(s, 50, 96 + 14 * i);
       });
     }
     text(w.title, 400, 50, 18, bold);
     if (layout !== 'columns') {
-      [[w.number, invoice.number], [w.date, printedDate(invoice.issueDate, language, layout)], [w.due, printedDate(invoice.dueDate, language, layout)]].forEach(([label, value], i) => {
+      [
+        [w.number, invoice.number],
+        [w.date, printedDate(invoice.issueDate, language, layout)],
+        [w.due, printedDate(invoice.dueDate, language, layout)],
+      ].forEach(([label, value], i) => {
         text(`${label} :`, 330, 110 + 16 * i);
         text(value ?? '', 450, 110 + 16 * i);
       });
     } else {
-      [[w.number, invoice.number], [w.date, printedDate(invoice.issueDate, language, layout)], [w.due, printedDate(invoice.dueDate, language, layout)]].forEach(([label, value], i) => {
+      [
+        [w.number, invoice.number],
+        [w.date, printedDate(invoice.issueDate, language, layout)],
+        [w.due, printedDate(invoice.dueDate, language, layout)],
+      ].forEach(([label, value], i) => {
         text(label ?? '', 50 + 130 * i, 150, 9, bold);
         text(value ?? '', 50 + 130 * i, 164);
       });
@@ -164,9 +249,19 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
     [net, vat, gross].forEach((value, i) => right(money(value, language), 330 + 105 * i, y + 15));
     y += 30;
   } else {
-    for (const [label, value] of [[w.net, net], [w.vat(invoice.rate), vat], [w.gross, gross]] as const) {
+    for (const [label, value] of [
+      [w.net, net],
+      [w.vat(invoice.rate), vat],
+      [w.gross, gross],
+    ] as const) {
       if (label === w.net && invoice.marginNote) {
-        page.drawText(invoice.marginNote, { x: 330 - regular.widthOfTextAtSize(invoice.marginNote, 7) - 1, y: 842 - y, size: 7, font: regular, rotate: degrees(90) });
+        page.drawText(invoice.marginNote, {
+          x: 330 - regular.widthOfTextAtSize(invoice.marginNote, 7) - 1,
+          y: 842 - y,
+          size: 7,
+          font: regular,
+          rotate: degrees(90),
+        });
       }
       text(label, 330, y, 10, label === w.gross ? bold : regular);
       right(money(value, language), 540, y, 10, label === w.gross ? bold : regular);
@@ -183,8 +278,19 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
 function tracked(page: PDFPage, font: PDFFont, line: string, x: number, y: number, size: number): void {
   const key = page.node.newFontDictionary(font.name, font.ref);
   // TJ numbers are thousandths of an em, negative to the right.
-  const run = line.split(' ').flatMap((word, i) => [...(i > 0 ? [-300] : []), ...[...word].flatMap((letter, j) => (j > 0 ? [-110, font.encodeText(letter)] : [font.encodeText(letter)]))]);
-  page.pushOperators(beginText(), setFontAndSize(key, size), moveText(x, y), PDFOperator.of(PDFOperatorNames.ShowTextAdjusted, [page.doc.context.obj(run)]), endText());
+  const run = line
+    .split(' ')
+    .flatMap((word, i) => [
+      ...(i > 0 ? [-300] : []),
+      ...[...word].flatMap((letter, j) => (j > 0 ? [-110, font.encodeText(letter)] : [font.encodeText(letter)])),
+    ]);
+  page.pushOperators(
+    beginText(),
+    setFontAndSize(key, size),
+    moveText(x, y),
+    PDFOperator.of(PDFOperatorNames.ShowTextAdjusted, [page.doc.context.obj(run)]),
+    endText(),
+  );
 }
 
 function footer(page: PDFPage, font: PDFFont, line: string): void {
@@ -198,7 +304,14 @@ export const SAMPLES: Record<Language, Omit<PrintedInvoice, 'layout'>> = {
     number: 'F2026-0042',
     issueDate: '2026-11-13',
     dueDate: '2026-12-13',
-    seller: { name: 'Atelier Dupont SARL', street: '12 rue des Lilas', city: '69003 Lyon', vatId: 'FR44732829320', siren: '732 829 320', contact: 'Claire Dupont' },
+    seller: {
+      name: 'Atelier Dupont SARL',
+      street: '12 rue des Lilas',
+      city: '69003 Lyon',
+      vatId: 'FR44732829320',
+      siren: '732 829 320',
+      contact: 'Claire Dupont',
+    },
     buyer: { name: 'Boulangerie Martin SAS', street: '3 place du Marché', city: '75011 Paris', vatId: 'FR83404833048' },
     lines: [
       { name: 'Réparation four', quantity: 2, unitPriceCents: 45_000 },
@@ -212,7 +325,13 @@ export const SAMPLES: Record<Language, Omit<PrintedInvoice, 'layout'>> = {
     number: 'INV-1187',
     issueDate: '2026-03-05',
     dueDate: '2026-04-04',
-    seller: { name: 'Northwind Supplies Ltd', street: '5 Harbour Road', city: 'Dublin D02 X285', vatId: 'GB123456789', contact: 'Sean Murphy' },
+    seller: {
+      name: 'Northwind Supplies Ltd',
+      street: '5 Harbour Road',
+      city: 'Dublin D02 X285',
+      vatId: 'GB123456789',
+      contact: 'Sean Murphy',
+    },
     buyer: { name: 'Contoso Retail Inc', street: '200 Main Street', city: 'Bristol BS1 4DJ' },
     lines: [
       { name: 'Printer paper A4', quantity: 40, unitPriceCents: 499 },
@@ -226,7 +345,13 @@ export const SAMPLES: Record<Language, Omit<PrintedInvoice, 'layout'>> = {
     number: 'RE-2026-0815',
     issueDate: '2026-06-05',
     dueDate: '2026-07-05',
-    seller: { name: 'Müller Haustechnik GmbH', street: 'Lindenstraße 8', city: '80331 München', vatId: 'DE129273398', contact: 'Anna Weber' },
+    seller: {
+      name: 'Müller Haustechnik GmbH',
+      street: 'Lindenstraße 8',
+      city: '80331 München',
+      vatId: 'DE129273398',
+      contact: 'Anna Weber',
+    },
     buyer: { name: 'Schneider Bau AG', street: 'Hafenweg 22', city: '20457 Hamburg', vatId: 'DE811907980' },
     lines: [
       { name: 'Wartung Heizungsanlage', quantity: 1, unitPriceCents: 128_000 },

@@ -15,8 +15,7 @@ export type InvoiceContent = Pick<NormalisedInvoice, 'fields' | 'allowances' | '
 const notesOf = (invoice: InvoiceContent): TermRecord[] =>
   invoice.notes ?? (invoice.fields['BT-22'] === undefined ? [] : [{ 'BT-22': invoice.fields['BT-22'] }]);
 
-const escape = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 type Content = string | undefined | ReadonlyArray<string | undefined>;
 
@@ -225,7 +224,12 @@ export function writeUbl(invoice: InvoiceContent): string {
   const currency = f['BT-5'];
   const money = (name: string, value: string | undefined) => el(name, value, { currencyID: currency });
   const taxCategory = (name: string, category: string | undefined, rate: string | undefined, extra: string[] = []) =>
-    el(name, [el('cbc:ID', category), el('cbc:Percent', rate), ...extra, category || rate ? el('cac:TaxScheme', [el('cbc:ID', 'VAT')]) : '']);
+    el(name, [
+      el('cbc:ID', category),
+      el('cbc:Percent', rate),
+      ...extra,
+      category || rate ? el('cac:TaxScheme', [el('cbc:ID', 'VAT')]) : '',
+    ]);
   const allowanceCharge = (record: TermRecord, charge: boolean) => {
     const [amountId, baseId, percentId, categoryId, rateId, reasonId, codeId] = charge
       ? (['BT-99', 'BT-100', 'BT-101', 'BT-102', 'BT-103', 'BT-104', 'BT-105'] as const)
@@ -319,7 +323,11 @@ export interface FacturXOptions {
 
 const frenchDate = (iso: string | undefined) => (iso ? iso.split('-').reverse().join('/') : '');
 const frenchAmount = (amount: string | undefined) =>
-  amount ? `${Number(amount).toLocaleString('fr-FR', { minimumFractionDigits: 2 }).replace(/\u202f|\u00a0/g, ' ')} €` : '';
+  amount
+    ? `${Number(amount)
+        .toLocaleString('fr-FR', { minimumFractionDigits: 2 })
+        .replace(/\u202f|\u00a0/g, ' ')} €`
+    : '';
 
 export function visibleLines(invoice: InvoiceContent): string[] {
   const f = invoice.fields;
