@@ -1,5 +1,6 @@
 import { InvalidInputError } from './errors.ts';
-import { PRIORITY_MAX, PRIORITY_MIN, type JobStatus } from './queue/index.ts';
+import { PRIORITY_MAX, PRIORITY_MIN } from './queue/defaults.ts';
+import type { JobStatus } from './queue/job.ts';
 
 // What callers send (HTTP parameters and bodies, CLI arguments), checked in one place so that the
 // same mistake gets the same code and sentence wherever it is made. Each check throws an

@@ -26,3 +26,7 @@ export const QUEUE_DEFAULTS = {
   /** How long running jobs may finish after a stop. */
   graceMs: 30_000,
 } as const;
+
+/** The range of a job's priority: a whole number, higher runs first. */
+export const PRIORITY_MIN = -1000;
+export const PRIORITY_MAX = 1000;

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../errors.ts';
 import { traced } from '../tracing.ts';
 import type { Db, QueryResult, Sql } from '../db/types.ts';
-import { QUEUE_DEFAULTS } from './defaults.ts';
+import { isUuid } from '../validators.ts';
+import { PRIORITY_MAX, PRIORITY_MIN, QUEUE_DEFAULTS } from './defaults.ts';
 import { type ClaimedJob, type Job, type JobRow, jobFromRow } from './job.ts';
 import { CLAIM_ORDER, latestJob, leaseExpired } from './views.ts';
 
@@ -24,8 +25,7 @@ function statusNotice(rows: string, flag: string): string {
              FROM ${rows} WHERE ${flag}::boolean AND invoice_id IS NOT NULL HAVING count(*) > 0) AS status_notified`;
 }
 
-export const PRIORITY_MIN = -1000;
-export const PRIORITY_MAX = 1000;
+export { PRIORITY_MAX, PRIORITY_MIN };
 
 export interface NewJob {
   /** The handler's name. */
@@ -108,7 +108,6 @@ export interface QueueStats {
 /** An enqueue this large changes the table's shape enough to refresh the planner's statistics. */
 const BULK_ROWS = 1_000;
 const TASK_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Inserts the jobs; a task that already has a live job for the invoice keeps it (the partial unique
 // index decides, so two racing enqueues cannot both insert), and the caller reads that job afterwards.
@@ -454,7 +453,7 @@ function isInteger(value: unknown): value is number {
 }
 
 function checkedInvoiceId(value: unknown): string {
-  if (typeof value !== 'string' || !UUID.test(value)) {
+  if (typeof value !== 'string' || !isUuid(value)) {
     throw invalid('INVALID_INVOICE_ID', `The invoice id must be a UUID (got ${JSON.stringify(value)}).`);
   }
   return value;
@@ -691,7 +690,7 @@ export class Queue {
   }
 
   async cancel(jobId: string): Promise<Job | null> {
-    if (!UUID.test(jobId)) throw invalid('INVALID_JOB_ID', `The job id must be a UUID (got ${JSON.stringify(jobId)}).`);
+    if (!isUuid(jobId)) throw invalid('INVALID_JOB_ID', `The job id must be a UUID (got ${JSON.stringify(jobId)}).`);
     const result = await this.db.query<JobRow>(CANCEL, [jobId, this.#notify]);
     return result.rows[0] ? jobFromRow(result.rows[0]) : null;
   }
@@ -745,7 +744,7 @@ export class Queue {
   }
 
   async getJob(jobId: string): Promise<Job | null> {
-    if (!UUID.test(jobId)) return null;
+    if (!isUuid(jobId)) return null;
     const result = await this.db.query<JobRow>('SELECT * FROM processing_queue WHERE id = $1', [jobId]);
     return result.rows[0] ? jobFromRow(result.rows[0]) : null;
   }
