@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import type { InvoicePage, InvoiceStatus } from '../src/invoices/reads.ts';
+import type { InvoicePage, InvoiceStatus } from '../src/invoices/views.ts';
 import { DropZone } from './drop-zone.tsx';
 import { formatDate, formatMoney, formatSize, messages, reasonOf, type Locale, type Messages, type Status } from './i18n.ts';
 import { invoiceListPath } from './invoice-list.ts';

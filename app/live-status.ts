@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import type { InvoiceStatus } from '../src/invoices/reads.ts';
+import type { InvoiceStatus } from '../src/invoices/views.ts';
 
 /** Streams open at once: a browser allows six connections per host over HTTP/1.1; the rest poll. */
 const MAX_STREAMS = 3;

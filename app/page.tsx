@@ -1,5 +1,5 @@
 import { headers } from 'next/headers.js';
-import type { InvoicePage } from '../src/invoices/reads.ts';
+import type { InvoicePage } from '../src/invoices/views.ts';
 import { withApi } from '../src/http/runtime.ts';
 import { Inbox } from './inbox.tsx';
 import { invoiceListPath } from './invoice-list.ts';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { InvoicePage, InvoiceStatus } from '../../src/invoices/reads.ts';
+import type { InvoicePage, InvoiceStatus } from '../../src/invoices/views.ts';
 import type { HistoryRange, QueueHistory } from '../../src/queue/history.ts';
 import type { QueueStats } from '../../src/queue/index.ts';
 import { formatDuration, formatDateTime, messages, reasonOf, type Locale, type Messages, type Status } from '../i18n.ts';

@@ -1,5 +1,5 @@
 import type { Facteur } from '../app.ts';
-import type { InvoiceStatus } from '../invoices/reads.ts';
+import type { InvoiceStatus } from '../invoices/views.ts';
 import { STATUS_CHANNEL, type JobStatus } from '../queue/index.ts';
 import { invoiceIdFrom } from '../validators.ts';
 import type { Caller } from './guard.ts';

@@ -1,16 +1,9 @@
 import type { Sql } from '../db/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { JobStatus } from '../queue/index.ts';
-import {
-  failedInvoiceIds,
-  invoiceDetail,
-  invoiceStatus,
-  listInvoices,
-  type InvoiceDetail,
-  type InvoicePage,
-  type InvoiceStatus,
-} from './reads.ts';
+import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices } from './reads.ts';
 import { readInvoiceFile } from './store.ts';
+import type { InvoiceDetail, InvoicePage, InvoiceStatus } from './views.ts';
 
 // Whether the invoice is the owner's: a plain index probe, locking nothing (what follows takes its
 // own locks, and an invoice is never given to another owner).

@@ -1,51 +1,10 @@
 import type { Sql } from '../db/types.ts';
 import type { JobStatus } from '../queue/index.ts';
-import { type AttemptView, invoiceAttempts } from '../queue/history.ts';
+import { invoiceAttempts } from '../queue/history.ts';
 import { latestJob, queuePosition } from '../queue/views.ts';
 import type { Finding, NormalisedInvoice, TermRecord } from '../einvoice/model.ts';
+import type { InvoiceDetail, InvoicePage, InvoiceStatus, InvoiceSummary } from './views.ts';
 import { PROCESS_INVOICE } from './jobs.ts';
-
-export type { AttemptView };
-
-/** What a list row or a status answer says about an invoice, once extracted. */
-export interface InvoiceSummary {
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  format: string | null;
-  number?: string;
-  issueDate?: string;
-  seller?: string;
-  totalWithVat?: string;
-  currency?: string;
-  errors: number;
-  warnings: number;
-}
-
-export interface InvoiceJobView {
-  jobId: string;
-  status: JobStatus;
-  attempts: number;
-  maxAttempts: number;
-  priority: number;
-  /**
-   * Pending jobs that will be claimed before this one, counted up to `POSITION_COUNTED_UP_TO`
-   * (that number means at least as many); null unless pending.
-   */
-  position: number | null;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  /** When a pending job may run (a retry's backoff); null otherwise. */
-  nextRunAt: string | null;
-  lastError: string | null;
-  errorCode: string | null;
-}
-
-export interface InvoiceStatus extends InvoiceJobView {
-  invoiceId: string;
-  invoice: InvoiceSummary;
-}
 
 interface StatusRow {
   invoice_id: string;
@@ -138,12 +97,6 @@ export async function invoiceStatus(sql: Sql, owner: string, invoiceId: string):
   return rows[0] ? statusOf(rows[0]) : null;
 }
 
-export interface InvoicePage {
-  invoices: InvoiceStatus[];
-  /** Pass back as `cursor` for the next page; null on the last one. */
-  nextCursor: string | null;
-}
-
 // Newest first, a page at a time by keyset (created_at, id): page 500 costs what page 1 does.
 const LIST = `
   SELECT ${STATUS_COLUMNS}, NULL::int AS position
@@ -178,12 +131,6 @@ export async function listInvoices(
     invoices: page.map(statusOf),
     nextCursor: rows.length > options.limit && last ? `${last.invoice_created_at.toISOString()}_${last.invoice_id}` : null,
   };
-}
-
-export interface InvoiceDetail extends InvoiceStatus {
-  extracted: NormalisedInvoice | null;
-  /** Every attempt of every job of the invoice, oldest first. */
-  history: AttemptView[];
 }
 
 /** Everything the review screen shows: the status, the extracted invoice, every attempt of every job. */

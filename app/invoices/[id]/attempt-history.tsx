@@ -1,4 +1,4 @@
-import type { AttemptView } from '../../../src/invoices/reads.ts';
+import type { AttemptView } from '../../../src/invoices/views.ts';
 import { formatDateTime, formatDuration, reasonOf, type Messages } from '../../i18n.ts';
 
 /** Every try of every job of the invoice: when, how long, how it ended, why it failed. */

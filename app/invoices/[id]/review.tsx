@@ -2,7 +2,7 @@
 
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import type { NormalisedInvoice, TermRecord } from '../../../src/einvoice/model.ts';
-import type { InvoiceDetail, InvoiceStatus } from '../../../src/invoices/reads.ts';
+import type { InvoiceDetail, InvoiceStatus } from '../../../src/invoices/views.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber, messages, reasonOf, type Locale, type Messages } from '../../i18n.ts';
 import { useLiveStatus } from '../../live-status.ts';
 import { StatusBadge } from '../../status-badge.tsx';

@@ -1,0 +1,59 @@
+// The JSON the API answers and the pages read: types only, so that a page imports them without
+// the SQL that fills them (src/invoices/reads.ts).
+import type { NormalisedInvoice } from '../einvoice/model.ts';
+import type { AttemptView } from '../queue/history.ts';
+import type { JobStatus } from '../queue/job.ts';
+
+export type { AttemptView };
+
+/** What a list row or a status answer says about an invoice, once extracted. */
+export interface InvoiceSummary {
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  format: string | null;
+  number?: string;
+  issueDate?: string;
+  seller?: string;
+  totalWithVat?: string;
+  currency?: string;
+  errors: number;
+  warnings: number;
+}
+
+export interface InvoiceJobView {
+  jobId: string;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  priority: number;
+  /**
+   * Pending jobs that will be claimed before this one, counted up to `POSITION_COUNTED_UP_TO`
+   * (that number means at least as many); null unless pending.
+   */
+  position: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** When a pending job may run (a retry's backoff); null otherwise. */
+  nextRunAt: string | null;
+  lastError: string | null;
+  errorCode: string | null;
+}
+
+export interface InvoiceStatus extends InvoiceJobView {
+  invoiceId: string;
+  invoice: InvoiceSummary;
+}
+
+export interface InvoicePage {
+  invoices: InvoiceStatus[];
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+export interface InvoiceDetail extends InvoiceStatus {
+  extracted: NormalisedInvoice | null;
+  /** Every attempt of every job of the invoice, oldest first. */
+  history: AttemptView[];
+}
