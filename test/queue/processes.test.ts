@@ -43,7 +43,10 @@ describe('worker processes on the PostgreSQL server', () => {
   it('a worker killed with SIGKILL: its jobs come back after the lease and complete, never twice at once', async () => {
     await queue.enqueueMany(Array.from({ length: 40 }, () => ({ task: 'record', payload: { ms: 400 } })));
     const victim = await start({ CONCURRENCY: 10, LEASE_MS: 1_500 });
-    await waitFor('the victim holds jobs', async () => (await queue.stats()).processing >= 5);
+    // Claimed is not enough: the kill must cut executions short, so wait until handlers have begun.
+    const running = () =>
+      db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_executions WHERE pid = $1 AND finished_at IS NULL', [victim.child.pid]);
+    await waitFor('the victim runs jobs', async () => (await running()).rows[0]!.n >= 3);
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toBe('SIGKILL');
     const deaths = new Map([[victim.child.pid!, await dbNow()]]);
@@ -57,9 +60,7 @@ describe('worker processes on the PostgreSQL server', () => {
     expect(report.notCompleted).toBe(0);
     expect(report.overlapping).toBe(0);
     // Every execution the kill cut short ran again, later, elsewhere.
-    const cut = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM test_executions WHERE pid = $1 AND finished_at IS NULL', [
-      victim.child.pid,
-    ]);
+    const cut = await running();
     expect(cut.rows[0]!.n).toBeGreaterThan(0);
     expect(report.rerun).toBe(cut.rows[0]!.n);
     // The killed attempt counts: each job it held was reaped, then completed on its second attempt.
