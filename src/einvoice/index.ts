@@ -14,6 +14,7 @@ import type { Finding, InvoiceSource, NormalisedInvoice, Syntax } from './model.
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
 import { validateFrance } from './validate/france.ts';
+import { gradeByProfile, officialArtefact } from './validate/profile.ts';
 import { checkVisibleText } from './validate/visible.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml/parse.ts';
 
@@ -133,7 +134,8 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       confidence: Object.fromEntries(Object.keys(data.fields).map((id) => [id, 1])),
       validation: data.findings,
     };
-    invoice.validation.push(...validateEn16931(invoice, data.present), ...validateFrance(invoice));
+    const artefact = officialArtefact(syntax, detection.container === 'pdf' ? 'pdf' : 'xml', level);
+    invoice.validation.push(...gradeByProfile(validateEn16931(invoice, data.present), artefact, level), ...validateFrance(invoice));
     if (pdf) invoice.validation.push(...(await compareWithPage(pdf, invoice, options)));
     return invoice;
   } finally {

@@ -47,7 +47,9 @@ describe('round trips: invoice → XML → extract → same invoice', () => {
 
   it('gives the same validation findings for the CII and UBL forms of one invoice', async () => {
     await fc.assert(
-      fc.asyncProperty(invoiceContent, async (invoice) => {
+      fc.asyncProperty(invoiceContent, async (generated) => {
+        // Both judged by CEN: a Factur-X profile named in BT-24 would judge the CII form by its own rules.
+        const invoice = { ...generated, fields: { ...generated.fields, 'BT-24': 'urn:cen.eu:en16931:2017' } };
         const rules = async (xml: string) => (await extractInvoice(encode(xml))).validation.map((f) => f.rule).sort();
         const [cii, ubl] = await Promise.all([rules(writeCii(invoice)), rules(writeUbl(invoice))]);
         // Where the official Schematrons of the two syntaxes differ: BR-CO-17's tolerance, and

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractInvoice, type NormalisedInvoice } from '../../src/einvoice/index.ts';
 import { validateEn16931 } from '../../src/einvoice/validate/en16931.ts';
+import { gradeByProfile, officialArtefact } from '../../src/einvoice/validate/profile.ts';
 import { frenchVatKey, ibanValid, sirenValid, siretValid, validateFrance } from '../../src/einvoice/validate/france.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeCii, writeUbl, type InvoiceContent } from './support/writer.ts';
@@ -125,6 +126,42 @@ describe('EN 16931 rules', () => {
     const rules = rulesOf(await extractInvoice(new TextEncoder().encode(xml)));
     expect(rules).not.toContain('BR-08');
     expect(rules).toContain('BR-09');
+  });
+});
+
+describe('the rule set follows the profile', () => {
+  const errorsOf = (invoice: NormalisedInvoice) => invoice.validation.filter((f) => f.severity === 'error').map((f) => f.rule);
+  const withProfile = (profile: string, change: (c: InvoiceContent) => void = () => {}) => {
+    const sample = sampleInvoice();
+    sample.fields['BT-24'] = profile;
+    change(sample);
+    return sample;
+  };
+
+  it('judges a MINIMUM invoice without lines by its profile, with a warning that it is not a full EN 16931 invoice', async () => {
+    const minimum = withProfile('urn:factur-x.eu:1p0:minimum', (c) => {
+      c.lines = [];
+    });
+    const invoice = await extractCii(minimum);
+    expect(errorsOf(invoice)).toEqual([]);
+    expect(rulesOf(invoice)).toContain('FACTEUR-PROFILE');
+    // The same invoice claiming EN 16931 is missing its lines.
+    expect(errorsOf(await extractCii({ ...minimum, fields: { ...minimum.fields, 'BT-24': 'urn:cen.eu:en16931:2017' } }))).toContain('BR-16');
+  });
+
+  it('applies BR-CO-25 (removed in CEN 1.3.16) to EXTENDED invoices only', async () => {
+    const withoutTerms = (profile: string) =>
+      withProfile(profile, (c) => {
+        delete c.fields['BT-9'];
+        delete c.fields['BT-20'];
+      });
+    expect(errorsOf(await extractCii(withoutTerms('urn:cen.eu:en16931:2017')))).not.toContain('BR-CO-25');
+    expect(errorsOf(await extractCii(withoutTerms('urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended')))).toContain('BR-CO-25');
+  });
+
+  it('reports the EN 16931 rules on a ZUGFeRD 1.0 invoice as warnings only', () => {
+    const findings = gradeByProfile([{ rule: 'BR-16', severity: 'error', message: 'no line' }], officialArtefact('zugferd1', 'xml', 'ZUGFeRD1'), 'ZUGFeRD1');
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['BR-16', 'warning']]);
   });
 });
 

@@ -1,6 +1,9 @@
-// Which official artefact judges an invoice: the Factur-X profile's Schematron where BT-24 names a
-// Factur-X or ZUGFeRD 2 profile, CEN's for its syntax otherwise; ZUGFeRD 1.0 predates EN 16931.
-import type { ProfileLevel, Syntax } from '../model.ts';
+// The rule set follows the profile: an invoice is judged by the official artefact that applies to
+// it, so a rule that artefact does not contain does not fire, and one it reports only as a warning
+// is a warning here. MINIMUM and BASIC WL carry no lines by design (their Schematrons have no BR-16
+// and no line rules); EXTENDED replaces several EN 16931 rules by its own (BR-FXEXT-…) and keeps
+// BR-CO-25, which CEN 1.3.16 removed; ZUGFeRD 1.0 predates EN 16931 and has no Schematron at all.
+import type { Finding, ProfileLevel, Syntax } from '../model.ts';
 import { OFFICIAL_RULES } from './official-rules.ts';
 
 export type OfficialArtefact = keyof typeof OFFICIAL_RULES;
@@ -23,4 +26,33 @@ export function officialArtefact(syntax: Syntax, container: 'xml' | 'pdf', level
   if (syntax === 'ubl') return 'cen-ubl';
   if (level === 'EN16931' && container === 'pdf') return 'fx-en16931';
   return (level && PROFILE_ARTEFACTS[level]) ?? 'cen-cii';
+}
+
+const sets = new Map(
+  (Object.entries(OFFICIAL_RULES) as Array<[OfficialArtefact, { errors: readonly string[]; warnings: readonly string[] }]>).map(
+    ([name, rules]) => [name, { errors: new Set(rules.errors), warnings: new Set(rules.warnings) }] as const,
+  ),
+);
+
+const LINELESS: ReadonlySet<ProfileLevel> = new Set(['MINIMUM', 'BASIC WL']);
+
+/** The EN 16931 findings as the applicable artefact (`officialArtefact`) grades them, with a word on lineless profiles. */
+export function gradeByProfile(findings: readonly Finding[], artefact: OfficialArtefact | undefined, level: ProfileLevel | undefined): Finding[] {
+  if (artefact === undefined) {
+    return findings.map((f) => ({ ...f, severity: 'warning', message: `${f.message} (EN 16931 rule; ZUGFeRD 1.0 predates EN 16931)` }));
+  }
+  const rules = sets.get(artefact);
+  const graded: Finding[] = [];
+  for (const finding of findings) {
+    if (rules?.errors.has(finding.rule)) graded.push(finding);
+    else if (rules?.warnings.has(finding.rule)) graded.push({ ...finding, severity: 'warning' });
+  }
+  if (level && LINELESS.has(level)) {
+    graded.push({
+      rule: 'FACTEUR-PROFILE',
+      severity: 'warning',
+      message: `A ${level} invoice is not a full EN 16931 invoice: it carries no lines, and is judged by its Factur-X profile's rules`,
+    });
+  }
+  return graded;
 }
