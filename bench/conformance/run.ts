@@ -1,5 +1,6 @@
 // Agreement of Facteur's validation with the official artefacts on the shared corpus:
-//   npm run bench:conformance -- [--corpus ../shared/corpus] [--conformance ../shared/conformance] [--out bench/results]
+//   npm run bench:conformance -- [--corpus $FACTEUR_CORPUS] [--conformance $FACTEUR_CONFORMANCE] [--out bench/results]
+// (by default ../shared/corpus and ../shared/conformance from the repository)
 // Every XML file and hybrid PDF is judged by CEN for its syntax and, for a Factur-X file, by its
 // profile's Schematron too (Saxon-HE, one JVM per artefact); the report gives, per artefact, the
 // agreement on the verdict and on the set of error rule ids, and lists every disagreement.
@@ -8,13 +9,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopVisualWorkers } from '../../src/einvoice/index.ts';
 import { agreementTable, applicableJudgements } from '../../test/conformance/support/report.ts';
-import { allArtefacts, corpusCases, judge } from '../../test/conformance/support/agreement.ts';
-import { oracleUnavailable } from '../../test/conformance/support/oracle.ts';
+import { allArtefacts, CORPUS_DIR, corpusCases, judge } from '../../test/conformance/support/agreement.ts';
+import { CONFORMANCE_DIR, oracleUnavailable } from '../../test/conformance/support/oracle.ts';
 
 const { values: args } = parseArgs({
   options: {
-    corpus: { type: 'string', default: process.env.FACTEUR_CORPUS ?? '../shared/corpus' },
-    conformance: { type: 'string', default: '../shared/conformance' },
+    corpus: { type: 'string', default: CORPUS_DIR },
+    conformance: { type: 'string', default: CONFORMANCE_DIR },
     out: { type: 'string', default: 'bench/results' },
   },
 });

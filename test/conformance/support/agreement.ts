@@ -2,7 +2,7 @@
 // running them all (one JVM per artefact), and the disagreements in a form a list can name.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { XMLSerializer, type Element } from '@xmldom/xmldom';
 import { classifyXml, invoiceElement, sniffContainer } from '../../../src/einvoice/detect.ts';
 import { extractInvoice, isInvoiceError } from '../../../src/einvoice/index.ts';
@@ -13,6 +13,9 @@ import { officialArtefact } from '../../../src/einvoice/validate/profile.ts';
 import { parseXml, rootElement, DEFAULT_XML_LIMITS } from '../../../src/einvoice/xml/parse.ts';
 import type { Syntax } from '../../../src/einvoice/model.ts';
 import { runArtefact, type Artefact, type OracleVerdict } from './oracle.ts';
+
+/** The shared corpus: `$FACTEUR_CORPUS`, else `../shared/corpus` from the repository. */
+export const CORPUS_DIR = resolve(process.env.FACTEUR_CORPUS ?? '../shared/corpus');
 
 /** A file to judge: its name, the invoice XML the artefacts read, and what Facteur reads (the file itself). */
 export interface ConformanceCase {

@@ -4,12 +4,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { OFFICIAL_RULES } from '../../../src/einvoice/validate/official-rules.ts';
 import type { OfficialArtefact } from '../../../src/einvoice/validate/profile.ts';
 
 export const SAXON_JAR = '/usr/share/java/Saxon-HE.jar';
+
+/** The official artefacts: `$FACTEUR_CONFORMANCE`, else `../shared/conformance` from the repository. */
+export const CONFORMANCE_DIR = resolve(process.env.FACTEUR_CONFORMANCE ?? '../shared/conformance');
 
 /** The artefacts the suite runs: those whose rule sets Facteur follows, each XSLT under the conformance folder. */
 export type Artefact = OfficialArtefact;
@@ -67,21 +70,20 @@ function runJava(args: readonly string[]): Promise<{ code: number | null; stderr
 
 /**
  * Runs one artefact over every `.xml` file of `inputDir` in one JVM and returns each file's verdict.
- * Saxon goes on after a file the XSLT cannot process and names it on stderr; that file gets a
- * `failure` (an artefact error such as XPTY0004, not an invoice error).
+ * Saxon goes on after a file the XSLT cannot process; that file gets a `failure` naming the error
+ * codes Saxon printed (an artefact error such as XPTY0004, not an invoice error).
  */
 export async function runArtefact(conformanceDir: string, artefact: Artefact, inputDir: string, outputDir: string): Promise<Map<string, OracleVerdict>> {
   await mkdir(outputDir, { recursive: true });
   const { stderr } = await runJava([`-s:${inputDir}`, `-xsl:${join(conformanceDir, OFFICIAL_RULES[artefact].source)}`, `-o:${outputDir}`]);
   const verdicts = new Map<string, OracleVerdict>();
   const written = new Set(await readdir(outputDir));
+  const codes = [...new Set(stderr.match(/\b(?:XPTY|XTDE|FORG|FOAR|XTTE|SXXP|FODC)\d{4}\b/g) ?? [])].sort();
+  const failure = codes.length > 0 ? codes.join(' ') : 'no report';
   for (const name of (await readdir(inputDir)).filter((n) => n.endsWith('.xml'))) {
-    if (written.has(name)) {
-      verdicts.set(name, { errors: svrlErrors(await readFile(join(outputDir, name), 'utf8')) });
-    } else {
-      const codes = [...new Set(stderr.match(/\b(?:XPTY|XTDE|FORG|FOAR|XTTE|SXXP|FODC)\d{4}\b/g) ?? [])];
-      verdicts.set(name, { failure: codes.length > 0 ? codes.join(' ') : 'no report' });
-    }
+    // A transformation that stopped leaves no report, or an empty one.
+    const svrl = written.has(name) ? await readFile(join(outputDir, name), 'utf8') : '';
+    verdicts.set(name, svrl.trim() === '' ? { failure } : { errors: svrlErrors(svrl) });
   }
   return verdicts;
 }
