@@ -159,6 +159,15 @@ describe('the rule set follows the profile', () => {
     expect(errorsOf(await extractCii(withoutTerms('urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended')))).toContain('BR-CO-25');
   });
 
+  it('checks the decimals of every UBL amount element as written, prices excepted (UBL-DT-01)', async () => {
+    const sample = sampleInvoice();
+    sample.fields['BT-112'] = '1455.300';
+    sample.lines[0] = { ...sample.lines[0], 'BT-146': '450.0000' };
+    const rules = rulesOf(await extractInvoice(new TextEncoder().encode(writeUbl(sample))));
+    expect(rules.filter((r) => r === 'UBL-DT-01')).toHaveLength(1);
+    expect(rulesOf(await extractCii(sample))).not.toContain('UBL-DT-01');
+  });
+
   it('reports the EN 16931 rules on a ZUGFeRD 1.0 invoice as warnings only', () => {
     const findings = gradeByProfile([{ rule: 'BR-16', severity: 'error', message: 'no line' }], officialArtefact('zugferd1', 'xml', 'ZUGFeRD1'), 'ZUGFeRD1');
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([['BR-16', 'warning']]);
