@@ -106,7 +106,10 @@ describe('EN 16931 rules', () => {
 
     const exempt = sampleInvoice();
     exempt.vatBreakdown.push({ 'BT-116': '0.00', 'BT-117': '0.00', 'BT-118': 'E', 'BT-119': '0' });
-    expect(validateEn16931(withSource(exempt)).map((f) => f.rule)).toEqual(expect.arrayContaining(['BR-E-08', 'BR-E-10']));
+    expect(validateEn16931(withSource(exempt)).map((f) => f.rule)).toEqual(expect.arrayContaining(['BR-E-01', 'BR-E-08', 'BR-E-10']));
+    // UBL counts the breakdown as a use of its own category: one breakdown is enough there.
+    const ublExempt = { ...exempt, source: { container: 'xml' as const, syntax: 'ubl' as const } };
+    expect(validateEn16931(ublExempt).map((f) => f.rule)).not.toContain('BR-E-01');
 
     const notSubject = sampleInvoice();
     notSubject.vatBreakdown.push({ 'BT-116': '0.00', 'BT-117': '0.00', 'BT-118': 'O', 'BT-121': 'VATEX-EU-O' });
