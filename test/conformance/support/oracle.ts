@@ -32,20 +32,26 @@ const SVRL_NAMESPACE = 'http://purl.oclc.org/dsdl/svrl';
 /**
  * The rule id of an assertion: the CEN artefacts put it in `@id`; the Factur-X ones number their
  * assertions (`FX-SCH-A-000123`) and name the rule at the start of the text (`[BR-16]-…`), except
- * their reports of an element the profile does not use and of a value outside their code lists,
- * which have neither: `FX-NOT-USED` and `FX-CODE-LIST` here.
+ * their reports of an element the profile does not use, of a missing element or attribute (in
+ * EXTENDED) and of a value outside their code lists, which have neither: `FX-NOT-USED`,
+ * `FX-STRUCTURE` and `FX-CODE-LIST` here.
  */
 function ruleId(assertion: Element): string {
   const text = assertion.getElementsByTagNameNS(SVRL_NAMESPACE, 'text')[0]?.textContent ?? '';
   const named = /^\s*\[([A-Za-z0-9][\w.-]*)\]/.exec(text)?.[1] ?? assertion.getAttribute('id');
   if (named) return named;
   if (/marked as not used/.test(text)) return 'FX-NOT-USED';
+  if (/must occur|is required in this context/.test(text)) return 'FX-STRUCTURE';
   return /^\s*Value of .* is not allowed/.test(text) ? 'FX-CODE-LIST' : `? ${text.trim().slice(0, 60)}`;
 }
 
-/** The error-level rule ids of an SVRL report; an assertion without a flag is an error. */
+/** The error-level rule ids of an SVRL report; an assertion without a flag is an error. Throws on a truncated report. */
 export function svrlErrors(svrl: string): string[] {
-  const document = new DOMParser().parseFromString(svrl, 'text/xml');
+  const document = new DOMParser({
+    onError: (level, message) => {
+      if (level !== 'warning') throw new Error(message);
+    },
+  }).parseFromString(svrl, 'text/xml');
   const ids = new Set<string>();
   for (const name of ['failed-assert', 'successful-report']) {
     for (const assertion of Array.from(document.getElementsByTagNameNS(SVRL_NAMESPACE, name))) {
@@ -81,9 +87,15 @@ export async function runArtefact(conformanceDir: string, artefact: Artefact, in
   const codes = [...new Set(stderr.match(/\b(?:XPTY|XTDE|FORG|FOAR|XTTE|SXXP|FODC)\d{4}\b/g) ?? [])].sort();
   const failure = codes.length > 0 ? codes.join(' ') : 'no report';
   for (const name of (await readdir(inputDir)).filter((n) => n.endsWith('.xml'))) {
-    // A transformation that stopped leaves no report, or an empty one.
+    // A transformation that stopped leaves no report, an empty one or a truncated one.
     const svrl = written.has(name) ? await readFile(join(outputDir, name), 'utf8') : '';
-    verdicts.set(name, svrl.trim() === '' ? { failure } : { errors: svrlErrors(svrl) });
+    let errors: string[] | undefined;
+    try {
+      errors = svrl.trim() === '' ? undefined : svrlErrors(svrl);
+    } catch {
+      errors = undefined;
+    }
+    verdicts.set(name, errors === undefined ? { failure } : { errors });
   }
   return verdicts;
 }
