@@ -16,6 +16,7 @@ import { validateEn16931 } from './validate/en16931.ts';
 import { validateFrance } from './validate/france.ts';
 import { gradeByProfile, officialArtefact } from './validate/profile.ts';
 import { validateSyntax } from './validate/syntax.ts';
+import { validateProfileElements } from './validate/unused.ts';
 import { checkVisibleText } from './validate/visible.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml/parse.ts';
 
@@ -136,7 +137,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       validation: data.findings,
     };
     const artefact = officialArtefact(syntax, detection.container === 'pdf' ? 'pdf' : 'xml', level);
-    const official = [...validateEn16931(invoice, data.present), ...validateSyntax(root, syntax)];
+    const official = [...validateEn16931(invoice, data.present), ...validateSyntax(root, syntax), ...validateProfileElements(root, artefact)];
     invoice.validation.push(...gradeByProfile(official, artefact, level), ...validateFrance(invoice));
     if (pdf) invoice.validation.push(...(await compareWithPage(pdf, invoice, options)));
     return invoice;

@@ -144,12 +144,21 @@ describe('the rule set follows the profile', () => {
   it('judges a MINIMUM invoice without lines by its profile, with a warning that it is not a full EN 16931 invoice', async () => {
     const minimum = withProfile('urn:factur-x.eu:1p0:minimum', (c) => {
       c.lines = [];
+      // Nor does MINIMUM use the buyer's address and VAT number (FX-NOT-USED).
+      for (const id of ['BT-48', 'BT-50', 'BT-52', 'BT-53', 'BT-55'] as const) delete c.fields[id];
     });
     const invoice = await extractCii(minimum);
     expect(errorsOf(invoice)).toEqual([]);
     expect(rulesOf(invoice)).toContain('FACTEUR-PROFILE');
     // The same invoice claiming EN 16931 is missing its lines.
     expect(errorsOf(await extractCii({ ...minimum, fields: { ...minimum.fields, 'BT-24': 'urn:cen.eu:en16931:2017' } }))).toContain('BR-16');
+  });
+
+  it('reports what a Factur-X profile does not use (FX-NOT-USED), as its Schematron does', async () => {
+    const minimum = await extractCii(withProfile('urn:factur-x.eu:1p0:minimum'));
+    expect(minimum.validation.find((f) => f.rule === 'FX-NOT-USED')?.message).toMatch(/PostalTradeAddress/);
+    expect(errorsOf(minimum)).toEqual(['FX-NOT-USED', 'FX-NOT-USED']);
+    expect(rulesOf(await extractCii(withProfile('urn:cen.eu:en16931:2017')))).not.toContain('FX-NOT-USED');
   });
 
   it('applies BR-CO-25 (removed in CEN 1.3.16) to EXTENDED invoices only', async () => {
