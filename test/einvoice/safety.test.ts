@@ -97,6 +97,12 @@ describe('other XML', () => {
     expect(error.message).toMatch(/FatturaPA/);
   });
 
+  it('refuses UN/EDIFACT, as XML or as an interchange, as an unsupported format', async () => {
+    await expectCode(bytes('<M_INVOIC version="D96A"><S_UNH><D_0062>1</D_0062></S_UNH></M_INVOIC>'), 'UNSUPPORTED_FORMAT');
+    await expectCode(bytes('<Interchange xmlns="urn:org.smooks.edi.unedifact:un:d96a:invoic"/>'), 'UNSUPPORTED_FORMAT');
+    await expectCode(bytes("UNA:+.? 'UNB+UNOC:3+SENDER+RECEIVER+260901:1200+1'UNH+1+INVOIC:D:96A:UN'"), 'UNSUPPORTED_FORMAT');
+  });
+
   it('refuses Order-X as not an invoice', async () => {
     const error = await failure(bytes('<rsm:SCRDMCCBDACIOMessageStructure xmlns:rsm="urn:un:unece:uncefact:data:standard:SCRDMCCBDACIOMessageStructure:100"/>'));
     expect(error.code).toBe('NOT_AN_INVOICE');
