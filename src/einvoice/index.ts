@@ -14,7 +14,7 @@ import type { Finding, InvoiceSource, NormalisedInvoice, Syntax } from './model.
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
 import { validateFrance } from './validate/france.ts';
-import { gradeByProfile, officialArtefact } from './validate/profile.ts';
+import { checkProfileSyntax, gradeByProfile, officialArtefact } from './validate/profile.ts';
 import { validateSyntax } from './validate/syntax.ts';
 import { validateProfileElements } from './validate/unused.ts';
 import { checkVisibleText } from './validate/visible.ts';
@@ -138,7 +138,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
     };
     const artefact = officialArtefact(syntax, detection.container === 'pdf' ? 'pdf' : 'xml', level);
     const official = [...validateEn16931(invoice, data.present), ...validateSyntax(root, syntax), ...validateProfileElements(root, artefact)];
-    invoice.validation.push(...gradeByProfile(official, artefact, level), ...validateFrance(invoice));
+    invoice.validation.push(...gradeByProfile(official, artefact, level), ...checkProfileSyntax(syntax, level, profile), ...validateFrance(invoice));
     if (pdf) invoice.validation.push(...(await compareWithPage(pdf, invoice, options)));
     return invoice;
   } finally {

@@ -180,6 +180,17 @@ describe('the rule set follows the profile', () => {
     expect(rulesOf(await extractCii(sample))).not.toContain('UBL-DT-01');
   });
 
+  it('reports a profile the syntax cannot carry as an error (FACTEUR-PROFILE-SYNTAX)', async () => {
+    const zugferd1 = withProfile('urn:ferd:CrossIndustryDocument:invoice:1p0:comfort');
+    expect(errorsOf(await extractCii(zugferd1))).toEqual(['FACTEUR-PROFILE-SYNTAX']);
+    const extended = withProfile('urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended');
+    expect(errorsOf(await extractInvoice(new TextEncoder().encode(writeUbl(extended))))).toContain('FACTEUR-PROFILE-SYNTAX');
+    expect(errorsOf(await extractCii(extended))).not.toContain('FACTEUR-PROFILE-SYNTAX');
+    // The French EXTENDED-CTC-FR profile has a UBL form.
+    const ctcFr = withProfile('urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr');
+    expect(errorsOf(await extractInvoice(new TextEncoder().encode(writeUbl(ctcFr))))).not.toContain('FACTEUR-PROFILE-SYNTAX');
+  });
+
   it('reports the EN 16931 rules on a ZUGFeRD 1.0 invoice as warnings only', () => {
     const findings = gradeByProfile([{ rule: 'BR-16', severity: 'error', message: 'no line' }], officialArtefact('zugferd1', 'xml', 'ZUGFeRD1'), 'ZUGFeRD1');
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([['BR-16', 'warning']]);

@@ -56,3 +56,21 @@ export function gradeByProfile(findings: readonly Finding[], artefact: OfficialA
   }
   return graded;
 }
+
+/** The profiles Factur-X defines only in CII D16B (the French EXTENDED-CTC-FR has a UBL form: not these ids). */
+const CII_ONLY: ReadonlySet<ProfileLevel> = new Set(['MINIMUM', 'BASIC WL', 'BASIC', 'EXTENDED']);
+const FACTUR_X_ID = /factur-x|zugferd/i;
+
+/**
+ * FACTEUR-PROFILE-SYNTAX: BT-24 names a profile the file's syntax cannot carry, a ZUGFeRD 1.0 profile
+ * in CII D16B, a later one in a ZUGFeRD 1.0 document, a Factur-X profile in UBL. The file is then
+ * judged by the rules of its syntax, and the sender should know its claim is wrong.
+ */
+export function checkProfileSyntax(syntax: Syntax, level: ProfileLevel | undefined, specification: string | undefined): Finding[] {
+  const mismatch =
+    level !== undefined &&
+    ((syntax === 'cii' && level === 'ZUGFeRD1') || (syntax === 'zugferd1' && level !== 'ZUGFeRD1') || (syntax === 'ubl' && CII_ONLY.has(level) && FACTUR_X_ID.test(specification ?? '')));
+  if (!mismatch) return [];
+  const written = { cii: 'CII D16B', ubl: 'UBL', zugferd1: 'ZUGFeRD 1.0' }[syntax];
+  return [{ rule: 'FACTEUR-PROFILE-SYNTAX', severity: 'error', message: `The specification identifier (BT-24) ${specification ?? ''} names a ${level} profile, which is not written in ${written}` }];
+}
