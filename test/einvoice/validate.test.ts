@@ -191,6 +191,22 @@ describe('the rule set follows the profile', () => {
     expect(errorsOf(await extractInvoice(new TextEncoder().encode(writeUbl(ctcFr))))).not.toContain('FACTEUR-PROFILE-SYNTAX');
   });
 
+  it('asks an item standard identifier for its scheme (BR-64) in either syntax', async () => {
+    const errorsIn = async (xml: string) => errorsOf(await extractInvoice(new TextEncoder().encode(xml)));
+    const cii = (scheme: string) => writeCii(sampleInvoice()).replace('<ram:SpecifiedTradeProduct>', `<ram:SpecifiedTradeProduct><ram:GlobalID${scheme}>4012345001235</ram:GlobalID>`);
+    const ubl = writeUbl(sampleInvoice()).replace('<cac:Item>', '<cac:Item><cac:StandardItemIdentification><cbc:ID>4012345001235</cbc:ID></cac:StandardItemIdentification>');
+    expect(await errorsIn(cii(''))).toContain('BR-64');
+    expect(await errorsIn(ubl)).toContain('BR-64');
+    expect(await errorsIn(cii(' schemeID="0160"'))).not.toContain('BR-64');
+  });
+
+  it('wants an IBAN or a proprietary account id, not both, under a Factur-X profile (BR-CO-27)', async () => {
+    const both = (profile: string) =>
+      writeCii(withProfile(profile)).replace('</ram:IBANID>', '</ram:IBANID><ram:ProprietaryID>12345</ram:ProprietaryID>');
+    expect(errorsOf(await extractInvoice(new TextEncoder().encode(both('urn:factur-x.eu:1p0:basic'))))).toContain('BR-CO-27');
+    expect(errorsOf(await extractInvoice(new TextEncoder().encode(both('urn:cen.eu:en16931:2017'))))).not.toContain('BR-CO-27');
+  });
+
   it('reports the EN 16931 rules on a ZUGFeRD 1.0 invoice as warnings only', () => {
     const findings = gradeByProfile([{ rule: 'BR-16', severity: 'error', message: 'no line' }], officialArtefact('zugferd1', 'xml', 'ZUGFeRD1'), 'ZUGFeRD1');
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([['BR-16', 'warning']]);
