@@ -54,11 +54,33 @@ function notUsed(xslt: string): Array<[string, string, string]> {
   return reports;
 }
 
+/**
+ * An XPath 2.0 comparison with a boolean, as XPath 1.0 reads it the same: in 1.0 `Indicator =
+ * false()` is true for any Indicator element (a node-set is compared by its existence).
+ */
+const xpath1 = (expression: string) => expression.replace(/=\s*true\(\)/g, "= 'true'").replace(/=\s*false\(\)/g, "= 'false'");
+
+/**
+ * The CEN artefacts' code-list rules (BR-CL-…) as they are written: each assertion's rule context
+ * (an XPath pattern) and test, evaluated by Facteur as the Schematron does.
+ */
+function codeListRules(xslt: string): Array<[string, string, string]> {
+  const rules: Array<[string, string, string]> = [];
+  for (const [, match = '', , body = ''] of xslt.matchAll(/<xsl:template match="([^"]*)"([^>]*)>([\s\S]*?)<\/xsl:template>/g)) {
+    for (const [, test = '', id = ''] of body.matchAll(/<xsl:when test="([^"]*)"\s*\/>\s*<xsl:otherwise>\s*<svrl:failed-assert[^>]*>\s*<xsl:attribute name="id">(BR-CL-\d+)</g)) {
+      rules.push([id, xpath1(decode(match)), xpath1(decode(test).replace(/\s+/g, ' ').trim())]);
+    }
+  }
+  return rules;
+}
+
 const artefacts: Record<string, { source: string; errors: string[]; warnings: string[] }> = {};
+const codeLists: Record<string, Array<[string, string, string]>> = {};
 const unused: Record<string, Array<[string, string, string]>> = {};
 for (const [name, path] of Object.entries(ARTEFACTS)) {
   const xslt = await readFile(join(conformance, path), 'utf8');
   artefacts[name] = { source: path, ...rules(xslt) };
+  if (name.startsWith('cen-')) codeLists[name] = codeListRules(xslt);
   const reports = notUsed(xslt);
   if (reports.length > 0) {
     unused[name] = reports;
@@ -95,6 +117,19 @@ await writeFile(
     '',
     '/** Per Factur-X profile, the indexes of its reports in NOT_USED_REPORTS. */',
     `export const NOT_USED: Partial<Record<string, readonly number[]>> = {\n${profileLines}\n};`,
+    '',
+  ].join('\n'),
+);
+await writeFile(
+  resolve('src/einvoice/validate/code-list-rules.ts'),
+  [
+    header[0],
+    header[1],
+    '// validation 1.3.16), cii/xslt and ubl/xslt.',
+    '// The code-list rules (BR-CL-…) of the CEN artefacts: [rule id, context pattern, test], as written there.',
+    'export const CODE_LIST_RULES: Partial<Record<string, ReadonlyArray<readonly [string, string, string]>>> = {',
+    ...Object.entries(codeLists).map(([name, rules]) => `  '${name}': [\n${rules.map((r) => `    [${r.map(quote).join(', ')}],`).join('\n')}\n  ],`),
+    '};',
     '',
   ].join('\n'),
 );

@@ -16,7 +16,7 @@ import { validateEn16931 } from './validate/en16931.ts';
 import { validateFrance } from './validate/france.ts';
 import { checkProfileSyntax, gradeByProfile, officialArtefact } from './validate/profile.ts';
 import { validateSyntax } from './validate/syntax.ts';
-import { validateProfileElements } from './validate/unused.ts';
+import { validateCodeLists, validateProfileElements } from './validate/official-xpath.ts';
 import { checkVisibleText } from './validate/visible.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml/parse.ts';
 
@@ -137,7 +137,12 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       validation: data.findings,
     };
     const artefact = officialArtefact(syntax, detection.container === 'pdf' ? 'pdf' : 'xml', level);
-    const official = [...validateEn16931(invoice, data.present), ...validateSyntax(root, syntax), ...validateProfileElements(root, artefact)];
+    const official = [
+      ...validateEn16931(invoice, data.present),
+      ...validateSyntax(root, syntax),
+      ...validateCodeLists(root, syntax),
+      ...validateProfileElements(root, artefact),
+    ];
     invoice.validation.push(...gradeByProfile(official, artefact, level), ...checkProfileSyntax(syntax, level, profile), ...validateFrance(invoice));
     if (pdf) invoice.validation.push(...(await compareWithPage(pdf, invoice, options)));
     return invoice;

@@ -207,6 +207,17 @@ describe('the rule set follows the profile', () => {
     expect(errorsOf(await extractInvoice(new TextEncoder().encode(both('urn:cen.eu:en16931:2017'))))).not.toContain('BR-CO-27');
   });
 
+  it('checks codes against the code lists of the CEN artefacts, in either syntax (BR-CL)', async () => {
+    const sample = sampleInvoice();
+    sample.fields['BT-5'] = 'EURO';
+    sample.lines[0] = { ...sample.lines[0], 'BT-130': 'JOURS' };
+    for (const xml of [writeCii(sample), writeUbl(sample)]) {
+      const errors = errorsOf(await extractInvoice(new TextEncoder().encode(xml)));
+      expect(errors).toEqual(expect.arrayContaining(['BR-CL-04', 'BR-CL-23']));
+    }
+    expect(errorsOf(await extractCii(sampleInvoice())).filter((r) => r.startsWith('BR-CL'))).toEqual([]);
+  });
+
   it('reports the EN 16931 rules on a ZUGFeRD 1.0 invoice as warnings only', () => {
     const findings = gradeByProfile([{ rule: 'BR-16', severity: 'error', message: 'no line' }], officialArtefact('zugferd1', 'xml', 'ZUGFeRD1'), 'ZUGFeRD1');
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([['BR-16', 'warning']]);
