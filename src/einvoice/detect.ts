@@ -51,6 +51,10 @@ export function sniffContainer(bytes: Uint8Array): { container: Container; media
   if (looksLikeXml(bytes)) return { container: 'xml', mediaType: 'application/xml' };
   // The PDF header may follow some junk; readers look for it in the first kilobyte.
   if (ascii(bytes, 0, 1024).includes('%PDF-')) return pdf;
+  // A UN/EDIFACT interchange (service string advice UNA, then UNB) is a format, not text to read.
+  if (/^\s*(UNA.{6}\s*)?UNB\+/.test(ascii(bytes, 0, 64))) {
+    throw new InvoiceError('UNSUPPORTED_FORMAT', 'UN/EDIFACT is not read; Facteur reads Factur-X/ZUGFeRD, CII and UBL');
+  }
   // An invoice pasted as text (an e-mail body, a text export) goes to the text path.
   if (looksLikeText(bytes)) return { container: 'text', mediaType: 'text/plain' };
   throw new InvoiceError('UNSUPPORTED_FORMAT', 'The file is neither a PDF, an XML document, an image nor text');
@@ -92,6 +96,12 @@ const REFUSED_ROOTS: ReadonlyArray<{
     test: (ns, name) => name === 'FatturaElettronica' || ns.includes('agenziaentrate.gov.it'),
     code: 'UNSUPPORTED_FORMAT',
     reason: 'FatturaPA (the Italian SDI format) is not read; Facteur reads Factur-X/ZUGFeRD, CII and UBL',
+  },
+  {
+    // UN/EDIFACT messages written as XML: the INVOIC message root, or an interchange in an EDIFACT namespace.
+    test: (ns, name) => /^(M_)?INVOIC$/.test(name) || /edifact/i.test(ns),
+    code: 'UNSUPPORTED_FORMAT',
+    reason: 'UN/EDIFACT (as XML) is not read; Facteur reads Factur-X/ZUGFeRD, CII and UBL',
   },
   { test: (_, name) => name === ORDER_X_ROOT, code: 'NOT_AN_INVOICE', reason: 'This is an Order-X purchase order, not an invoice' },
   {

@@ -11,10 +11,13 @@ import { findInvoiceAttachment, type InvoiceAttachment } from './pdf/facturx.ts'
 import { openPdf, type OpenedPdf } from './pdf/document.ts';
 import { UBL_BINDING } from './xml/ubl.ts';
 import { readVisualContained, type ContainmentLimits } from './visual/contained.ts';
-import type { Finding, InvoiceSource, NormalisedInvoice, Syntax } from './model.ts';
+import type { Finding, InvoiceSource, NormalisedInvoice, Syntax, TermId } from './model.ts';
 import { profileLevel } from './profile.ts';
 import { validateEn16931 } from './validate/en16931.ts';
 import { validateFrance } from './validate/france.ts';
+import { checkProfileSyntax, gradeByProfile, officialArtefact } from './validate/profile.ts';
+import { validateSyntax } from './validate/syntax.ts';
+import { validateCodeLists, validateProfileElements } from './validate/official-xpath.ts';
 import { checkVisibleText } from './validate/visible.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml/parse.ts';
 
@@ -135,7 +138,18 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       confidence: Object.fromEntries(Object.keys(data.fields).map((id) => [id, 1])),
       validation: data.findings,
     };
-    invoice.validation.push(...validateEn16931(invoice, data.present), ...validateFrance(invoice));
+    const artefact = officialArtefact(syntax, detection.container === 'pdf' ? 'pdf' : 'xml', level);
+    const official = [
+      ...validateEn16931(invoice, data.present),
+      ...validateSyntax(root, syntax),
+      ...validateCodeLists(root, syntax),
+      ...validateProfileElements(root, artefact),
+    ];
+    invoice.validation.push(
+      ...gradeByProfile(official, artefact, level),
+      ...checkProfileSyntax(syntax, level, profile),
+      ...validateFrance(invoice),
+    );
     if (pdf) invoice.validation.push(...(await compareWithPage(pdf, invoice, options)));
     return invoice;
   } finally {
@@ -151,8 +165,22 @@ async function readByVisualPath(bytes: Uint8Array, detection: Detection, options
   options.signal?.throwIfAborted();
   const container = detection.container === 'image' ? 'image' : 'pdf';
   const invoice = await readVisualContained(bytes, { container, limits: limitsOf(options) }, options.signal);
+  // A photo of a receipt keeps what could be read of it; a PDF with nothing of an invoice is refused.
+  if (container === 'pdf') refuseWithoutKeyTerms(invoice);
   invoice.validation.push(...validateFrance(invoice));
   return invoice;
+}
+
+/** An invoice states its number or what is to be paid: a PDF with neither (a manual, a code list) is not one. */
+const KEY_TERMS: readonly TermId[] = ['BT-1', 'BT-109', 'BT-112', 'BT-115'];
+
+function refuseWithoutKeyTerms(invoice: NormalisedInvoice): void {
+  if (KEY_TERMS.every((id) => invoice.fields[id] === undefined)) {
+    throw new InvoiceError(
+      'NOT_AN_INVOICE',
+      'Neither an invoice number nor an invoice total was found on the page: this does not look like an invoice',
+    );
+  }
 }
 
 /** The page-versus-XML check, reading pages only until every key value has been seen. */

@@ -1,5 +1,6 @@
 // The visual path runs in worker threads: a file that exhausts its worker's memory or runs past its
 // time fails with its own code, and the next file is read as if nothing had happened.
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractInvoice, stopVisualWorkers } from '../../src/einvoice/index.ts';
 import { heavyTextPdf } from './support/heavy.ts';
@@ -24,6 +25,18 @@ describe('containment of the visual path', () => {
     const image = await pageImage(await plainPdf(), { dpi: 150 });
     await expect(extractInvoice(image, { limits: { visualTimeoutMs: 200 } })).rejects.toMatchObject({ code: 'EXTRACTION_TIMEOUT' });
     expect((await extractInvoice(await plainPdf())).fields['BT-1']).toBe(SAMPLES.fr.number);
+  });
+
+  it('reads a sliver of a page (0.22 × 842 pt) without enlarging it past the pixel limit', async () => {
+    // Rendered at 300 dpi it is 1 × 3,508 pixels; scaled so its short side becomes an A4 width, it
+    // was 2,481 × 8,703,348, and the OCR never ended.
+    const pdf = await PDFDocument.create();
+    pdf.addPage([0.22, 842]);
+    const outcome = await extractInvoice(await pdf.save()).then(
+      (invoice) => invoice.format,
+      (error: unknown) => (error as { code?: string }).code,
+    );
+    expect(outcome).toMatch(/^(ocr|NOT_AN_INVOICE)$/);
   });
 
   it("stops when the job's signal fires, with the signal's reason", async () => {

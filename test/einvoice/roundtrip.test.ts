@@ -47,13 +47,16 @@ describe('round trips: invoice → XML → extract → same invoice', () => {
 
   it('gives the same validation findings for the CII and UBL forms of one invoice', async () => {
     await fc.assert(
-      fc.asyncProperty(invoiceContent, async (invoice) => {
+      fc.asyncProperty(invoiceContent, async (generated) => {
+        // Both judged by CEN: a Factur-X profile named in BT-24 would judge the CII form by its own rules.
+        const invoice = { ...generated, fields: { ...generated.fields, 'BT-24': 'urn:cen.eu:en16931:2017' } };
         const rules = async (xml: string) => (await extractInvoice(encode(xml))).validation.map((f) => f.rule).sort();
         const [cii, ubl] = await Promise.all([rules(writeCii(invoice)), rules(writeUbl(invoice))]);
-        // Where the official Schematrons of the two syntaxes differ: BR-CO-17's tolerance, and
-        // BR-49, since UBL can only write BT-83 (and a credit note's BT-9) inside a payment
-        // instruction, which then needs a payment means code that CII does not ask for.
-        const shared = (rules: string[]) => rules.filter((r) => r !== 'BR-CO-17' && r !== 'BR-49');
+        // Where the official Schematrons of the two syntaxes differ: BR-CO-17's tolerance, BR-49,
+        // since UBL can only write BT-83 (and a credit note's BT-9) inside a payment instruction,
+        // which then needs a payment means code that CII does not ask for, and the VAT categories'
+        // -01 (UBL counts a breakdown as a use of its own category).
+        const shared = (rules: string[]) => rules.filter((r) => r !== 'BR-CO-17' && r !== 'BR-49' && !/^BR-[A-Z]+-01$/.test(r));
         expect(shared(cii)).toEqual(shared(ubl));
       }),
       { numRuns: 100 },

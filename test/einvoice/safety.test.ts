@@ -1,5 +1,6 @@
 // Hostile and broken input: every case ends in a typed, permanent InvoiceError, never a crash,
 // never an expanded entity, never a network or file access.
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { detectInvoice, extractInvoice, extractInvoiceFile, InvoiceError, type InvoiceErrorCode } from '../../src/einvoice/index.ts';
 import { sampleInvoice } from './support/sample.ts';
@@ -97,6 +98,27 @@ describe('other XML', () => {
     );
     expect(error.code).toBe('UNSUPPORTED_FORMAT');
     expect(error.message).toMatch(/FatturaPA/);
+  });
+
+  it('refuses UN/EDIFACT, as XML or as an interchange, as an unsupported format', async () => {
+    await expectCode(bytes('<M_INVOIC version="D96A"><S_UNH><D_0062>1</D_0062></S_UNH></M_INVOIC>'), 'UNSUPPORTED_FORMAT');
+    await expectCode(bytes('<Interchange xmlns="urn:org.smooks.edi.unedifact:un:d96a:invoic"/>'), 'UNSUPPORTED_FORMAT');
+    await expectCode(bytes("UNA:+.? 'UNB+UNOC:3+SENDER+RECEIVER+260901:1200+1'UNH+1+INVOIC:D:96A:UN'"), 'UNSUPPORTED_FORMAT');
+  });
+
+  it('refuses a PDF without an invoice number or total (a manual) as not an invoice, with no guessed fields', async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.addPage([595, 842]);
+    const text = [
+      'Installation guide, version 2.3',
+      'Chapter 1. Before you begin',
+      'This guide explains how to install the software on a server and how to configure it.',
+      'Published on 1 March 2024 by the documentation team. See page 12 for the options.',
+      'Chapter 2. Configuration: set the port, the folder and the language in the settings file.',
+    ];
+    text.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - 20 * i, size: 11, font }));
+    await expectCode(await pdf.save(), 'NOT_AN_INVOICE');
   });
 
   it('refuses Order-X as not an invoice', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractInvoice, type NormalisedInvoice } from '../../src/einvoice/index.ts';
 import { validateEn16931 } from '../../src/einvoice/validate/en16931.ts';
+import { gradeByProfile, officialArtefact } from '../../src/einvoice/validate/profile.ts';
 import { frenchVatKey, ibanValid, sirenValid, siretValid, validateFrance } from '../../src/einvoice/validate/france.ts';
 import { sampleInvoice } from './support/sample.ts';
 import { writeCii, writeUbl, type InvoiceContent } from './support/writer.ts';
@@ -105,7 +106,10 @@ describe('EN 16931 rules', () => {
 
     const exempt = sampleInvoice();
     exempt.vatBreakdown.push({ 'BT-116': '0.00', 'BT-117': '0.00', 'BT-118': 'E', 'BT-119': '0' });
-    expect(validateEn16931(withSource(exempt)).map((f) => f.rule)).toEqual(expect.arrayContaining(['BR-E-08', 'BR-E-10']));
+    expect(validateEn16931(withSource(exempt)).map((f) => f.rule)).toEqual(expect.arrayContaining(['BR-E-01', 'BR-E-08', 'BR-E-10']));
+    // UBL counts the breakdown as a use of its own category: one breakdown is enough there.
+    const ublExempt = { ...exempt, source: { container: 'xml' as const, syntax: 'ubl' as const } };
+    expect(validateEn16931(ublExempt).map((f) => f.rule)).not.toContain('BR-E-01');
 
     const notSubject = sampleInvoice();
     notSubject.vatBreakdown.push({ 'BT-116': '0.00', 'BT-117': '0.00', 'BT-118': 'O', 'BT-121': 'VATEX-EU-O' });
@@ -128,6 +132,113 @@ describe('EN 16931 rules', () => {
     const rules = rulesOf(await extractInvoice(new TextEncoder().encode(xml)));
     expect(rules).not.toContain('BR-08');
     expect(rules).toContain('BR-09');
+  });
+});
+
+describe('the rule set follows the profile', () => {
+  const errorsOf = (invoice: NormalisedInvoice) => invoice.validation.filter((f) => f.severity === 'error').map((f) => f.rule);
+  const withProfile = (profile: string, change: (c: InvoiceContent) => void = () => {}) => {
+    const sample = sampleInvoice();
+    sample.fields['BT-24'] = profile;
+    change(sample);
+    return sample;
+  };
+
+  it('judges a MINIMUM invoice without lines by its profile, with a warning that it is not a full EN 16931 invoice', async () => {
+    const minimum = withProfile('urn:factur-x.eu:1p0:minimum', (c) => {
+      c.lines = [];
+      // Nor does MINIMUM use the buyer's address and VAT number (FX-NOT-USED).
+      for (const id of ['BT-48', 'BT-50', 'BT-52', 'BT-53', 'BT-55'] as const) delete c.fields[id];
+    });
+    const invoice = await extractCii(minimum);
+    expect(errorsOf(invoice)).toEqual([]);
+    expect(rulesOf(invoice)).toContain('FACTEUR-PROFILE');
+    // The same invoice claiming EN 16931 is missing its lines.
+    expect(errorsOf(await extractCii({ ...minimum, fields: { ...minimum.fields, 'BT-24': 'urn:cen.eu:en16931:2017' } }))).toContain(
+      'BR-16',
+    );
+  });
+
+  it('reports what a Factur-X profile does not use (FX-NOT-USED), as its Schematron does', async () => {
+    const minimum = await extractCii(withProfile('urn:factur-x.eu:1p0:minimum'));
+    expect(minimum.validation.find((f) => f.rule === 'FX-NOT-USED')?.message).toMatch(/PostalTradeAddress/);
+    expect(errorsOf(minimum)).toEqual(['FX-NOT-USED', 'FX-NOT-USED']);
+    expect(rulesOf(await extractCii(withProfile('urn:cen.eu:en16931:2017')))).not.toContain('FX-NOT-USED');
+  });
+
+  it('applies BR-CO-25 (removed in CEN 1.3.16) to EXTENDED invoices only', async () => {
+    const withoutTerms = (profile: string) =>
+      withProfile(profile, (c) => {
+        delete c.fields['BT-9'];
+        delete c.fields['BT-20'];
+      });
+    expect(errorsOf(await extractCii(withoutTerms('urn:cen.eu:en16931:2017')))).not.toContain('BR-CO-25');
+    expect(errorsOf(await extractCii(withoutTerms('urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended')))).toContain(
+      'BR-CO-25',
+    );
+  });
+
+  it('checks the decimals of every UBL amount element as written, prices excepted (UBL-DT-01)', async () => {
+    const sample = sampleInvoice();
+    sample.fields['BT-112'] = '1455.300';
+    sample.lines[0] = { ...sample.lines[0], 'BT-146': '450.0000' };
+    const rules = rulesOf(await extractInvoice(new TextEncoder().encode(writeUbl(sample))));
+    expect(rules.filter((r) => r === 'UBL-DT-01')).toHaveLength(1);
+    expect(rulesOf(await extractCii(sample))).not.toContain('UBL-DT-01');
+  });
+
+  it('reports a profile the syntax cannot carry as an error (FACTEUR-PROFILE-SYNTAX)', async () => {
+    const zugferd1 = withProfile('urn:ferd:CrossIndustryDocument:invoice:1p0:comfort');
+    expect(errorsOf(await extractCii(zugferd1))).toEqual(['FACTEUR-PROFILE-SYNTAX']);
+    const extended = withProfile('urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended');
+    expect(errorsOf(await extractInvoice(new TextEncoder().encode(writeUbl(extended))))).toContain('FACTEUR-PROFILE-SYNTAX');
+    expect(errorsOf(await extractCii(extended))).not.toContain('FACTEUR-PROFILE-SYNTAX');
+    // The French EXTENDED-CTC-FR profile has a UBL form.
+    const ctcFr = withProfile('urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr');
+    expect(errorsOf(await extractInvoice(new TextEncoder().encode(writeUbl(ctcFr))))).not.toContain('FACTEUR-PROFILE-SYNTAX');
+  });
+
+  it('asks an item standard identifier for its scheme (BR-64) in either syntax', async () => {
+    const errorsIn = async (xml: string) => errorsOf(await extractInvoice(new TextEncoder().encode(xml)));
+    const cii = (scheme: string) =>
+      writeCii(sampleInvoice()).replace(
+        '<ram:SpecifiedTradeProduct>',
+        `<ram:SpecifiedTradeProduct><ram:GlobalID${scheme}>4012345001235</ram:GlobalID>`,
+      );
+    const ubl = writeUbl(sampleInvoice()).replace(
+      '<cac:Item>',
+      '<cac:Item><cac:StandardItemIdentification><cbc:ID>4012345001235</cbc:ID></cac:StandardItemIdentification>',
+    );
+    expect(await errorsIn(cii(''))).toContain('BR-64');
+    expect(await errorsIn(ubl)).toContain('BR-64');
+    expect(await errorsIn(cii(' schemeID="0160"'))).not.toContain('BR-64');
+  });
+
+  it('wants an IBAN or a proprietary account id, not both, under a Factur-X profile (BR-CO-27)', async () => {
+    const both = (profile: string) =>
+      writeCii(withProfile(profile)).replace('</ram:IBANID>', '</ram:IBANID><ram:ProprietaryID>12345</ram:ProprietaryID>');
+    expect(errorsOf(await extractInvoice(new TextEncoder().encode(both('urn:factur-x.eu:1p0:basic'))))).toContain('BR-CO-27');
+    expect(errorsOf(await extractInvoice(new TextEncoder().encode(both('urn:cen.eu:en16931:2017'))))).not.toContain('BR-CO-27');
+  });
+
+  it('checks codes against the code lists of the CEN artefacts, in either syntax (BR-CL)', async () => {
+    const sample = sampleInvoice();
+    sample.fields['BT-5'] = 'EURO';
+    sample.lines[0] = { ...sample.lines[0], 'BT-130': 'JOURS' };
+    for (const xml of [writeCii(sample), writeUbl(sample)]) {
+      const errors = errorsOf(await extractInvoice(new TextEncoder().encode(xml)));
+      expect(errors).toEqual(expect.arrayContaining(['BR-CL-04', 'BR-CL-23']));
+    }
+    expect(errorsOf(await extractCii(sampleInvoice())).filter((r) => r.startsWith('BR-CL'))).toEqual([]);
+  });
+
+  it('reports the EN 16931 rules on a ZUGFeRD 1.0 invoice as warnings only', () => {
+    const findings = gradeByProfile(
+      [{ rule: 'BR-16', severity: 'error', message: 'no line' }],
+      officialArtefact('zugferd1', 'xml', 'ZUGFeRD1'),
+      'ZUGFeRD1',
+    );
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['BR-16', 'warning']]);
   });
 });
 

@@ -17,6 +17,8 @@ export const INVOICE_ATTACHMENT_NAMES = ['ZUGFeRD-invoice.xml', 'factur-x.xml', 
 
 export interface InvoiceAttachment {
   readonly name: string;
+  /** The attachment's bytes as embedded, for tools that read the XML themselves. */
+  readonly content: Uint8Array;
   readonly root: Element;
   readonly syntax: Syntax;
 }
@@ -40,7 +42,7 @@ export function findInvoiceAttachment(files: readonly EmbeddedFile[], limits: Xm
   const [named] = standard;
   if (named) {
     const root = rootElement(parseXml(named.content, limits));
-    return { name: named.name, root, syntax: classifyXml(root) };
+    return { name: named.name, content: named.content, root, syntax: classifyXml(root) };
   }
   let refusal: InvoiceError | undefined;
   const others = files
@@ -51,7 +53,7 @@ export function findInvoiceAttachment(files: readonly EmbeddedFile[], limits: Xm
       const root = rootElement(parseXml(file.content, limits));
       // An Order-X PDF is an order: say so rather than sending it down the visual path.
       if (isOrderX(root)) refusal ??= new InvoiceError('NOT_AN_INVOICE', 'This is an Order-X purchase order, not an invoice');
-      else return { name: file.name, root, syntax: classifyXml(root) };
+      else return { name: file.name, content: file.content, root, syntax: classifyXml(root) };
     } catch (error) {
       // Other attachments are not the invoice's business: one that is unreadable is skipped.
       if (!isInvoiceError(error)) throw error;

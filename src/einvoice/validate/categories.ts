@@ -3,9 +3,9 @@
 // of what differs (which breakdowns are expected, which identifiers, which rates, which exemption
 // reasons) and one function, rather than ninety near-copies.
 import { Decimal } from 'decimal.js';
-import { TERMS, type Finding, type NormalisedInvoice, type TermId, type TermRecord } from '../model.ts';
+import { TERMS, type Finding, type NormalisedInvoice, type Syntax, type TermId, type TermRecord } from '../model.ts';
 
-type Invoice = Pick<NormalisedInvoice, 'fields' | 'allowances' | 'charges' | 'vatBreakdown' | 'lines'>;
+type Invoice = Pick<NormalisedInvoice, 'fields' | 'allowances' | 'charges' | 'vatBreakdown' | 'lines' | 'source'>;
 
 interface Category {
   /** BT-118 / BT-151 / BT-95 / BT-102 value (UNTDID 5305). */
@@ -167,6 +167,19 @@ const sum = (values: Array<string | undefined>) => values.reduce((total, v) => (
 const round2 = (value: Decimal) => value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 const label = (id: TermId) => `${TERMS[id].name} (${id})`;
 
+/**
+ * -01 as each official Schematron writes it. It is checked both ways (a breakdown of a category
+ * nothing uses fails too) except for CII's S, L and M. CII wants the breakdown used by a line,
+ * an allowance or a charge (for O, only a breakdown needs its use); UBL counts the breakdown's own
+ * category as a use, so one breakdown suffices there.
+ */
+function breakdownsMatchUses(c: Category, uses: number, breakdowns: number, syntax: Syntax | undefined): boolean {
+  if (c.breakdowns === 'at least one') return syntax === 'ubl' ? uses > 0 === breakdowns > 0 : uses === 0 || breakdowns > 0;
+  if (syntax === 'ubl') return breakdowns === 1 || (uses === 0 && breakdowns === 0);
+  if (c.code === NOT_SUBJECT) return breakdowns === 0 || (breakdowns === 1 && uses > 0);
+  return (uses === 0 && breakdowns === 0) || (breakdowns === 1 && uses > 0);
+}
+
 export function validateVatCategories(invoice: Invoice): Finding[] {
   const findings: Finding[] = [];
   const error = (rule: string, message: string) => findings.push({ rule, severity: 'error', message });
@@ -177,10 +190,10 @@ export function validateVatCategories(invoice: Invoice): Finding[] {
     const breakdowns = invoice.vatBreakdown.filter((vat) => vat['BT-118'] === c.code);
 
     // -01
-    if (uses.length > 0 && (breakdowns.length === 0 || (c.breakdowns === 'exactly one' && breakdowns.length > 1))) {
+    if (!breakdownsMatchUses(c, uses.length, breakdowns.length, invoice.source.syntax)) {
       error(
         `${c.prefix}-01`,
-        `An invoice using the category ${c.name} (${c.code}) shall have ${c.breakdowns} VAT breakdown of that category`,
+        `An invoice using the category ${c.name} (${c.code}) shall have ${c.breakdowns} VAT breakdown of that category, and a breakdown of it only when it is used`,
       );
     }
 

@@ -110,6 +110,9 @@ function isSideways(words: readonly Word[]): boolean {
   return tall > wide;
 }
 
+/** The most a page image is enlarged before OCR: a 75 dpi scan reaches 300 dpi. */
+const MAX_UPSCALE = 4;
+
 /** Sharp with the pixel limit that stops decompression bombs before they are decoded. */
 function open(input: Buffer | Uint8Array, limits: OcrLimits, raw?: { width: number; height: number; channels: 4 }) {
   return sharp(input, { limitInputPixels: limits.maxImagePixels, failOn: 'error', ...(raw ? { raw } : {}) });
@@ -140,13 +143,16 @@ export async function ocrImage(
     const image = open(input, limits, raw).rotate().greyscale();
     const meta = await open(input, limits, raw).metadata();
     // Scans below ~250 dpi are scaled up (the short side taken as an A4 width): tesseract reads
-    // 10-point text best at 300 dpi.
-    const shorter = Math.min(meta.width ?? 0, meta.height ?? 0);
+    // 10-point text best at 300 dpi. The result is held to the pixel limit too, and to MAX_UPSCALE:
+    // a page a few pixels wide (a 0.22 × 842 pt PDF page) would otherwise become millions tall.
+    const [width, height] = [meta.width ?? 0, meta.height ?? 0];
+    const shorter = Math.min(width, height);
     const target = A4_WIDTH_INCHES * limits.ocrDpi;
-    const resized =
+    const upscale =
       shorter > 0 && shorter < target * 0.8
-        ? image.resize({ width: Math.round(((meta.width ?? 0) * target) / shorter), kernel: 'lanczos3' })
-        : image;
+        ? Math.min(target / shorter, MAX_UPSCALE, Math.sqrt(limits.maxImagePixels / (width * height)))
+        : 1;
+    const resized = upscale > 1 ? image.resize({ width: Math.round(width * upscale), kernel: 'lanczos3' }) : image;
     ({ data: grey, info } = await resized
       .normalise()
       .linear(255 / PAPER_GREY, 0)
