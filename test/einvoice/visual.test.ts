@@ -17,6 +17,8 @@ describe('reading printed numbers and dates', () => {
     ['4,90', 490],
     ['-0,00', 0],
     ['100,00-', -10000],
+    ['-€483.10', -48310],
+    ['- 1.234,56 EUR', -123456],
     ["1'234.50 CHF", 123450],
   ])('reads %s as %i cents', (text, cents) => {
     expect(findAmounts(text).map((a) => a.value)).toEqual([cents]);
@@ -69,6 +71,9 @@ function expected(printed: PrintedInvoice): Record<(typeof KEY_TERMS)[number] | 
     'BT-112': decimal(gross),
   };
 }
+
+/** The field finder on a page of words written out by hand. */
+const read = (lines: readonly WrittenLine[]) => invoiceFromWords([writtenPage(lines)], 'pdf-text', { container: 'pdf', pages: 1 });
 
 const reviewed = (invoice: NormalisedInvoice) => invoice.validation.find((f) => f.rule === 'FACTEUR-REVIEW')?.message ?? '';
 
@@ -152,9 +157,50 @@ describe('the text-layer path on printed invoices', () => {
   });
 });
 
-describe('the field finder on positioned words', () => {
-  const read = (lines: readonly WrittenLine[]) => invoiceFromWords([writtenPage(lines)], 'pdf-text', { container: 'pdf', pages: 1 });
+describe('credit notes and corrected invoices', () => {
+  const kinds = (['fr', 'en', 'de'] as const).flatMap((language) => (['beside', 'columns'] as const).map((layout): [Language, Layout] => [language, layout]));
 
+  it.each(kinds)('reads a %s credit note laid out %s, printed with minus signs, as type 381 with positive totals', async (language, layout) => {
+    const printed: PrintedInvoice = { ...SAMPLES[language], layout, documentType: 'credit-note', signed: true, refersTo: 'A-2025-0999' };
+    const invoice = await extractInvoice(await printInvoice(printed));
+    const want = expected(printed);
+    expect(invoice.fields['BT-3']).toBe('381');
+    expect(invoice.confidence['BT-3']).toBeGreaterThanOrEqual(0.9);
+    // Its own number, not the one of the invoice it credits.
+    for (const term of ['BT-1', 'BT-2', 'BT-109', 'BT-110', 'BT-112'] as const) expect({ term, value: invoice.fields[term] }).toEqual({ term, value: want[term] });
+  });
+
+  it.each(['fr', 'en', 'de'] as const)('reads a %s corrected invoice as type 384, its totals as printed', async (language) => {
+    const printed: PrintedInvoice = { ...SAMPLES[language], layout: 'beside', documentType: 'corrective', signed: true, refersTo: 'A-2025-0999' };
+    const invoice = await extractInvoice(await printInvoice(printed));
+    const { net, vat, gross } = totalsOf(printed);
+    expect(invoice.fields['BT-3']).toBe('384');
+    expect(invoice.fields['BT-1']).toBe(printed.number);
+    expect([invoice.fields['BT-109'], invoice.fields['BT-110'], invoice.fields['BT-112']]).toEqual([decimal(-net), decimal(-vat), decimal(-gross)]);
+  });
+
+
+  it('takes the title for the type, not a sentence that starts with a credit', () => {
+    const invoice = read([
+      [50, [[50, 'Müller Haustechnik GmbH'], [400, 'Rechnung Nr. RE-77']]],
+      [300, [[50, 'Gutschrift erfolgt nach Eingang Ihrer Zahlung auf unser Konto']]],
+    ]);
+    expect(invoice.fields['BT-3']).toBe('380');
+    expect(invoice.fields['BT-1']).toBe('RE-77');
+  });
+
+  it("reads a credit note's own number, not the one of the invoice it refers to", () => {
+    const invoice = read([
+      [50, [[50, 'Müller Haustechnik GmbH'], [400, 'Gutschrift Nr. GS-12']]],
+      [70, [[400, 'zur Rechnung Nr. RE-77']]],
+      [90, [[50, 'Avoir sur facture n° F-2026-3']]],
+    ]);
+    expect(invoice.fields['BT-3']).toBe('381');
+    expect(invoice.fields['BT-1']).toBe('GS-12');
+  });
+});
+
+describe('the field finder on positioned words', () => {
   it("reads a total whose label carries a remark in brackets, even one that names the VAT ('Netto (excl. USt.)')", () => {
     const invoice = read([
       [100, [[50, 'Rechnungssumme Netto (excl. USt.)'], [400, '473,00']]],

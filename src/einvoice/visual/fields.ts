@@ -5,7 +5,7 @@
 // between candidates (HT + TVA = TTC; each rate's base × rate = its tax), and what stays uncertain
 // is flagged for review rather than guessed.
 import type { Finding, TermId, TermRecord } from '../model.ts';
-import { CREDIT_NOTE, CURRENCIES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
+import { CURRENCIES, DOCUMENT_TYPES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
 import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from '../layout.ts';
 import { luhnValid } from '../validate/france.ts';
 import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
@@ -226,7 +226,8 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   set('BT-9', due?.value, due?.score ?? 0);
 
   const document = fold(lines.map((l) => l.text).join('\n'));
-  set('BT-3', CREDIT_NOTE.test(fold(lines.slice(0, 30).map((l) => l.text).join('\n'))) ? '381' : '380', 0.8);
+  const type = documentType(lines);
+  set('BT-3', type.value, type.score);
   const currency = currencyOf(document);
   set('BT-5', currency?.value, currency?.score ?? 0);
 
@@ -243,8 +244,15 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   const iban = best(lines.flatMap((l) => findIbans(l.text).map((f) => ({ value: f.value, score: 0.9 }))))[0];
   set('BT-84', iban?.value, iban?.score ?? 0);
 
-  const vatBreakdown = vatBreakdownOf(lines);
-  const totals = chooseTotals(amounts, vatBreakdown);
+  const printedBreakdown = vatBreakdownOf(lines);
+  const printedTotals = chooseTotals(amounts, printedBreakdown);
+  // A credit note says what it credits in positive amounts, its type saying which way the money
+  // goes (EN 16931, and the XML path); many pages print them with a minus.
+  const credited = type.value === '381' && Object.values(printedTotals).some((c) => c.value < 0);
+  const vatBreakdown = credited ? printedBreakdown.map((r) => ({ ...r, base: -r.base, tax: -r.tax })) : printedBreakdown;
+  const totals: Totals = credited
+    ? Object.fromEntries(Object.entries(printedTotals).map(([term, c]) => [term, { ...c, value: -c.value }]))
+    : printedTotals;
   for (const [term, total] of Object.entries(totals) as Array<[TermId, Candidate<number>]>) set(term, formatCents(total.value), total.score);
   const breakdownAgrees =
     vatBreakdown.length > 0 &&
@@ -323,6 +331,33 @@ function namesUnderHeadings(lines: readonly Line[], sections: readonly Section[]
     found.push({ value: continued ? `${name} ${next}` : name, score: 0.8 });
   }
   return found;
+}
+
+/**
+ * BT-3 from the title: the tallest cell in the top half of page 1 that starts with what a document
+ * calls itself (titles are printed large); of titles as tall, a credit note's or a correction's,
+ * since those name the invoice they refer to, and an invoice seldom names a credit note. No title:
+ * an invoice, for review.
+ */
+function documentType(lines: readonly Line[]): Candidate<'380' | '381' | '384'> {
+  let found: { code: '380' | '381' | '384'; height: number } | undefined;
+  const heights = lines.filter((l) => l.page === 1).map((l) => l.y1 - l.y0).sort((a, b) => a - b);
+  const usual = heights[heights.length >> 1] ?? 0;
+  for (const line of lines) {
+    if (line.page !== 1 || line.y0 > line.pageHeight / 2) continue;
+    const height = line.y1 - line.y0;
+    for (const cell of line.cells) {
+      const title = fold(cell.text).replace(/^[^\p{L}]+/u, '');
+      // A title is short: "Gutschrift erfolgt auf Ihr Konto …" is a sentence.
+      const code = title.length <= 60 && title.split(/\s+/).length <= 6 ? DOCUMENT_TYPES.find(([, pattern]) => pattern.test(title))?.[0] : undefined;
+      if (!code) continue;
+      const taller = !found || height > 1.1 * found.height;
+      const asTall = found && height >= 0.9 * found.height;
+      if (taller || (asTall && found?.code === '380' && code !== '380')) found = { code, height };
+    }
+  }
+  if (!found) return { value: '380', score: 0.6 };
+  return { value: found.code, score: found.height > 1.2 * usual ? 0.95 : 0.8 };
 }
 
 function firstDateOnTop(lines: readonly Line[], monthFirst: boolean): Candidate<string> | undefined {
@@ -551,14 +586,17 @@ function chooseTotals(amounts: ReadonlyMap<LabelledTerm, ReadonlyArray<Candidate
   for (const n of [undefined, ...net]) {
     for (const v of [undefined, ...vat]) {
       for (const g of [undefined, ...gross]) {
-        const agree = n !== undefined && v !== undefined && g !== undefined && Math.abs(n.value + v.value - g.value) <= 1 && v.value < n.value;
+        // Signed: a credit note or a correction may print every total with a minus.
+        const agree =
+          n !== undefined && v !== undefined && g !== undefined && Math.abs(n.value + v.value - g.value) <= 1 && Math.abs(v.value) < Math.abs(n.value) && n.value * v.value >= 0;
         const untaxed = n !== undefined && v === undefined && g !== undefined && n.value === g.value;
         const score = (n?.score ?? 0) + (v?.score ?? 0) + (g?.score ?? 0) + (agree ? 1.5 : untaxed ? 0.5 : 0);
         if (n && v && g && !agree) continue;
         // Of two sets that add up, the larger is the invoice's: the other is one rate's row of a
         // breakdown printed under the same headings.
-        const larger = agree && chosen.agree && (g?.value ?? 0) > (chosen.gross?.value ?? 0);
-        const smaller = agree && chosen.agree && (g?.value ?? 0) < (chosen.gross?.value ?? 0);
+        const size = (c: Candidate<number> | undefined) => Math.abs(c?.value ?? 0);
+        const larger = agree && chosen.agree && size(g) > size(chosen.gross);
+        const smaller = agree && chosen.agree && size(g) < size(chosen.gross);
         if (larger || (!smaller && score > chosen.score) || (agree && !chosen.agree)) chosen = { net: n, vat: v, gross: g, agree, score };
       }
     }

@@ -30,6 +30,14 @@ const compound = (...words: string[]) => words.map((w) => [...w].join(' ?')).joi
 // What may follow a total's label before its value: the currency, and a short remark in brackets
 // that belongs to the label ("Rechnungssumme Netto (excl. USt.)", "Total (HT)"), not a bracketed
 // amount.
+// Titles of the documents the finder reads (folded), in fr, en, de, nl, it, es.
+const CORRECTIVE_WORDS = /facture\s+rectificative|rechnungs?korrektur|korrekturrechnung|correct(?:ed|ive)\s+invoice|factura\s+rectificativa|fattura\s+(?:di\s+)?rettifica/.source;
+const CREDIT_NOTE_WORDS = /avoir|facture\s+d'avoir|note\s+de\s+credit|credit\s*note|gutschrift|stornorechnung|creditnota|credit\s*nota|nota\s+di\s+credito|nota\s+de\s+credito|factura\s+de\s+abono/.source;
+const INVOICE_WORDS = /facture|(?:tax\s+)?invoice|\w*rechnung|factuur|fattura|factura/.source;
+const DOCUMENT_WORDS = `${CORRECTIVE_WORDS}|${CREDIT_NOTE_WORDS}|${INVOICE_WORDS}`;
+// What says "number" after a title: « n° », « No. », « Nr. », « Nummer », « número », « #».
+const NUMBER_WORD = /n\s?[°o˚º]|no\b\.?|nr\b\.?|num(?:ero|ber)?\b\.?|nummer\b|#/.source;
+
 const AMOUNT_SUFFIX = /(?:\s*\(?(?:eur|€|usd|\$|gbp|£|chf)\)?)?(?:\s*\((?![^)]*\d[.,]\d\d)[^()]{1,25}\))?/.source;
 const amountLabel = (source: string) => new RegExp(`${source}${AMOUNT_SUFFIX}`);
 
@@ -38,7 +46,8 @@ export const LABELS: readonly LabelRule[] = [
   ...rule(
     'BT-1',
     1,
-    /\b(?:facture|avoir|invoice|credit note|\w*rechnung|gutschrift)\)?\s*(?:\(\d+\)\s*)?(?:n\s?[°o˚º]|no\b\.?|nr\b\.?|num(?:ero|ber)?\b\.?|#)/,
+    // "Facture n°", "Rechnungskorrektur Nr.", "Credit note number", "Avoir (381) n°"
+    new RegExp(`\\b(?:${DOCUMENT_WORDS})\\)?\\s*(?:\\(\\d+\\)\\s*)?(?:${NUMBER_WORD})`),
     /\bn\s?[°o˚º]\.?\s*(?:de\s+)?(?:la\s+)?(?:facture|l'avoir|avoir)\b/,
     /\bnumero\s+(?:de\s+)?(?:la\s+)?facture\b/,
     /\b(?:handels|schluss|teil|abschlags)?rechnungs?\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)/,
@@ -48,7 +57,7 @@ export const LABELS: readonly LabelRule[] = [
     /\b(?:\w*rechnung|gutschrift|facture|invoice)\b(?:\s+[a-z]+){0,3}\s*(?:\(\d{3}\)\s*)?(?:nr|no|n\s?°)\.?/,
     /\binvoice\s+(?:id|ref(?:erence)?)\b/,
   ),
-  ...rule('BT-1', 0.6, /\b(?:facture|invoice|\w*rechnung|avoir)\b(?:\s*\(\d+\))?/),
+  ...rule('BT-1', 0.6, new RegExp(`\\b(?:${DOCUMENT_WORDS})\\b(?:\\s*\\(\\d+\\))?`)),
   // BT-2 Invoice issue date
   ...rule(
     'BT-2',
@@ -143,6 +152,10 @@ export const LABELS: readonly LabelRule[] = [
     'other',
     1,
     /\b(?:n\s?[°o]|numero)\s+(?:de\s+)?facture\s+(?:associee|precedente|d'origine)\b/,
+    // The invoice a credit note or a correction refers to: « Avoir sur facture n° », « zur Rechnung Nr. ».
+    new RegExp(`\\b(?:sur|correspondant\\s+a\\s+la)\\s+facture\\s*(?:${NUMBER_WORD})`),
+    new RegExp(`\\b(?:zur|zu|bezug|bezuglich|ursprungliche[nr]?|korrigierte[nr]?)\\s*:?\\s+(?:der\\s+)?rechnung\\s*(?:${NUMBER_WORD})`),
+    new RegExp(`\\b(?:original|related|corrected|referenced|against)\\s+invoice\\s*(?:${NUMBER_WORD})`),
     /\bdate\s+de\s+(?:la\s+)?facture\s+(?:associee|precedente|d'origine)\b/,
     /\bdate\s+(?:de\s+)?(?:livraison|commande|debut|fin|d'expedition)\b/,
     /\b(?:delivery|order|shipping|service|due)\s+date\b/,
@@ -190,5 +203,13 @@ export const CURRENCIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['INR', /(?:₹|(?<![a-z])(?:inr|rs\.?)(?![a-z]))/g],
 ];
 
-/** Words that make a document a credit note (BT-3 381) rather than an invoice (380). */
-export const CREDIT_NOTE = /\b(?:avoir|credit\s+note|gutschrift|rechnungskorrektur)\b/;
+/**
+ * What a document calls itself in its title, by BT-3 code (UNTDID 1001): a corrected invoice
+ * (384), a credit note (381), an invoice (380), in the languages invoices here come in. Tried in
+ * this order, since "facture rectificative" and "Stornorechnung" start like an invoice's title.
+ */
+export const DOCUMENT_TYPES: ReadonlyArray<readonly [code: '380' | '381' | '384', title: RegExp]> = [
+  ['384', new RegExp(`^(?:${CORRECTIVE_WORDS})\\b`)],
+  ['381', new RegExp(`^(?:${CREDIT_NOTE_WORDS})\\b`)],
+  ['380', new RegExp(`^(?:${INVOICE_WORDS})\\b`)],
+];

@@ -24,8 +24,9 @@ export interface Found<T> {
 }
 
 // Thousands grouped by space, no-break space, dot, comma or apostrophe; two decimals after the last
-// separator. A number followed by % is a rate, not an amount.
-const AMOUNT = /(?<![\d.,])([-−–]\s?)?(\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+|\d+)([.,])(\d{2})(?![\d%]|\s?%|[.,]\d)(-)?/g;
+// separator. A number followed by % is a rate, not an amount. A minus may stand before the currency
+// symbol ("-€483.10") or after the amount ("100,00-").
+const AMOUNT = /(?<![\d.,])([-−–]\s?(?:[€$£₹]\s?)?)?(\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+|\d+)([.,])(\d{2})(?![\d%]|\s?%|[.,]\d)(-)?/g;
 
 /** Amounts in cents, with where they are in the text. */
 export function findAmounts(text: string): Array<Found<number>> {

@@ -43,7 +43,15 @@ export interface PrintedInvoice {
   readonly marginNote?: string;
   /** The seller's ids printed on light grey bands, as tables shade every other row. */
   readonly shadedIds?: boolean;
+  /** What the document is, by its title and its number's label: an invoice unless said. */
+  readonly documentType?: DocumentType;
+  /** Line amounts and totals printed with a minus, as many credit notes are. */
+  readonly signed?: boolean;
+  /** The number of the invoice this one credits or corrects, printed under the header. */
+  readonly refersTo?: string;
 }
+
+export type DocumentType = 'invoice' | 'credit-note' | 'corrective';
 
 /** The totals the page prints, in cents. */
 export function totalsOf(invoice: PrintedInvoice): { net: number; vat: number; gross: number } {
@@ -52,16 +60,18 @@ export function totalsOf(invoice: PrintedInvoice): { net: number; vat: number; g
   return { net, vat, gross: net + vat };
 }
 
-export const decimal = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+export const decimal = (cents: number): string => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
 const group = (integer: number, separator: string) => String(integer).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
 
-function money(cents: number, language: Language): string {
+function money(signed: number, language: Language): string {
+  const sign = signed < 0 ? '-' : '';
+  const cents = Math.abs(signed);
   const integer = Math.floor(cents / 100);
   const fraction = String(cents % 100).padStart(2, '0');
-  if (language === 'fr') return `${group(integer, ' ')},${fraction} €`;
-  if (language === 'de') return `${group(integer, '.')},${fraction} EUR`;
-  return `€${group(integer, ',')}.${fraction}`;
+  if (language === 'fr') return `${sign}${group(integer, ' ')},${fraction} €`;
+  if (language === 'de') return `${sign}${group(integer, '.')},${fraction} EUR`;
+  return `${sign}€${group(integer, ',')}.${fraction}`;
 }
 
 const MONTHS: Record<Language, string[]> = {
@@ -86,15 +96,24 @@ const WORDS = {
   de: { title: 'RECHNUNG', seller: 'Verkäufer:', number: 'Rechnungsnummer', date: 'Rechnungsdatum', due: 'Fällig am', buyer: 'Rechnungsempfänger', net: 'Nettobetrag', vat: (r: number) => `MwSt. ${r} %`, gross: 'Gesamtbetrag', due2: 'Zahlbetrag', vatId: 'USt-IdNr.:', siren: 'HRB:', item: 'Bezeichnung', qty: 'Menge', price: 'Einzelpreis', amount: 'Betrag', from: 'vom' },
 } as const;
 
+/** The title and the number's label of the documents that are not invoices, and how they cite the invoice they refer to. */
+const OTHER_DOCUMENTS: Record<Language, Record<Exclude<DocumentType, 'invoice'>, { title: string; number: string }> & { refersTo: string }> = {
+  fr: { 'credit-note': { title: 'AVOIR', number: 'Avoir n°' }, corrective: { title: 'FACTURE RECTIFICATIVE', number: 'Facture rectificative n°' }, refersTo: 'Sur facture n°' },
+  en: { 'credit-note': { title: 'CREDIT NOTE', number: 'Credit note no.' }, corrective: { title: 'CORRECTED INVOICE', number: 'Corrected invoice no.' }, refersTo: 'Original invoice no.' },
+  de: { 'credit-note': { title: 'GUTSCHRIFT', number: 'Gutschrift Nr.' }, corrective: { title: 'RECHNUNGSKORREKTUR', number: 'Rechnungskorrektur Nr.' }, refersTo: 'Zur Rechnung Nr.' },
+};
+
 /** Draws the invoice on an A4 page and returns the PDF (no embedded XML: a plain PDF). */
 export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const page = pdf.addPage([595, 842]);
   const regular = await pdf.embedFont(StandardFonts.Helvetica);
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const w = WORDS[invoice.language];
   const { language, layout } = invoice;
-  const { net, vat, gross } = totalsOf(invoice);
+  const other = invoice.documentType && invoice.documentType !== 'invoice' ? OTHER_DOCUMENTS[language][invoice.documentType] : undefined;
+  const w = { ...WORDS[language], ...other };
+  const sign = invoice.signed ? -1 : 1;
+  const { net, vat, gross } = Object.fromEntries(Object.entries(totalsOf(invoice)).map(([k, v]) => [k, sign * v])) as ReturnType<typeof totalsOf>;
   // y counts from the top of the page, as one reads it.
   const text = (s: string, x: number, y: number, size = 10, font: PDFFont = regular) => page.drawText(s, { x, y: 842 - y, size, font });
   const right = (s: string, x1: number, y: number, size = 10, font: PDFFont = regular) => text(s, x1 - font.widthOfTextAtSize(s, size), y, size, font);
@@ -124,7 +143,8 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
         text(s, 50, 96 + 14 * i);
       });
     }
-    text(w.title, 400, 50, 18, bold);
+    text(w.title, Math.min(400, 545 - bold.widthOfTextAtSize(w.title, 18)), 50, 18, bold);
+    if (invoice.refersTo) text(`${OTHER_DOCUMENTS[language].refersTo} ${invoice.refersTo}`, 330, 174);
     if (layout !== 'columns') {
       [[w.number, invoice.number], [w.date, printedDate(invoice.issueDate, language, layout)], [w.due, printedDate(invoice.dueDate, language, layout)]].forEach(([label, value], i) => {
         text(`${label} :`, 330, 110 + 16 * i);
@@ -154,7 +174,7 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
     text(line.name, 50, y);
     right(String(line.quantity), 330, y);
     right(money(line.unitPriceCents, language), 430, y);
-    right(money(line.quantity * line.unitPriceCents, language), 540, y);
+    right(money(sign * line.quantity * line.unitPriceCents, language), 540, y);
   }
 
   // Totals.
