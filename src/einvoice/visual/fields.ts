@@ -5,7 +5,7 @@
 // between candidates (HT + TVA = TTC; each rate's base × rate = its tax), and what stays uncertain
 // is flagged for review rather than guessed.
 import type { Finding, TermId, TermRecord } from '../model.ts';
-import { CURRENCIES, DOCUMENT_TYPES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party } from './labels.ts';
+import { CURRENCY_LABEL, CURRENCY_MARKS, DOCUMENT_TYPES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party, UNNAMED_CURRENCY } from './labels.ts';
 import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from '../layout.ts';
 import { luhnValid } from '../validate/france.ts';
 import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
@@ -225,10 +225,9 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   set('BT-2', issued?.value, issued?.score ?? 0);
   set('BT-9', due?.value, due?.score ?? 0);
 
-  const document = fold(lines.map((l) => l.text).join('\n'));
   const type = documentType(lines);
   set('BT-3', type.value, type.score);
-  const currency = currencyOf(document);
+  const currency = currencyOf(lines);
   set('BT-5', currency?.value, currency?.score ?? 0);
 
   const vatIds = partyIds(lines, sections);
@@ -369,12 +368,36 @@ function firstDateOnTop(lines: readonly Line[], monthFirst: boolean): Candidate<
   return undefined;
 }
 
-function currencyOf(document: string): Candidate<string> | undefined {
-  const counts = CURRENCIES.map(([code, pattern]) => ({ code, count: [...document.matchAll(pattern)].length })).filter((c) => c.count > 0);
-  counts.sort((a, b) => b.count - a.count);
-  const [first, second] = counts;
-  if (!first) return undefined;
-  return { value: first.code, score: second ? 0.7 : 0.95 };
+/**
+ * The currency, from the marks printed beside the amounts (or after a currency label), which count
+ * three times those elsewhere (a bank's name, small print). One currency alone is sure, unless all
+ * it has is a bare dollar sign (several countries print one); a page whose amounts carry a mark
+ * Facteur cannot name ("kr") has no currency rather than a wrong one.
+ */
+function currencyOf(lines: readonly Line[]): Candidate<string> | undefined {
+  const tally = new Map<string, { near: number; far: number; bareDollar: boolean }>();
+  for (const line of lines) {
+    const amounts = findAmounts(line.text);
+    const labelled = CURRENCY_LABEL.test(fold(line.text));
+    const marks = CURRENCY_MARKS.flatMap(([code, pattern]) => [...line.text.matchAll(pattern)].map((m) => ({ code, start: m.index, end: m.index + m[0].length, text: m[0] })));
+    // Where marks overlap ("CA$" and "$") the longer is the one printed.
+    marks.sort((a, b) => b.end - b.start - (a.end - a.start));
+    const kept = marks.filter((m, i) => !marks.slice(0, i).some((o) => o.start < m.end && m.start < o.end));
+    for (const mark of kept) {
+      const near = labelled || amounts.some((a) => mark.start <= a.end + 2 && mark.end >= a.start - 2);
+      const t = tally.get(mark.code) ?? { near: 0, far: 0, bareDollar: true };
+      if (near) t.near += 1;
+      else t.far += 1;
+      t.bareDollar &&= mark.text === '$';
+      tally.set(mark.code, t);
+    }
+  }
+  const ranked = [...tally].map(([code, t]) => ({ code, ...t, weight: 3 * t.near + t.far })).sort((a, b) => b.weight - a.weight);
+  const [first, second] = ranked;
+  if (!first || first.code === UNNAMED_CURRENCY) return undefined;
+  const unnamedNear = (tally.get(UNNAMED_CURRENCY)?.near ?? 0) > 0;
+  const score = !second ? (first.bareDollar ? 0.8 : 0.95) : first.near > 0 && second.near === 0 && !unnamedNear ? 0.9 : 0.6;
+  return { value: first.code, score };
 }
 
 /** VAT ids by party: those in a buyer's block or after "client", "Ihre" are the buyer's. */

@@ -195,13 +195,31 @@ export const LEGAL_FORM = new RegExp(`(?:^|\\s)(?:${LEGAL_FORMS})(?=$|[\\s,.)])`
 /** A legal form glued to the word before it, as OCR reads "IndustrieserviceGmbH". */
 export const GLUED_LEGAL_FORM = new RegExp(`(?<=\\p{Ll})(?:${LEGAL_FORMS})(?=$|[\\s,.)])`, 'gu');
 
-export const CURRENCIES: ReadonlyArray<readonly [string, RegExp]> = [
-  ['EUR', /(?:€|(?<![a-z])eur(?:o|os)?(?![a-z]))/g],
-  ['USD', /(?:us\$|(?<![a-z])usd(?![a-z]))/g],
-  ['GBP', /(?:£|(?<![a-z])gbp(?![a-z]))/g],
-  ['CHF', /(?<![a-z])chf(?![a-z])/g],
-  ['INR', /(?:₹|(?<![a-z])(?:inr|rs\.?)(?![a-z]))/g],
+export const UNNAMED_CURRENCY = '?';
+
+/**
+ * Currency marks as printed (matched on the text as it is, case and all): symbols, and ISO 4217
+ * codes as words. A dollar sign alone is the US dollar's, unless a prefix says whose ("CA$").
+ */
+export const CURRENCY_MARKS: ReadonlyArray<readonly [code: string, mark: RegExp]> = [
+  ['EUR', /€|(?<![A-Za-z])(?:EUR|[Ee]uros?|EURO)(?![A-Za-z])/g],
+  ['GBP', /£|(?<![A-Za-z])GBP(?![A-Za-z])/g],
+  ['INR', /₹|(?<![A-Za-z])(?:INR|Rs\.?)(?![A-Za-z])/g],
+  ['CHF', /(?<![A-Za-z])(?:CHF|SFr\.)(?![A-Za-z])/g],
+  ['CAD', /(?<![A-Za-z])(?:CAD|CA\$|C\$)/g],
+  ['AUD', /(?<![A-Za-z])(?:AUD|AU?\$)/g],
+  ['USD', /(?<![A-Za-z])(?:USD|US\$|\$)/g],
+  ['PLN', /(?<![A-Za-z])(?:PLN|zł)(?![A-Za-z])/g],
+  ['CZK', /(?<![A-Za-z])(?:CZK|Kč)(?![A-Za-z])/g],
+  // Crowns and yen: several currencies print these; a page that uses one has a currency Facteur cannot name.
+  [UNNAMED_CURRENCY, /(?<![A-Za-z])(?:kr\.?|Kr\.?|¥)(?![A-Za-z])/g],
+  ...['SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'HUF', 'RON', 'BGN', 'JPY', 'CNY', 'NZD', 'SGD', 'HKD', 'ZAR', 'BRL', 'MXN', 'AED', 'TRY', 'ISK'].map(
+    (code) => [code, new RegExp(`(?<![A-Za-z])${code}(?![A-Za-z])`, 'g')] as const,
+  ),
 ];
+
+/** A label naming the currency: « Devise : EUR », « Währung: CHF », « Currency USD ». */
+export const CURRENCY_LABEL = /\b(?:devise|monnaie|wahrung|currency|valuta|moneda)\b/;
 
 /**
  * What a document calls itself in its title, by BT-3 code (UNTDID 1001): a corrected invoice

@@ -47,11 +47,17 @@ export interface PrintedInvoice {
   readonly documentType?: DocumentType;
   /** Line amounts and totals printed with a minus, as many credit notes are. */
   readonly signed?: boolean;
+  /** The currency its amounts are printed in (EUR unless said): a symbol or its code beside each amount. */
+  readonly currency?: PrintedCurrency;
   /** The number of the invoice this one credits or corrects, printed under the header. */
   readonly refersTo?: string;
 }
 
 export type DocumentType = 'invoice' | 'credit-note' | 'corrective';
+
+/** Currencies and the symbol printed for each ("kr" stands for several; the standard fonts have no ₹). */
+const SYMBOLS = { EUR: '€', USD: '$', GBP: '£', CHF: 'CHF', INR: 'Rs.', SEK: 'kr' } as const;
+export type PrintedCurrency = keyof typeof SYMBOLS;
 
 /** The totals the page prints, in cents. */
 export function totalsOf(invoice: PrintedInvoice): { net: number; vat: number; gross: number } {
@@ -64,14 +70,16 @@ export const decimal = (cents: number): string => `${cents < 0 ? '-' : ''}${Math
 
 const group = (integer: number, separator: string) => String(integer).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
 
-function money(signed: number, language: Language): string {
+/** « 1 234,56 € » in French, « 1.234,56 EUR » in German (the symbol for crowns), « €1,234.56 » in English. */
+function money(signed: number, language: Language, currency: PrintedCurrency = 'EUR'): string {
   const sign = signed < 0 ? '-' : '';
   const cents = Math.abs(signed);
   const integer = Math.floor(cents / 100);
   const fraction = String(cents % 100).padStart(2, '0');
-  if (language === 'fr') return `${sign}${group(integer, ' ')},${fraction} €`;
-  if (language === 'de') return `${sign}${group(integer, '.')},${fraction} EUR`;
-  return `${sign}€${group(integer, ',')}.${fraction}`;
+  const symbol = SYMBOLS[currency];
+  if (language === 'fr') return `${sign}${group(integer, ' ')},${fraction} ${symbol}`;
+  if (language === 'de') return `${sign}${group(integer, '.')},${fraction} ${currency === 'SEK' ? symbol : currency}`;
+  return `${sign}${symbol}${symbol.length > 1 ? ' ' : ''}${group(integer, ',')}.${fraction}`;
 }
 
 const MONTHS: Record<Language, string[]> = {
@@ -173,15 +181,15 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
     y += 18;
     text(line.name, 50, y);
     right(String(line.quantity), 330, y);
-    right(money(line.unitPriceCents, language), 430, y);
-    right(money(sign * line.quantity * line.unitPriceCents, language), 540, y);
+    right(money(line.unitPriceCents, language, invoice.currency), 430, y);
+    right(money(sign * line.quantity * line.unitPriceCents, language, invoice.currency), 540, y);
   }
 
   // Totals.
   y += 40;
   if (layout === 'columns') {
     [w.net, w.vat(invoice.rate), w.gross].forEach((label, i) => right(label, 330 + 105 * i, y, 9, bold));
-    [net, vat, gross].forEach((value, i) => right(money(value, language), 330 + 105 * i, y + 15));
+    [net, vat, gross].forEach((value, i) => right(money(value, language, invoice.currency), 330 + 105 * i, y + 15));
     y += 30;
   } else {
     for (const [label, value] of [[w.net, net], [w.vat(invoice.rate), vat], [w.gross, gross]] as const) {
@@ -189,12 +197,12 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
         page.drawText(invoice.marginNote, { x: 330 - regular.widthOfTextAtSize(invoice.marginNote, 7) - 1, y: 842 - y, size: 7, font: regular, rotate: degrees(90) });
       }
       text(label, 330, y, 10, label === w.gross ? bold : regular);
-      right(money(value, language), 540, y, 10, label === w.gross ? bold : regular);
+      right(money(value, language, invoice.currency), 540, y, 10, label === w.gross ? bold : regular);
       y += 16;
     }
   }
   text(w.due2, 330, y + 10, 10, bold);
-  right(money(gross, language), 540, y + 10, 10, bold);
+  right(money(gross, language, invoice.currency), 540, y + 10, 10, bold);
   if (invoice.iban) text(`IBAN : ${invoice.iban}`, 50, y + 50, 9);
   if (layout === 'letterhead') footer(page, regular, [seller.name, ...sellerIds].join(' – '));
   return pdf.save();
