@@ -53,6 +53,13 @@ describe('reading printed numbers and dates', () => {
     expect(findVatIds('USt-IdNr.: DE 129 273 398 Steuernummer').map((v) => v.value)).toEqual(['DE129273398']);
     expect(findVatIds('DE 80333 München')).toEqual([]);
   });
+
+  it('says which VAT ids pass their national check digits, and keeps the others of the right shape', () => {
+    const read = (text: string) => findVatIds(text).map((v) => [v.value, v.checked]);
+    expect(read('USt-IdNr. DE129273398, DE123456789')).toEqual([['DE129273398', true], ['DE123456789', false]]);
+    expect(read('UID: ATU13585627 · BTW BE 0123.456.749 · NL123456789B01')).toEqual([['ATU13585627', true], ['BE0123456749', true], ['NL123456789B01', false]]);
+    expect(read('Partita IVA IT 12345678901 · CHE-123.456.788')).toEqual([['IT12345678901', false], ['CHE123456788', true]]);
+  });
 });
 
 const KEY_TERMS = ['BT-1', 'BT-2', 'BT-5', 'BT-27', 'BT-31', 'BT-109', 'BT-110', 'BT-112'] as const;

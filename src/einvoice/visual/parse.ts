@@ -1,7 +1,8 @@
 // Reading values as invoices print them, in French, English and German: « 1 234,56 € »,
 // « 1.234,56 », « 1,234.56 », « 13 novembre 2017 », « 05.06.2018 », « March 5, 2018 »; and the
 // identifiers whose check digits say whether a reading is right (SIREN, French VAT, IBAN).
-import { frenchVatKey, ibanValid } from '../validate/france.ts';
+import { checkVAT, countries } from 'jsvat';
+import { ibanValid } from '../validate/france.ts';
 
 /**
  * Lower case without accents, one character for one character, so that offsets found in the
@@ -145,38 +146,26 @@ export function findDates(text: string, monthFirst = false): Array<Found<string>
 }
 
 // An id followed by more digits is the start of something longer (an IBAN: "DE08 7009 0100 …").
-// Characters after the country prefix, by country, for the VAT ids invoices here carry.
-const VAT_SHAPES: Record<string, RegExp> = {
-  FR: /^[0-9A-Z]{2}\d{9}$/,
-  DE: /^\d{9}$/,
-  AT: /^U\d{8}$/,
-  BE: /^[01]\d{9}$/,
-  NL: /^\d{9}B\d{2}$/,
-  LU: /^\d{8}$/,
-  IT: /^\d{11}$/,
-  ES: /^[0-9A-Z]\d{7}[0-9A-Z]$/,
-  GB: /^(?:\d{9}|\d{12})$/,
-  CH: /^E\d{9}$/,
-};
 const VAT_CANDIDATE = /(?<![A-Z0-9])(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|GB|XI|CH)[\s.-]?((?:[0-9A-Z][\s.-]?){7,13})(?![0-9A-Z])(?![\s.-]?\d)/g;
 
-/** VAT identifiers without spaces; a French one must carry its SIREN's key. */
+/**
+ * VAT identifiers without spaces, in the shape their country gives them, and `checked` when their
+ * national check digits agree (jsvat). A French one must carry its SIREN's key: French ids are
+ * printed with it, and a wrong key is a misreading. Other countries' sample invoices often print
+ * made-up ids ("DE123456789"), so a failed check only lowers the trust in them.
+ */
 export function findVatIds(text: string): Array<Found<string> & { checked: boolean }> {
   const found: Array<Found<string> & { checked: boolean }> = [];
   for (const m of text.matchAll(VAT_CANDIDATE)) {
     const country = m[1] ?? '';
     // A candidate may swallow a trailing word ("DE123456789 Steuernummer"): try shorter readings.
     const body = (m[2] ?? '').replace(/[\s.-]/g, '');
-    const shape = VAT_SHAPES[country] ?? /^[0-9A-Z]{8,12}$/;
     for (let length = body.length; length >= 8; length -= 1) {
-      const id = body.slice(0, length);
-      if (!shape.test(id) || (id.match(/\d/g)?.length ?? 0) < 7) continue;
-      let checked = false;
-      if (country === 'FR' && /^\d{11}$/.test(id)) {
-        checked = frenchVatKey(id.slice(2)) === id.slice(0, 2);
-        if (!checked) break;
-      }
-      found.push({ value: `${country}${id}`, start: m.index, end: m.index + m[0].length, checked });
+      const id = `${country === 'XI' ? 'GB' : country}${body.slice(0, length)}`;
+      const check = checkVAT(id, countries);
+      if (!check.isValidFormat || (body.slice(0, length).match(/\d/g)?.length ?? 0) < 7) continue;
+      if (country === 'FR' && /^\d{11}$/.test(body.slice(0, length)) && !check.isValid) break;
+      found.push({ value: `${country}${body.slice(0, length)}`, start: m.index, end: m.index + m[0].length, checked: check.isValid });
       break;
     }
   }
