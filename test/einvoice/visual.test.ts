@@ -224,6 +224,17 @@ describe('the currency', () => {
     expect(invoice.fields['BT-112']).toBe(expected(printed)['BT-112']);
   });
 
+  it("takes a VAT id in the footer for the seller's even after a sentence addressed to the buyer", () => {
+    const invoice = read([
+      [50, [[50, 'Müller Haustechnik GmbH'], [400, 'Rechnung Nr. RE-77']]],
+      [120, [[330, 'Rechnungsempfänger']]],
+      [135, [[330, 'Schneider Bau AG']]],
+      [150, [[330, 'USt-IdNr.: DE811907980']]],
+      [800, [[50, 'Bitte geben Sie bei Zahlung Ihre Kundennummer an · Sitz München · USt-IdNr. DE129273398']]],
+    ]);
+    expect([invoice.fields['BT-31'], invoice.fields['BT-48']]).toEqual(['DE129273398', 'DE811907980']);
+  });
+
   it('takes the currency printed beside the amounts over a word elsewhere on the page', () => {
     const invoice = read([
       [50, [[50, 'Northwind Supplies Ltd'], [400, 'Invoice No. INV-1']]],

@@ -408,7 +408,10 @@ function partyIds(lines: readonly Line[], sections: readonly Section[]) {
     for (const id of findVatIds(line.text)) {
       const cell = line.cells[cellAt(line, id.start)];
       const party = partyAt(sections, line, cell?.x0 ?? 0);
-      const before = fold(line.text.slice(Math.max(0, (cell?.start ?? 0) - 1), id.start));
+      // Only the id's own label says whose it is: a footer cell may run on from other sentences
+      // ("Bitte geben Sie Ihre Kundennummer an · USt-IdNr. DE…" is the seller's).
+      const from = Math.max(0, (cell?.start ?? 0) - 1, id.start - 30);
+      const before = fold(line.text.slice(from, id.start).split(/\s[·|•–]\s|[.;]\s/).at(-1) ?? '');
       const score = id.checked ? 1 : 0.9;
       if (party === 'buyer' || BUYER_WORDS.test(before)) buyer.push({ value: id.value, score: 0.9 * score });
       else if (party === 'seller') seller.push({ value: id.value, score: score });
