@@ -174,6 +174,7 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   const sections = sectionsOf(lines);
   const candidates = new Map<LabelledTerm, Array<Candidate<string>>>();
   const amounts = new Map<LabelledTerm, Array<Candidate<number>>>();
+  const vatRows = new Map<number, number>();
   const add = <T>(map: Map<LabelledTerm, Array<Candidate<T>>>, term: LabelledTerm, c: Candidate<T>) =>
     map.set(term, [...(map.get(term) ?? []), c]);
 
@@ -202,12 +203,15 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
           add(candidates, party === 'seller' ? 'BT-27' : 'BT-44', { value: [...nameAbove(hit.line, cell ?? { x0: place.x0, x1: place.x0 }, lines), name].join(' '), score: 0.95 });
         }
       } else {
-        findAmounts(place.text)
-          .slice(0, 4)
-          .forEach((amount, i) => add(amounts, term, { value: amount.value, score: trust * (0.95 - 0.1 * i) }));
+        const found = findAmounts(place.text);
+        found.slice(0, 4).forEach((amount, i) => add(amounts, term, { value: amount.value, score: trust * (0.95 - 0.1 * i) }));
+        // "TVA 20 %   200,00": one rate's VAT, beside its label.
+        if (term === 'BT-110' && rank === 0 && found[0] && /\d\s?%/.test(hit.line.text)) vatRows.set(hit.line.index, found[0].value);
       }
     }
   }
+  // The VAT of several rates printed one row each, with no total of them: their sum is the VAT total.
+  if (vatRows.size > 1) add(amounts, 'BT-110', { value: [...vatRows.values()].reduce((s, v) => s + v, 0), score: 0.75 });
 
   const fields: TermRecord = {};
   const confidence: Partial<Record<TermId, number>> = {};

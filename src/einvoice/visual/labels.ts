@@ -54,7 +54,8 @@ export const LABELS: readonly LabelRule[] = [
     /\bgutschrifts?\s*-?\s*(?:nummer|nr\b\.?)/,
     /\bbeleg\s*-?\s*(?:nummer|nr\b\.?)/,
     // "Rechnung des Versicherers (575) Nr.": the FeRD layout names the type code before the number.
-    /\b(?:\w*rechnung|gutschrift|facture|invoice)\b(?:\s+[a-z]+){0,3}\s*(?:\(\d{3}\)\s*)?(?:nr|no|n\s?°)\.?/,
+    // The words between are of one cell: "Facturé à   N° de facture" is two labels.
+    /\b(?:\w*rechnung|gutschrift|facture|invoice)\b(?: [a-z]+){0,3}(?: ?\(\d{3}\)\s*| ?)(?:nr|no|n ?°)\.?/,
     /\binvoice\s+(?:id|ref(?:erence)?)\b/,
   ),
   ...rule('BT-1', 0.6, new RegExp(`\\b(?:${DOCUMENT_WORDS})\\b(?:\\s*\\(\\d+\\))?`)),
