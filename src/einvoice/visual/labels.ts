@@ -1,4 +1,5 @@
-// What invoices print before their values, in French, English and German, as data: one table of
+// What invoices print before their values, in French, English and German (and the commoner
+// labels of Dutch, Italian and Spanish invoices), as data: one table of
 // label patterns for the field finder, one of section headings that say whose block follows.
 // Patterns are matched against folded text (lower case, no accents: see `fold`). Where two labels
 // overlap on a line the longer one wins, so "date d'échéance" is never read as "date", and labels
@@ -32,11 +33,12 @@ const compound = (...words: string[]) => words.map((w) => [...w].join(' ?')).joi
 // amount.
 // Titles of the documents the finder reads (folded), in fr, en, de, nl, it, es.
 const CORRECTIVE_WORDS = /facture\s+rectificative|rechnungs?korrektur|korrekturrechnung|correct(?:ed|ive)\s+invoice|factura\s+rectificativa|fattura\s+(?:di\s+)?rettifica/.source;
-const CREDIT_NOTE_WORDS = /avoir|facture\s+d'avoir|note\s+de\s+credit|credit\s*note|gutschrift|stornorechnung|creditnota|credit\s*nota|nota\s+di\s+credito|nota\s+de\s+credito|factura\s+de\s+abono/.source;
+const CREDIT_NOTE_WORDS = /avoir|facture\s+d'avoir|note\s+de\s+credit|credit\s*note|gutschrift|stornorechnung|creditnota|credit\s*nota|creditfactuur|nota\s+di\s+credito|nota\s+de\s+credito|factura\s+de\s+abono/.source;
 const INVOICE_WORDS = /facture|(?:tax\s+)?invoice|\w*rechnung|factuur|fattura|factura/.source;
 const DOCUMENT_WORDS = `${CORRECTIVE_WORDS}|${CREDIT_NOTE_WORDS}|${INVOICE_WORDS}`;
-// What says "number" after a title: « n° », « No. », « Nr. », « Nummer », « número », « #».
-const NUMBER_WORD = /n\s?[°o˚º]|no\b\.?|nr\b\.?|num(?:ero|ber)?\b\.?|nummer\b|#/.source;
+// What says "number" after a title: « n° », « No. », « Nr. », « Nummer », « número », « #», and
+// « n. » where a number follows it or it ends its cell (the number printed below).
+const NUMBER_WORD = /n\.?\s?[°o˚º]|no\b\.?|nr\b\.?|n\.(?=\s*$|\s{3}|\s*[:#]?\s*[a-z]{0,3}[-/]?\d)|num(?:ero|ber)?\b\.?|nummer\b|#/.source;
 
 const AMOUNT_SUFFIX = /(?:\s*\(?(?:eur|€|usd|\$|gbp|£|chf)\)?)?(?:\s*\((?![^)]*\d[.,]\d\d)[^()]{1,25}\))?/.source;
 const amountLabel = (source: string) => new RegExp(`${source}${AMOUNT_SUFFIX}`);
@@ -49,7 +51,9 @@ export const LABELS: readonly LabelRule[] = [
     // "Facture n°", "Rechnungskorrektur Nr.", "Credit note number", "Avoir (381) n°"
     new RegExp(`\\b(?:${DOCUMENT_WORDS})\\)?\\s*(?:\\(\\d+\\)\\s*)?(?:${NUMBER_WORD})`),
     /\bn\s?[°o˚º]\.?\s*(?:de\s+)?(?:la\s+)?(?:facture|l'avoir|avoir)\b/,
-    /\bnumero\s+(?:de\s+)?(?:la\s+)?facture\b/,
+    /\bnumero\s+(?:de\s+)?(?:la\s+)?(?:facture|factura|fattura|factuur)\b/,
+    /\b(?:n\.?\s?[°º]|n\.)\s*(?:de\s+)?(?:factura|fattura)\b/,
+    /\bfactuur\s*-?\s*(?:nummer|nr\b\.?)/,
     /\b(?:handels|schluss|teil|abschlags)?rechnungs?\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)/,
     /\bgutschrifts?\s*-?\s*(?:nummer|nr\b\.?)/,
     /\bbeleg\s*-?\s*(?:nummer|nr\b\.?)/,
@@ -69,8 +73,11 @@ export const LABELS: readonly LabelRule[] = [
     /\bdate\s+of\s+(?:issue|invoice)\b/,
     /\bissued\s+(?:at|on)\b/,
     /\b(?:rechnungs|beleg|ausstellungs)\s*-?\s*datum\b/,
+    /\bfactuur\s*-?\s*datum\b/,
+    /\bdata\s+(?:della\s+)?(?:fattura|documento|emissione)\b/,
+    /\bfecha\s+(?:de\s+)?(?:(?:la\s+)?factura|emision|expedicion)\b/,
   ),
-  ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/),
+  ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/, /\bfecha\b/),
   // A letter's date after its place: "München, den 01.11.2024", "Lyon, le 13 novembre 2017".
   ...rule('BT-2', 0.85, /,\s+den\b/, /,\s+le\b/),
   // "Rechnung Nr. 471102 vom 05.03.2018", "Facture n° 12 du 13/11/2017"
@@ -87,6 +94,10 @@ export const LABELS: readonly LabelRule[] = [
     /\bfallig\s+(?:am|bis)\b/,
     /\bzahlbar\s+bis\b/,
     /\bzahlungsziel\b/,
+    /\bvervaldatum\b/,
+    /\bte\s+betalen\s+(?:voor|uiterlijk|op)\b/,
+    /\b(?:data\s+(?:di\s+)?)?scadenza\b/,
+    /\b(?:fecha\s+de\s+)?vencimiento\b/,
   ),
   // "Zahlbar innerhalb 30 Tagen netto bis 04.04.2020", "Bitte überweisen Sie bis zum 29.10.2015"
   ...rule(
@@ -110,8 +121,9 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(`\\b(?:${compound('nettobetrag', 'nettosumme')})\\b`),
     amountLabel(/\b(?:summe|betrag|gesamt(?:betrag)?|total)\s+(?:exkl\.?|excl\.?|ohne)\s*(?:ust|mwst|vat|tax|umsatzsteuer)\.?/.source),
     amountLabel(/\b(?:(?:rechnungs)?summe\s+netto|(?:rechnungs)?summe\s+netto|gesamt(?:betrag)?\s+netto|netto\s*(?:betrag|summe|gesamt)|rechnungssumme\s+ohne\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+ohne\s+(?:ust|mwst)\.?|steuerbasisbetrag|warenwert\s+netto)/.source),
+    amountLabel(/\b(?:(?:totaal|bedrag)\s+excl\.?\s+btw|totale\s+(?:imponibile|netto)|imponibile|base\s+imponible|total\s+sin\s+iva|importe\s+neto)/.source),
   ),
-  ...rule('BT-109', 0.7, amountLabel(/\b(?:sous[-\s]total|sub[-\s]?total|netto)\b/.source)),
+  ...rule('BT-109', 0.7, amountLabel(/\b(?:sous[-\s]total|sub[-\s]?total|subtotaal|netto)\b/.source)),
   ...rule(
     'BT-110',
     1,
@@ -120,8 +132,9 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\b(?:total\s+(?:vat|tax)|vat\s+amount|tax\s+amount|total\s+tax\s+amount)\b/.source),
     amountLabel(`\\b(?:${compound('steuerbetrag', 'umsatzsteuerbetrag', 'mehrwertsteuerbetrag')})\\b`),
     amountLabel(/\b(?:mwst\.?[-\s]?betrag|ust\.?[-\s]?betrag|summe\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+(?:der\s+)?(?:umsatz)?steuer)/.source),
+    amountLabel(/\b(?:btw[-\s]?bedrag|totaal\s+btw|totale\s+(?:iva|imposta)|cuota\s+(?:de\s+)?iva|total\s+iva|importe\s+(?:del\s+)?iva)\b/.source),
   ),
-  ...rule('BT-110', 0.7, amountLabel(/\b(?:t\.?v\.?a\.?|vat|tax|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer)\b/.source)),
+  ...rule('BT-110', 0.7, amountLabel(/\b(?:t\.?v\.?a\.?|vat|tax|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|btw|iva|imposta)\b/.source)),
   ...rule(
     'BT-112',
     1,
@@ -131,8 +144,9 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(`\\b(?:${compound('bruttobetrag', 'bruttosumme', 'gesamtsumme', 'rechnungsbetrag', 'rechnungssumme', 'endbetrag', 'gesamtbetrag')})\\b`),
     amountLabel(/\b(?:summe|betrag|gesamt(?:betrag)?|total)\s+(?:inkl\.?|incl\.?|einschl\.?)\s*(?:ust|mwst|vat|tax|umsatzsteuer)\.?/.source),
     amountLabel(/\b(?:(?:rechnungs)?summe\s+brutto|gesamt(?:betrag)?\s+brutto)\b/.source),
+    amountLabel(/\b(?:totaal\s+incl\.?\s+btw|factuurbedrag|totale\s+(?:fattura|documento|generale)|total\s+(?:de\s+la\s+)?factura|importe\s+total)\b/.source),
   ),
-  ...rule('BT-112', 0.6, amountLabel(/\b(?:total|brutto|summe)\b/.source)),
+  ...rule('BT-112', 0.6, amountLabel(/\b(?:total|totaal|totale|brutto|summe)\b/.source)),
   ...rule(
     'BT-115',
     1,
@@ -141,6 +155,7 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\bamount\s+payable\b/.source),
     amountLabel(`\\b(?:${compound('zahlbetrag')})\\b`),
     amountLabel(/\b(?:zu\s+zahlen(?:der\s+betrag)?|falliger\s+betrag|offener\s+betrag|zahlbarer\s+betrag)\b/.source),
+    amountLabel(/\b(?:te\s+betalen|netto\s+a\s+pagare|totale\s+da\s+pagare|total\s+a\s+pagar)\b/.source),
   ),
   ...rule(
     'BT-106',
@@ -168,6 +183,10 @@ export const LABELS: readonly LabelRule[] = [
     /\btva\s+(?:intra(?:communautaire)?|non\s+applicable)\b/,
     /\b(?:tva|vat|ust|mwst)\s*(?:-?\s*id(?:ent)?\.?(?:\s*-?\s*nr\.?)?|number|no\.?|reg\.?|n\s?[°o])/,
     /\bust\.?\s*-?\s*id\.?\s*-?\s*nr\.?/,
+    /\b(?:btw\s*-?\s*(?:nummer|nr\.?|id)|partita\s+iva|p\.?\s?iva|codice\s+fiscale|nif(?:\s*-\s*iva)?|cif)\b/,
+    /\b(?:klant|order|debiteur)\s*(?:nummer|nr\.?)|\b(?:numero\s+(?:cliente|ordine)|n(?:umero|\.?\s?[°º])\s+(?:de\s+)?(?:cliente|pedido))\b/,
+    /\b(?:leverdatum|orderdatum|data\s+(?:di\s+)?(?:consegna|ordine)|fecha\s+de\s+(?:entrega|pedido))\b/,
+    /\b(?:tarief|aliquota|tipo(?:\s+(?:de\s+)?iva)?)\b/,
     /\bvat\s+(?:id|reg(?:istration)?)\b/,
     /\b(?:taux|rate|satz|steuersatz|ust-satz|mwst-satz)\b/,
     /\bgesamtbetrag\s+der\s+(?:zuschlage|abschlage)\b/,
@@ -180,10 +199,10 @@ export type Party = 'seller' | 'buyer' | 'other';
 
 // A heading is a short cell that starts with one of these.
 export const SECTION_HEADINGS: ReadonlyArray<readonly [Party, RegExp]> = [
-  ['seller', /^(?:verkaufer|lieferant|rechnungssteller|seller|supplier|vendor|from|vendeur|fournisseur|emetteur|prestataire|nos references)\b/],
+  ['seller', /^(?:verkaufer|lieferant|rechnungssteller|seller|supplier|vendor|from|vendeur|fournisseur|emetteur|prestataire|nos references|leverancier|verkoper|fornitore|cedente|proveedor|emisor)\b/],
   [
     'buyer',
-    /^(?:kaufer|kunde|rechnungsempfanger|leistungsempfanger|buyer|customer|bill(?:ed)?\s+to|invoice\s+to|sold\s+to|client|adresse\s+(?:du\s+client|de\s+facturation)|facture\s+a|destinataire|acheteur|vos\s+identifiants)\b/,
+    /^(?:kaufer|kunde|rechnungsempfanger|leistungsempfanger|buyer|customer|bill(?:ed)?\s+to|invoice\s+to|sold\s+to|client|adresse\s+(?:du\s+client|de\s+facturation)|facture\s+a|destinataire|acheteur|vos\s+identifiants|klant|factuuradres|cliente|cessionario|destinatario|facturar\s+a)\b/,
   ],
   ['other', /^(?:lieferanschrift|abweichender|zahlungsempfanger|representant\s+fiscal|tax\s+representative|ship\s+to|deliver(?:y)?\s+to|adresse\s+de\s+livraison|livraison|payee)\b/],
 ];

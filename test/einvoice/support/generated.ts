@@ -291,8 +291,9 @@ export async function generateInvoice(seed: number, language?: GeneratedLanguage
       text(value, 50 + 150 * i, 254);
     } else {
       // Beside the buyer's block, in the other column.
-      text(`${label}${chance(0.7) ? ':' : ''}`, headerX, 150 + 14 * i);
-      text(value, headerX + 110, 150 + 14 * i);
+      const printed = `${label}${chance(0.7) ? ':' : ''}`;
+      text(printed, headerX, 150 + 14 * i);
+      text(value, Math.max(headerX + 110, headerX + regular.widthOfTextAtSize(printed, 9) + 12), 150 + 14 * i);
     }
   });
 
