@@ -35,7 +35,9 @@ interface LabelHit {
 }
 
 // OCR often drops the space between words ("TOTALTTC", "NETAPAYER"): a label's spaces may be absent.
-const COMPILED = LABELS.map((rule) => ({ rule, pattern: new RegExp(rule.pattern.source.replace(/\\s\+/g, '\\s*'), 'g') }));
+// A cell's words are one space apart and cells `CELL_GAP` apart, so a label's words never reach
+// across a column: "Date   Échéance" is two column headings, not "date d'échéance".
+const COMPILED = LABELS.map((rule) => ({ rule, pattern: new RegExp(rule.pattern.source.replace(/\\s\+/g, '\\s?'), 'g') }));
 
 /** Every label on every line; where labels overlap the longer one wins. */
 function labelHits(lines: readonly Line[]): LabelHit[] {

@@ -77,7 +77,8 @@ export const LABELS: readonly LabelRule[] = [
     /\bdata\s+(?:della\s+)?(?:fattura|documento|emissione)\b/,
     /\bfecha\s+(?:de\s+)?(?:(?:la\s+)?factura|emision|expedicion)\b/,
   ),
-  ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/, /\bfecha\b/),
+  // Italian "Data" is an English word too: a label only when it is its cell's one word.
+  ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/, /\bfecha\b/, /(?<=^|\s{3})data(?=\s?:?(?:\s{3}|$))/),
   // A letter's date after its place: "München, den 01.11.2024", "Lyon, le 13 novembre 2017".
   ...rule('BT-2', 0.85, /,\s+den\b/, /,\s+le\b/),
   // "Rechnung Nr. 471102 vom 05.03.2018", "Facture n° 12 du 13/11/2017"
@@ -86,7 +87,7 @@ export const LABELS: readonly LabelRule[] = [
   ...rule(
     'BT-9',
     1,
-    /\bdate\s+(?:d'|de\s+l'|limite\s+de\s+)?\s*(?:echeance|paiement)\b/,
+    /\bdate\s+(?:d'|de\s+l'|limite\s+de\s+)?\s?(?:echeance|paiement)\b/,
     /\becheance\b/,
     /\b(?:payment\s+)?due\s+(?:date|on|by)\b/,
     /\bpayment\s+due\b/,

@@ -59,19 +59,20 @@ export function findRates(text: string): Array<Found<number>> {
   return found;
 }
 
+// French, English, German, Dutch, Italian and Spanish month names and their abbreviations.
 const MONTHS: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^(?:janv?|january|januar|jan|janvier|jaenner|janner)$/, 1],
-  [/^(?:fevr?|fev|fevrier|february|februar|feb)$/, 2],
-  [/^(?:mars|march|marz|maerz|mar|mrz)$/, 3],
-  [/^(?:avr|avril|april|apr)$/, 4],
-  [/^(?:mai|may)$/, 5],
-  [/^(?:juin|june|juni|jun)$/, 6],
-  [/^(?:juil|juillet|july|juli|jul)$/, 7],
-  [/^(?:aout|august|aug)$/, 8],
-  [/^(?:sept?|septembre|september)$/, 9],
-  [/^(?:oct|octobre|october|okt|oktober)$/, 10],
-  [/^(?:nov|novembre|november)$/, 11],
-  [/^(?:dec|decembre|december|dez|dezember)$/, 12],
+  [/^(?:janv?|january|januar|jan|janvier|jaenner|janner|januari|gennaio|gen|enero|ene)$/, 1],
+  [/^(?:fevr?|fev|fevrier|february|februar|feb|februari|febbraio|febrero)$/, 2],
+  [/^(?:mars|march|marz|maerz|mar|mrz|maart|mrt|marzo)$/, 3],
+  [/^(?:avr|avril|april|apr|aprile|abril|abr)$/, 4],
+  [/^(?:mai|may|mei|maggio|mag|mayo)$/, 5],
+  [/^(?:juin|june|juni|jun|giugno|giu|junio)$/, 6],
+  [/^(?:juil|juillet|july|juli|jul|luglio|lug|julio)$/, 7],
+  [/^(?:aout|august|aug|augustus|agosto|ago)$/, 8],
+  [/^(?:sept?|septembre|september|settembre|set|septiembre|setiembre)$/, 9],
+  [/^(?:oct|octobre|october|okt|oktober|ottobre|ott|octubre)$/, 10],
+  [/^(?:nov|novembre|november|noviembre)$/, 11],
+  [/^(?:dec|decembre|december|dez|dezember|dicembre|dic|diciembre)$/, 12],
 ];
 const monthOf = (word: string): number | undefined => MONTHS.find(([re]) => re.test(word))?.[1];
 
@@ -83,7 +84,7 @@ function isoDate(year: number, month: number, day: number): string | undefined {
   return date.toISOString().slice(0, 10);
 }
 
-const MONTH_WORD = "([a-z]{3,9})\\.?";
+const MONTH_WORD = "([a-z]{3,10})\\.?";
 const NUMERIC_DATE = /(?<![\d.])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d]|[.,]\d)/g;
 
 /**
@@ -115,7 +116,8 @@ const DATE_PATTERNS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray, monthF
     },
   ],
   [
-    new RegExp(`(?<!\\d)(\\d{1,2})(?:er|st|nd|rd|th|\\.)?\\s+${MONTH_WORD}\\s+(\\d{4})(?!\\d)`, 'g'),
+    // "13 novembre 2017", "5. März 2026", "14 de junio de 2026"
+    new RegExp(`(?<!\\d)(\\d{1,2})(?:er|st|nd|rd|th|\\.)?\\s+(?:de\\s+)?${MONTH_WORD}\\s+(?:de\\s+)?(\\d{4})(?!\\d)`, 'g'),
     (m) => {
       const month = monthOf(m[2] ?? '');
       return month === undefined ? undefined : isoDate(Number(m[3]), month, Number(m[1]));

@@ -53,6 +53,10 @@ interface Vocabulary {
   readonly items: readonly string[];
   /** Thousands separator, decimal mark, date separator. */
   readonly format: readonly [string, string, string];
+  /** Other dates and numbers a header prints beside the invoice's own: the finder must not take them. */
+  readonly delivery: readonly string[];
+  readonly references: readonly string[];
+  readonly months: readonly string[];
 }
 
 const VOCABULARIES: Record<GeneratedLanguage, Vocabulary> = {
@@ -76,6 +80,9 @@ const VOCABULARIES: Record<GeneratedLanguage, Vocabulary> = {
     cities: ['69003 Lyon', '75011 Paris', '33000 Bordeaux'],
     items: ['Prestation de conseil', 'Maintenance annuelle', 'Fournitures de bureau', 'Installation'],
     format: [' ', ',', '/'],
+    delivery: ['Date de livraison', 'Date de commande'],
+    references: ['N° client', 'N° de commande'],
+    months: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
   },
   de: {
     invoice: ['RECHNUNG', 'Rechnung'],
@@ -97,6 +104,9 @@ const VOCABULARIES: Record<GeneratedLanguage, Vocabulary> = {
     cities: ['80331 München', '20457 Hamburg', '50667 Köln'],
     items: ['Wartung', 'Beratung', 'Ersatzteile', 'Montage'],
     format: ['.', ',', '.'],
+    delivery: ['Lieferdatum', 'Bestelldatum', 'Leistungsdatum'],
+    references: ['Kundennummer', 'Bestellnummer', 'Auftragsnummer'],
+    months: ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember'],
   },
   en: {
     invoice: ['INVOICE', 'Invoice', 'TAX INVOICE'],
@@ -118,6 +128,9 @@ const VOCABULARIES: Record<GeneratedLanguage, Vocabulary> = {
     cities: ['Bristol BS1 4DJ', 'Leeds LS1 3AB', 'York YO1 7HH'],
     items: ['Consulting', 'Annual support', 'Printer paper', 'Delivery'],
     format: [',', '.', '/'],
+    delivery: ['Delivery date', 'Order date'],
+    references: ['Customer No.', 'Order number', 'PO number'],
+    months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
   },
   nl: {
     invoice: ['FACTUUR', 'Factuur'],
@@ -139,6 +152,9 @@ const VOCABULARIES: Record<GeneratedLanguage, Vocabulary> = {
     cities: ['1015 CS Amsterdam', '3511 CE Utrecht', '2511 BT Den Haag'],
     items: ['Advieswerk', 'Onderhoud', 'Kantoorartikelen', 'Installatie'],
     format: ['.', ',', '-'],
+    delivery: ['Leverdatum', 'Orderdatum'],
+    references: ['Klantnummer', 'Ordernummer'],
+    months: ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'],
   },
   it: {
     invoice: ['FATTURA', 'Fattura'],
@@ -160,6 +176,9 @@ const VOCABULARIES: Record<GeneratedLanguage, Vocabulary> = {
     cities: ['20121 Milano', '00184 Roma', '10121 Torino'],
     items: ['Consulenza', 'Manutenzione', 'Materiale di consumo', 'Installazione'],
     format: ['.', ',', '/'],
+    delivery: ['Data consegna', 'Data ordine'],
+    references: ['Codice cliente', 'Numero ordine'],
+    months: ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'],
   },
   es: {
     invoice: ['FACTURA', 'Factura'],
@@ -181,6 +200,9 @@ const VOCABULARIES: Record<GeneratedLanguage, Vocabulary> = {
     cities: ['28013 Madrid', '08001 Barcelona', '46001 Valencia'],
     items: ['Consultoría', 'Mantenimiento', 'Material de oficina', 'Instalación'],
     format: ['.', ',', '/'],
+    delivery: ['Fecha de entrega', 'Fecha de pedido'],
+    references: ['Nº cliente', 'Nº de pedido'],
+    months: ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'],
   },
 };
 
@@ -228,7 +250,13 @@ export async function generateInvoice(seed: number, language?: GeneratedLanguage
   const month = 1 + Math.floor(next() * 12);
   const day = 1 + Math.floor(next() * 28);
   const iso = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  const printedDate = (y: number, m: number, d: number) => [String(d).padStart(2, '0'), String(m).padStart(2, '0'), String(y)].join(dateSeparator);
+  const inWords = chance(0.3);
+  const printedDate = (y: number, m: number, d: number) =>
+    inWords
+      ? lang === 'en'
+        ? `${d} ${v.months[m - 1]} ${y}`
+        : `${d}${lang === 'de' ? '.' : ''} ${lang === 'es' ? 'de ' : ''}${v.months[m - 1]}${lang === 'es' ? ' de' : ''} ${y}`
+      : [String(d).padStart(2, '0'), String(m).padStart(2, '0'), String(y)].join(dateSeparator);
   const dueMonth = month === 12 ? 1 : month + 1;
   const dueYear = month === 12 ? year + 1 : year;
 
@@ -283,12 +311,15 @@ export async function generateInvoice(seed: number, language?: GeneratedLanguage
     [pick(v.date), printedDate(year, month, day)],
     [pick(v.due), printedDate(dueYear, dueMonth, day)],
   ];
-  const headerInRow = chance(0.4);
+  // A delivery or order date and a customer or order number, before or after the invoice's own.
+  if (chance(0.5)) header.splice(Math.floor(next() * 3), 0, [pick(v.delivery), printedDate(year, month, Math.max(1, day - 1 - Math.floor(next() * 5)))]);
+  if (chance(0.5)) header.splice(Math.floor(next() * 3), 0, [pick(v.references), String(10_000 + Math.floor(next() * 90_000))]);
+  const headerInRow = chance(0.4) && header.length <= 4;
   const headerX = sellerLeft ? 50 : 330;
   header.forEach(([label, value], i) => {
     if (headerInRow) {
-      text(label, 50 + 150 * i, 240, 9, bold);
-      text(value, 50 + 150 * i, 254);
+      text(label, 50 + 125 * i, 240, 9, bold);
+      text(value, 50 + 125 * i, 254);
     } else {
       // Beside the buyer's block, in the other column.
       const printed = `${label}${chance(0.7) ? ':' : ''}`;
@@ -325,7 +356,7 @@ export async function generateInvoice(seed: number, language?: GeneratedLanguage
   return {
     seed,
     language: lang,
-    layout: `seller ${sellerLeft ? 'left' : 'right'}${headed ? ' headed' : ''}, ids ${idsInFooter ? 'in footer' : 'in block'}, header ${headerInRow ? 'in a row' : 'beside'}, ${rates.length} rate(s), ${currency}${creditNote ? `, credit note${signed ? ' with minus signs' : ''}` : ''}`,
+    layout: `${header.length} header fields${inWords ? ', dates in words' : ''}, seller ${sellerLeft ? 'left' : 'right'}${headed ? ' headed' : ''}, ids ${idsInFooter ? 'in footer' : 'in block'}, header ${headerInRow ? 'in a row' : 'beside'}, ${rates.length} rate(s), ${currency}${creditNote ? `, credit note${signed ? ' with minus signs' : ''}` : ''}`,
     pdf: await pdf.save(),
     labels: {
       'BT-1': number,
