@@ -228,6 +228,19 @@ describe('the currency', () => {
     expect(invoice.fields['BT-112']).toBe(expected(printed)['BT-112']);
   });
 
+  it('finds the totals of a page whose labels it does not know by their arithmetic, and flags them for review', () => {
+    const invoice = read([
+      [50, [[50, 'Kowalski Sp. z o.o.'], [400, 'Faktura VAT 7/2026']]],
+      [300, [[50, 'Usługa serwisowa'], [330, '2'], [400, '400,00 zł'], [480, '800,00 zł']]],
+      [316, [[50, 'Części zamienne'], [330, '1'], [400, '200,00 zł'], [480, '200,00 zł']]],
+      [350, [[330, 'Razem netto'], [480, '1 000,00 zł']]],
+      [366, [[330, 'Podatek 23%'], [480, '230,00 zł']]],
+      [382, [[330, 'Do zapłaty'], [480, '1 230,00 zł']]],
+    ]);
+    expect([invoice.fields['BT-109'], invoice.fields['BT-110'], invoice.fields['BT-112'], invoice.fields['BT-5']]).toEqual(['1000.00', '230.00', '1230.00', 'PLN']);
+    for (const term of ['BT-109', 'BT-110', 'BT-112'] as const) expect(invoice.confidence[term]).toBeLessThan(0.9);
+  });
+
   it("takes a VAT id in the footer for the seller's even after a sentence addressed to the buyer", () => {
     const invoice = read([
       [50, [[50, 'Müller Haustechnik GmbH'], [400, 'Rechnung Nr. RE-77']]],

@@ -250,7 +250,8 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   set('BT-84', iban?.value, iban?.score ?? 0);
 
   const printedBreakdown = vatBreakdownOf(lines);
-  const printedTotals = chooseTotals(amounts, printedBreakdown);
+  const labelledTotals = chooseTotals(amounts, printedBreakdown);
+  const printedTotals = labelledTotals['BT-112'] ? labelledTotals : withArithmetic(labelledTotals, totalsByArithmetic(lines));
   // A credit note says what it credits in positive amounts, its type saying which way the money
   // goes (EN 16931, and the XML path); many pages print them with a minus.
   const credited = type.value === '381' && Object.values(printedTotals).some((c) => c.value < 0);
@@ -596,6 +597,44 @@ function vatBreakdownOf(lines: readonly Line[]): VatRow[] {
     }
   }
   return [...rows.values()];
+}
+
+/** VAT rates in use in Europe, in hundredths of a percent, for pages that print none. */
+const USUAL_RATES = [2000, 1900, 2100, 2200, 2300, 2400, 2500, 2700, 1000, 700, 550, 900, 500, 600, 800, 1200, 1300, 1400, 1500, 1700, 810, 770, 250, 400, 210];
+
+/**
+ * Totals found by their arithmetic alone, for pages whose labels the finder does not know (a
+ * language it does not read, a retail receipt): three amounts where net + VAT = gross and the VAT
+ * is the net at a rate the page prints (else a usual one). The largest such gross is the
+ * invoice's; nothing says which is which but the sums, so all three are flagged for review.
+ */
+function totalsByArithmetic(lines: readonly Line[]): Totals {
+  const values = [...new Set(lines.flatMap((l) => findAmounts(l.text).map((a) => a.value)).filter((v) => v !== 0))].sort((a, b) => Math.abs(b) - Math.abs(a));
+  const printedRates = new Set(lines.flatMap((l) => findRates(l.text).filter((r) => l.text.slice(r.start, r.end).includes('%')).map((r) => r.value)).filter((r) => r > 0));
+  const rates = printedRates.size > 0 ? [...printedRates] : USUAL_RATES;
+  const present = new Set(values);
+  for (const gross of values) {
+    for (const vat of values) {
+      const net = gross - vat;
+      if (Math.abs(vat) >= Math.abs(gross) || !present.has(net) || net * vat <= 0) continue;
+      if (rates.some((rate) => Math.abs((net * rate) / 10000 - vat) <= 1 + 0.002 * Math.abs(vat))) {
+        return { 'BT-109': { value: net, score: 0.6 }, 'BT-110': { value: vat, score: 0.6 }, 'BT-112': { value: gross, score: 0.6 } };
+      }
+    }
+  }
+  return {};
+}
+
+/** Totals without a labelled gross completed by their arithmetic, when it agrees with every labelled one. */
+function withArithmetic(labelled: Totals, found: Totals): Totals {
+  const terms = ['BT-109', 'BT-110', 'BT-112'] as const;
+  if (!found['BT-112'] || terms.some((t) => labelled[t] && labelled[t].value !== found[t]?.value)) return labelled;
+  const completed: Totals = { ...labelled };
+  for (const t of terms) {
+    const value = found[t];
+    if (value) completed[t] = { value: value.value, score: Math.min(0.85, Math.max(value.score, labelled[t]?.score ?? 0)) };
+  }
+  return completed;
 }
 
 type Totals = Partial<Record<'BT-106' | 'BT-109' | 'BT-110' | 'BT-112' | 'BT-115', Candidate<number>>>;
