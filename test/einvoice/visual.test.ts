@@ -228,6 +228,16 @@ describe('the currency', () => {
     expect(invoice.fields['BT-112']).toBe(expected(printed)['BT-112']);
   });
 
+  it("takes the date beside the invoice's number for its issue date, not a delivery date printed first", () => {
+    const invoice = read([
+      [50, [[50, 'Müller Haustechnik GmbH'], [400, 'Lieferdatum: 01.02.2026']]],
+      [70, [[400, 'Rechnung Nr. RE-77'], [520, '05.02.2026']]],
+      [90, [[400, 'Zahlbar bis 05.03.2026']]],
+    ]);
+    expect([invoice.fields['BT-2'], invoice.fields['BT-9']]).toEqual(['2026-02-05', '2026-03-05']);
+    expect(invoice.confidence['BT-2']).toBeLessThan(0.9);
+  });
+
   it('finds the totals of a page whose labels it does not know by their arithmetic, and flags them for review', () => {
     const invoice = read([
       [50, [[50, 'Kowalski Sp. z o.o.'], [400, 'Faktura VAT 7/2026']]],

@@ -180,14 +180,26 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   const add = <T>(map: Map<LabelledTerm, Array<Candidate<T>>>, term: LabelledTerm, c: Candidate<T>) =>
     map.set(term, [...(map.get(term) ?? []), c]);
 
+  // Dates that another label claims (a delivery, order or due date), and the lines numbers were read on.
+  const claimed = new Set<string>();
+  const numberLines = new Map<string, number>();
   for (const hit of hits) {
     const { term, weight } = hit.rule;
+    const places = placesOf(hit, hits, lines);
+    if (term === 'other' || term === 'BT-9') {
+      // Beside the label, or a cell below that starts with the date (not a cell running under it).
+      places.forEach((place, rank) => {
+        const date = findDates(place.text, monthFirst).find((d) => d.start < (rank === 0 ? 40 : 3));
+        if (date) claimed.add(`${place.line.index}:${date.value}`);
+      });
+    }
     if (term === 'other') continue;
-    for (const [rank, place] of placesOf(hit, hits, lines).entries()) {
+    for (const [rank, place] of places.entries()) {
       const trust = weight * place.trust;
       if (term === 'BT-1') {
         const value = documentNumber(place.text);
         if (value) add(candidates, term, { value, score: trust });
+        if (value && !numberLines.has(value)) numberLines.set(value, place.line.index);
       } else if (term === 'BT-2' || term === 'BT-9') {
         const date = findDates(place.text, monthFirst).find((d) => d.start < 40);
         if (date) add(candidates, term, { value: date.value, score: trust });
@@ -226,7 +238,7 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   // BT-1, BT-2, BT-9: the best labelled value.
   const number = best(candidates.get('BT-1') ?? [])[0];
   set('BT-1', number?.value, number?.score ?? 0);
-  const issued = best(candidates.get('BT-2') ?? [])[0] ?? firstDateOnTop(lines, monthFirst);
+  const issued = best(candidates.get('BT-2') ?? [])[0] ?? unlabelledIssueDate(lines, monthFirst, claimed, number && numberLines.get(number.value));
   const due = best(candidates.get('BT-9') ?? []).find((d) => !issued || d.value >= issued.value);
   set('BT-2', issued?.value, issued?.score ?? 0);
   set('BT-9', due?.value, due?.score ?? 0);
@@ -366,10 +378,21 @@ function documentType(lines: readonly Line[]): Candidate<'380' | '381' | '384'> 
   return { value: found.code, score: found.height > 1.2 * usual ? 0.95 : 0.8 };
 }
 
-function firstDateOnTop(lines: readonly Line[], monthFirst: boolean): Candidate<string> | undefined {
+/**
+ * The issue date when no label names it: a date beside the invoice's number (on its line or the
+ * next), else the first at the top of page 1; never one another label claims (delivery, order or
+ * due date), which the first date seen often is.
+ */
+function unlabelledIssueDate(lines: readonly Line[], monthFirst: boolean, claimed: ReadonlySet<string>, numberLine: number | undefined): Candidate<string> | undefined {
+  const free = (line: Line) => findDates(line.text, monthFirst).find((d) => !claimed.has(`${line.index}:${d.value}`));
+  const numbered = numberLine === undefined ? undefined : lines[numberLine];
+  for (const line of numbered ? lines.slice(numbered.index, numbered.index + 2).filter((l) => l.page === numbered.page) : []) {
+    const date = free(line);
+    if (date) return { value: date.value, score: 0.7 };
+  }
   for (const line of lines) {
     if (line.page !== 1 || line.y0 > line.pageHeight * 0.4) continue;
-    const date = findDates(line.text, monthFirst)[0];
+    const date = free(line);
     if (date) return { value: date.value, score: 0.5 };
   }
   return undefined;
