@@ -251,6 +251,24 @@ describe('the currency', () => {
     for (const term of ['BT-109', 'BT-110', 'BT-112'] as const) expect(invoice.confidence[term]).toBeLessThan(0.9);
   });
 
+  it("takes the block under a letter's sender line for the buyer's, and the sender for the seller", () => {
+    const page = writtenPage([
+      [40, [[330, 'Müller Haustechnik GmbH']]],
+      [52, [[330, 'Lindenstraße 8, 80331 München']]],
+      [150, [[50, 'Müller Haustechnik GmbH · Lindenstraße 8 · 80331 München']]],
+      [160, [[50, 'Schneider Bau AG']]],
+      [172, [[50, 'Hafenweg 22']]],
+      [184, [[50, '20457 Hamburg']]],
+      [196, [[50, 'USt-IdNr.: DE811907980']]],
+      [250, [[330, 'Rechnung Nr. RE-77']]],
+      [800, [[50, 'Müller Haustechnik GmbH · USt-IdNr. DE129273398']]],
+    ]);
+    // The sender line is small print.
+    const small = { ...page, words: page.words.map((w) => (w.y0 === 150 ? { ...w, y1: 156 } : w)) };
+    const invoice = invoiceFromWords([small], 'pdf-text', { container: 'pdf', pages: 1 });
+    expect([invoice.fields['BT-27'], invoice.fields['BT-31'], invoice.fields['BT-48']]).toEqual(['Müller Haustechnik GmbH', 'DE129273398', 'DE811907980']);
+  });
+
   it("takes a VAT id in the footer for the seller's even after a sentence addressed to the buyer", () => {
     const invoice = read([
       [50, [[50, 'Müller Haustechnik GmbH'], [400, 'Rechnung Nr. RE-77']]],

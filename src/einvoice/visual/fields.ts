@@ -104,10 +104,37 @@ interface Section {
   readonly heading: Line;
   readonly x0: number;
   readonly x1: number;
+  /** A letter's sender line opens the addressee's block: its first part is the seller's name, and the line itself is nobody's block. */
+  readonly sender?: string;
+}
+
+const SENDER_SEPARATOR = /\s[·•|–-]\s/g;
+
+/**
+ * A letter's sender line over the envelope window ("Müller GmbH · Lindenstraße 8 · 80331 München"):
+ * small print in the top half of page 1, in three parts or more, with an address block aligned
+ * under it. That block is the buyer's, whatever heading it lacks.
+ */
+function senderSections(lines: readonly Line[]): Section[] {
+  const heights = lines.filter((l) => l.page === 1).map((l) => l.y1 - l.y0).sort((a, b) => a - b);
+  const usual = heights[heights.length >> 1] ?? 0;
+  const sections: Section[] = [];
+  for (const line of lines) {
+    if (line.page !== 1 || line.y0 > line.pageHeight / 2 || line.y1 - line.y0 >= 0.9 * usual) continue;
+    const next = lines[line.index + 1];
+    line.cells.forEach((cell, i) => {
+      const parts = cell.text.split(SENDER_SEPARATOR);
+      const under = next?.page === line.page && next.y0 - line.y1 < 2 * usual && next.cells.some((c) => Math.abs(c.x0 - cell.x0) < usual);
+      if (parts.length < 3 || !under || isAddress(parts[0] ?? '')) return;
+      const after = line.cells[i + 1];
+      sections.push({ party: 'buyer', heading: line, x0: cell.x0 - 10, x1: after ? after.x0 - 1 : Math.max(cell.x1, cell.x0 + line.pageWidth / 3), sender: parts[0]?.trim() });
+    });
+  }
+  return sections;
 }
 
 function sectionsOf(lines: readonly Line[]): Section[] {
-  const sections: Section[] = [];
+  const sections: Section[] = senderSections(lines);
   for (const line of lines) {
     line.cells.forEach((cell, i) => {
       const folded = fold(cell.text);
@@ -127,7 +154,7 @@ function partyAt(sections: readonly Section[], line: Line, x: number): Party | u
   let best: Section | undefined;
   for (const s of sections) {
     const { page, y0 } = s.heading;
-    if (page !== line.page || y0 > line.y0 || line.y0 - y0 > line.pageHeight / 3 || x < s.x0 || x >= s.x1) continue;
+    if (page !== line.page || y0 > line.y0 || line.y0 - y0 > line.pageHeight / 3 || x < s.x0 || x >= s.x1 || (s.sender !== undefined && s.heading === line)) continue;
     if (!best || y0 > best.heading.y0) best = s;
   }
   return best?.party;
@@ -461,7 +488,8 @@ function partyIds(lines: readonly Line[], sections: readonly Section[]) {
  */
 function sellerName(lines: readonly Line[], sections: readonly Section[], labelled: ReadonlyArray<Candidate<string>>): Candidate<string> | undefined {
   const letterhead = letterheadName(lines, sections);
-  const found: Array<Candidate<string>> = [...labelled, ...namesUnderHeadings(lines, sections), ...(letterhead ? [letterhead] : [])];
+  const senders = sections.flatMap((s) => (s.sender ? [{ value: s.sender, score: 0.8 }] : []));
+  const found: Array<Candidate<string>> = [...labelled, ...senders, ...namesUnderHeadings(lines, sections), ...(letterhead ? [letterhead] : [])];
   for (const line of lines) {
     for (const cell of line.cells) {
       // A letterhead line "Name SARL - address - city": the name is its first part.

@@ -293,14 +293,18 @@ export async function generateInvoice(seed: number, language?: GeneratedLanguage
   const right = (s: string, x1: number, y: number, size = 9, font: PDFFont = regular) => text(s, x1 - font.widthOfTextAtSize(s, size), y, size, font);
 
   // Parties: the seller's block left or right at the top, the buyer's on the other side lower.
-  const sellerLeft = chance(0.6);
+  // A letter: the buyer's address in the envelope window at the left, under the sender's line in
+  // small print, with no heading; the seller's letterhead at the right.
+  const letter = chance(0.25);
+  const sellerLeft = !letter && chance(0.6);
   const [sellerX, buyerX] = sellerLeft ? [50, 330] : [330, 50];
   const idsInFooter = chance(0.4);
-  const headed = chance(0.5);
+  const headed = !letter && chance(0.5);
   const sellerLines = [...(headed ? [pick(v.seller)] : []), seller.name, seller.street, seller.city, ...(idsInFooter ? [] : [`${pick(v.vatId)} ${seller.vatId}`])];
   sellerLines.forEach((s, i) => text(s, sellerX, 50 + 12 * i, i === (headed ? 1 : 0) ? 11 : 9, i === 0 ? bold : regular));
-  const buyerLines = [pick(v.buyer), buyer.name, buyer.street, buyer.city, ...(chance(0.5) ? [`${pick(v.vatId)} ${buyer.vatId}`] : [])];
-  buyerLines.forEach((s, i) => text(s, buyerX, 150 + 12 * i, 9, i === 0 ? bold : regular));
+  if (letter) text([seller.name, seller.street, seller.city].join(' · '), buyerX, 138, 6.5);
+  const buyerLines = [...(letter ? [] : [pick(v.buyer)]), buyer.name, buyer.street, buyer.city, ...(chance(0.5) ? [`${pick(v.vatId)} ${buyer.vatId}`] : [])];
+  buyerLines.forEach((s, i) => text(s, buyerX, 150 + 12 * i, 9, i === 0 && !letter ? bold : regular));
 
   // Title and header fields: labels beside their values, or a row of labels over a row of values.
   const title = pick(creditNote ? v.creditNote : v.invoice);
@@ -356,7 +360,7 @@ export async function generateInvoice(seed: number, language?: GeneratedLanguage
   return {
     seed,
     language: lang,
-    layout: `${header.length} header fields${inWords ? ', dates in words' : ''}, seller ${sellerLeft ? 'left' : 'right'}${headed ? ' headed' : ''}, ids ${idsInFooter ? 'in footer' : 'in block'}, header ${headerInRow ? 'in a row' : 'beside'}, ${rates.length} rate(s), ${currency}${creditNote ? `, credit note${signed ? ' with minus signs' : ''}` : ''}`,
+    layout: `${letter ? 'letter, ' : ''}${header.length} header fields${inWords ? ', dates in words' : ''}, seller ${sellerLeft ? 'left' : 'right'}${headed ? ' headed' : ''}, ids ${idsInFooter ? 'in footer' : 'in block'}, header ${headerInRow ? 'in a row' : 'beside'}, ${rates.length} rate(s), ${currency}${creditNote ? `, credit note${signed ? ' with minus signs' : ''}` : ''}`,
     pdf: await pdf.save(),
     labels: {
       'BT-1': number,
