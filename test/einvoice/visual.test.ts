@@ -238,6 +238,18 @@ describe('the currency', () => {
     expect(invoice.confidence['BT-2']).toBeLessThan(0.9);
   });
 
+  it.each([
+    ['Fakturanummer', 'Fakturadatum', '2026-03-05'],
+    ['Numer faktury', 'Data wystawienia', '2026-03-05'],
+    ['Fatura n.º', 'Data de emissão', '2026-03-05'],
+  ])("reads the number after '%s' and the date after '%s'", (numberLabel, dateLabel, iso) => {
+    const invoice = read([
+      [50, [[50, 'Nordlicht AB'], [330, numberLabel], [450, '2026-1187']]],
+      [64, [[330, dateLabel], [450, '05.03.2026']]],
+    ]);
+    expect([invoice.fields['BT-1'], invoice.fields['BT-2']]).toEqual(['2026-1187', iso]);
+  });
+
   it('finds the totals of a page whose labels it does not know by their arithmetic, and flags them for review', () => {
     const invoice = read([
       [50, [[50, 'Kowalski Sp. z o.o.'], [400, 'Faktura VAT 7/2026']]],

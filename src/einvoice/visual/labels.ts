@@ -34,7 +34,8 @@ const compound = (...words: string[]) => words.map((w) => [...w].join(' ?')).joi
 // Titles of the documents the finder reads (folded), in fr, en, de, nl, it, es.
 const CORRECTIVE_WORDS = /facture\s+rectificative|rechnungs?korrektur|korrekturrechnung|correct(?:ed|ive)\s+invoice|factura\s+rectificativa|fattura\s+(?:di\s+)?rettifica/.source;
 const CREDIT_NOTE_WORDS = /avoir|facture\s+d'avoir|note\s+de\s+credit|credit\s*note|gutschrift|stornorechnung|creditnota|credit\s*nota|creditfactuur|nota\s+di\s+credito|nota\s+de\s+credito|factura\s+de\s+abono/.source;
-const INVOICE_WORDS = /facture|(?:tax\s+)?invoice|\w*rechnung|factuur|fattura|factura/.source;
+// Swedish, Danish, Norwegian and Polish "faktura", Portuguese "fatura", Polish "rachunek", a receipt.
+const INVOICE_WORDS = /facture|(?:tax\s+)?invoice|\w*rechnung|factuur|fattura|factura|faktura|fatura|rachunek|receipt/.source;
 const DOCUMENT_WORDS = `${CORRECTIVE_WORDS}|${CREDIT_NOTE_WORDS}|${INVOICE_WORDS}`;
 // What says "number" after a title: « n° », « No. », « Nr. », « Nummer », « número », « #», and
 // « n. » where a number follows it or it ends its cell (the number printed below).
@@ -54,6 +55,7 @@ export const LABELS: readonly LabelRule[] = [
     /\bnumero\s+(?:de\s+)?(?:la\s+)?(?:facture|factura|fattura|factuur)\b/,
     /\b(?:n\.?\s?[°º]|n\.)\s*(?:de\s+)?(?:factura|fattura)\b/,
     /\bfactuur\s*-?\s*(?:nummer|nr\b\.?)/,
+    /\bfaktura\s*-?\s*(?:nummer|nr\b\.?)|\bnumer\s+faktury\b/,
     /\b(?:handels|schluss|teil|abschlags)?rechnungs?\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)/,
     /\bgutschrifts?\s*-?\s*(?:nummer|nr\b\.?)/,
     /\bbeleg\s*-?\s*(?:nummer|nr\b\.?)/,
@@ -76,6 +78,7 @@ export const LABELS: readonly LabelRule[] = [
     /\bfactuur\s*-?\s*datum\b/,
     /\bdata\s+(?:della\s+)?(?:fattura|documento|emissione)\b/,
     /\bfecha\s+(?:de\s+)?(?:(?:la\s+)?factura|emision|expedicion)\b/,
+    /\bfakturadato\b|\bfakturadatum\b|\bdata\s+(?:wystawienia|(?:de\s+)?emissao|da\s+fatura)\b/,
   ),
   // Italian "Data" is an English word too: a label only when it is its cell's one word.
   ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/, /\bfecha\b/, /(?<=^|\s{3})data(?=\s?:?(?:\s{3}|$))/),
@@ -99,6 +102,7 @@ export const LABELS: readonly LabelRule[] = [
     /\bte\s+betalen\s+(?:voor|uiterlijk|op)\b/,
     /\b(?:data\s+(?:di\s+)?)?scadenza\b/,
     /\b(?:fecha\s+de\s+)?vencimiento\b/,
+    /\bforfallodag\b|\bforfaldsdato\b|\bforfallsdato\b|\btermin\s+platnosci\b|\bdata\s+de\s+vencimento\b/,
   ),
   // "Zahlbar innerhalb 30 Tagen netto bis 04.04.2020", "Bitte überweisen Sie bis zum 29.10.2015"
   ...rule(
