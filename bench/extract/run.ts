@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectInvoice, extractInvoice, isInvoiceError, stopVisualWorkers, type NormalisedInvoice } from '../../src/einvoice/index.ts';
 import { runCenUnitTests } from './cen.ts';
+import { generatedReport } from './generated.ts';
 import { DEVELOPMENT_FOLDS, splitByFamily, type Split } from './folds.ts';
 import { fieldMatches, type LabelValue } from './score.ts';
 import { readAndScore, scannedPdf, scoredKeys, visualReport, type VisualLabel, type VisualMode, type VisualResult } from './visual.ts';
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     // For the OCR modes: at most this many files of each fold (one family after another), since
     // OCR takes seconds a page; by default every file the subset keeps.
     'per-fold': { type: 'string' },
+    // Also read this many generated invoices (generated.ts) in each visual mode.
+    generated: { type: 'string' },
     'max-pages': { type: 'string', default: '3' },
   },
 });
@@ -326,6 +329,11 @@ async function runVisual(modes: VisualMode[]): Promise<void> {
     const report = visualReport(mode, results, note, DEVELOPMENT_FOLDS);
     sections.push('', report.markdown);
     json[mode] = report.json;
+    if (args.generated !== undefined) {
+      const generated = await generatedReport(Number(args.generated), mode);
+      sections.push('', generated.markdown);
+      json[`generated-${mode}`] = generated.json;
+    }
   }
   await stopVisualWorkers();
   const outDir = resolve(args.out);
