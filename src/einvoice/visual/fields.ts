@@ -402,7 +402,9 @@ function documentType(lines: readonly Line[]): Candidate<'380' | '381' | '384'> 
     }
   }
   if (!found) return { value: '380', score: 0.6 };
-  return { value: found.code, score: found.height > 1.2 * usual ? 0.95 : 0.8 };
+  // An invoice's title does not say which of the many invoice types it is (self-billed, prepayment,
+  // an insurer's: "Rechnung des Versicherers"): 380 is always for review, as before titles were read.
+  return { value: found.code, score: found.code !== '380' && found.height > 1.2 * usual ? 0.95 : 0.8 };
 }
 
 /**
