@@ -228,6 +228,19 @@ describe('the currency', () => {
     expect(invoice.fields['BT-112']).toBe(expected(printed)['BT-112']);
   });
 
+  it('takes the currency printed beside the amounts over a word elsewhere on the page', () => {
+    const invoice = read([
+      [50, [[50, 'Northwind Supplies Ltd'], [400, 'Invoice No. INV-1']]],
+      [300, [[330, 'Subtotal'], [480, 'US$1,000.00']]],
+      [316, [[330, 'VAT 20%'], [480, 'US$200.00']]],
+      [332, [[330, 'Total'], [480, 'US$1,200.00']]],
+      [800, [[50, 'Paid to Euro Exchange Bank, Dublin']]],
+    ]);
+    expect([invoice.fields['BT-5'], invoice.confidence['BT-5']]).toEqual(['USD', 0.9]);
+  });
+});
+
+describe('dates, split totals, totals by arithmetic, parties by their blocks', () => {
   it("takes the date beside the invoice's number for its issue date, not a delivery date printed first", () => {
     const invoice = read([
       [50, [[50, 'Müller Haustechnik GmbH'], [400, 'Lieferdatum: 01.02.2026']]],
@@ -248,6 +261,28 @@ describe('the currency', () => {
       [64, [[330, dateLabel], [450, '05.03.2026']]],
     ]);
     expect([invoice.fields['BT-1'], invoice.fields['BT-2']]).toEqual(['2026-1187', iso]);
+  });
+
+  it('adds up a total printed as rows of its parts: the net of the items and of the shipping, the VAT of each', () => {
+    const invoice = read([
+      [300, [[250, 'Artikel netto'], [520, '500,00 €']]],
+      [312, [[250, 'Fracht netto'], [520, '10,00 €']]],
+      [324, [[250, 'Artikel MwSt. 19,00% auf 500,00 €'], [520, '95,00 €']]],
+      [336, [[250, 'Fracht MwSt. 19,00% auf 10,00 €'], [520, '1,90 €']]],
+      [348, [[250, 'Endsumme'], [520, '606,90 €']]],
+    ]);
+    expect([invoice.fields['BT-109'], invoice.fields['BT-110'], invoice.fields['BT-112']]).toEqual(['510.00', '96.90', '606.90']);
+  });
+
+  it("takes a sender line printed as cells (name, street, town) over the window for the seller's", () => {
+    const invoice = read([
+      [100, [[50, 'nordlicht.de'], [130, 'Hafenweg 22'], [210, '20457 Hamburg'], [400, 'Tel. 040 123456']]],
+      [110, [[50, 'Schneider Bau GmbH'], [400, 'Fax 040 123457']]],
+      [120, [[50, 'Lindenstraße 8']]],
+      [130, [[50, '80331 München']]],
+      [200, [[50, 'Rechnung RE-77']]],
+    ]);
+    expect(invoice.fields['BT-27']).toBe('nordlicht.de');
   });
 
   it('finds the totals of a page whose labels it does not know by their arithmetic, and flags them for review', () => {
@@ -292,16 +327,6 @@ describe('the currency', () => {
     expect([invoice.fields['BT-31'], invoice.fields['BT-48']]).toEqual(['DE129273398', 'DE811907980']);
   });
 
-  it('takes the currency printed beside the amounts over a word elsewhere on the page', () => {
-    const invoice = read([
-      [50, [[50, 'Northwind Supplies Ltd'], [400, 'Invoice No. INV-1']]],
-      [300, [[330, 'Subtotal'], [480, 'US$1,000.00']]],
-      [316, [[330, 'VAT 20%'], [480, 'US$200.00']]],
-      [332, [[330, 'Total'], [480, 'US$1,200.00']]],
-      [800, [[50, 'Paid to Euro Exchange Bank, Dublin']]],
-    ]);
-    expect([invoice.fields['BT-5'], invoice.confidence['BT-5']]).toEqual(['USD', 0.9]);
-  });
 });
 
 describe('the field finder on positioned words', () => {

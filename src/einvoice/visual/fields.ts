@@ -112,21 +112,27 @@ const SENDER_SEPARATOR = /\s[·•|–-]\s/g;
 
 /**
  * A letter's sender line over the envelope window ("Müller GmbH · Lindenstraße 8 · 80331 München"):
- * small print in the top half of page 1, in three parts or more, with an address block aligned
- * under it. That block is the buyer's, whatever heading it lacks.
+ * in the top half of page 1, in three parts or more (separated by dots or dashes, or by gaps of a
+ * few letters), a name then its address, in small print or at least with a street or post code
+ * among its parts, over a block aligned with it. That block is the buyer's, whatever heading it lacks.
  */
 function senderSections(lines: readonly Line[]): Section[] {
   const heights = lines.filter((l) => l.page === 1).map((l) => l.y1 - l.y0).sort((a, b) => a - b);
   const usual = heights[heights.length >> 1] ?? 0;
   const sections: Section[] = [];
   for (const line of lines) {
-    if (line.page !== 1 || line.y0 > line.pageHeight / 2 || line.y1 - line.y0 >= 0.9 * usual) continue;
+    const height = line.y1 - line.y0;
+    if (line.page !== 1 || line.y0 > line.pageHeight / 2 || height > 1.1 * usual) continue;
     const next = lines[line.index + 1];
     line.cells.forEach((cell, i) => {
-      const parts = cell.text.split(SENDER_SEPARATOR);
+      // Its parts: within the cell, or the run of cells a few letters apart that starts with it.
+      const run = [cell];
+      for (let j = i + 1; line.cells[j] && (line.cells[j]?.x0 ?? 0) - (run.at(-1)?.x1 ?? 0) < 4 * height; j += 1) run.push(line.cells[j] as Cell);
+      const parts = cell.text.split(SENDER_SEPARATOR).length >= 3 ? cell.text.split(SENDER_SEPARATOR) : run.length >= 3 ? run.map((c) => c.text) : [];
       const under = next?.page === line.page && next.y0 - line.y1 < 2 * usual && next.cells.some((c) => Math.abs(c.x0 - cell.x0) < usual);
-      if (parts.length < 3 || !under || isAddress(parts[0] ?? '')) return;
-      const after = line.cells[i + 1];
+      const small = height < 0.9 * usual || parts.slice(1).some(isAddress);
+      if (parts.length < 3 || !under || !small || isAddress(parts[0] ?? '')) return;
+      const after = line.cells[i + (parts.length === run.length && run.length >= 3 ? run.length : 1)];
       sections.push({ party: 'buyer', heading: line, x0: cell.x0 - 10, x1: after ? after.x0 - 1 : Math.max(cell.x1, cell.x0 + line.pageWidth / 3), sender: parts[0]?.trim() });
     });
   }
@@ -179,6 +185,20 @@ function siren(text: string): { value: string; checked: boolean } | undefined {
   return { value, checked: luhnValid(value) && (m[2] === undefined || luhnValid(value + m[2])) };
 }
 
+/**
+ * The amount of one row of a split total: the VAT of a row that prints a rate ("USt. 19,00% auf
+ * 804,35 €   152,83 €": the amount that is the rate of another), else the row's last amount. A VAT
+ * row without a rate is no row of a split VAT.
+ */
+function rowAmount(term: LabelledTerm, text: string): number | undefined {
+  const found = findAmounts(text);
+  const rates = findRates(text).filter((r) => text.slice(r.start, r.end).includes('%') && r.value > 0);
+  if (term !== 'BT-110') return found.at(-1)?.value;
+  if (rates.length === 0) return undefined;
+  const tax = found.find((t) => rates.some((r) => found.some((b) => b !== t && Math.abs((b.value * r.value) / 10000 - t.value) <= 1.01)));
+  return tax?.value ?? (found.length === 1 ? found[0]?.value : undefined);
+}
+
 /** Merges candidates of one value: independent sightings raise the score. */
 function best<T>(candidates: ReadonlyArray<Candidate<T>>, key: (v: T) => string = String): Array<Candidate<T>> {
   const merged = new Map<string, { value: T; miss: number; top: number }>();
@@ -203,7 +223,8 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   const sections = sectionsOf(lines);
   const candidates = new Map<LabelledTerm, Array<Candidate<string>>>();
   const amounts = new Map<LabelledTerm, Array<Candidate<number>>>();
-  const vatRows = new Map<number, number>();
+  // Rows of a total split by rate or by kind ("Positionen netto", "Versandkosten netto"), by line.
+  const rows = { 'BT-109': new Map<number, number>(), 'BT-110': new Map<number, number>() };
   const add = <T>(map: Map<LabelledTerm, Array<Candidate<T>>>, term: LabelledTerm, c: Candidate<T>) =>
     map.set(term, [...(map.get(term) ?? []), c]);
 
@@ -246,13 +267,17 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
       } else {
         const found = findAmounts(place.text);
         found.slice(0, 4).forEach((amount, i) => add(amounts, term, { value: amount.value, score: trust * (0.95 - 0.1 * i) }));
-        // "TVA 20 %   200,00": one rate's VAT, beside its label.
-        if (term === 'BT-110' && rank === 0 && found[0] && /\d\s?%/.test(hit.line.text)) vatRows.set(hit.line.index, found[0].value);
+        // A VAT row says its rate; a net row has a weak label ("Positionen netto"), "Total HT" is no row.
+        const row = rank === 0 && (term === 'BT-110' || weight < 1) ? rowAmount(term, hit.line.text) : undefined;
+        if (row !== undefined && (term === 'BT-109' || term === 'BT-110')) rows[term].set(hit.line.index, row);
       }
     }
   }
-  // The VAT of several rates printed one row each, with no total of them: their sum is the VAT total.
-  if (vatRows.size > 1) add(amounts, 'BT-110', { value: [...vatRows.values()].reduce((s, v) => s + v, 0), score: 0.75 });
+  // A total printed as several rows with no sum of them (the VAT of each rate; the net of the
+  // items and of the shipping): their sum is a candidate, to be confirmed by the arithmetic.
+  for (const term of ['BT-109', 'BT-110'] as const) {
+    if (rows[term].size > 1) add(amounts, term, { value: [...rows[term].values()].reduce((s, v) => s + v, 0), score: 0.75 });
+  }
 
   const fields: TermRecord = {};
   const confidence: Partial<Record<TermId, number>> = {};

@@ -146,7 +146,7 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\b(?:total|montant)\s+(?:net\s+)?t\.?t\.?c\.?/.source),
     amountLabel(/\btotal\s+(?:incl\.?(?:uding)?\.?\s+(?:vat|tax)|gross|amount\s+incl\.?\s+vat|with\s+vat)/.source),
     amountLabel(/\b(?:grand\s+total|invoice\s+total|total\s+invoice\s+amount)\b/.source),
-    amountLabel(`\\b(?:${compound('bruttobetrag', 'bruttosumme', 'gesamtsumme', 'rechnungsbetrag', 'rechnungssumme', 'endbetrag', 'gesamtbetrag')})\\b`),
+    amountLabel(`\\b(?:${compound('bruttobetrag', 'bruttosumme', 'gesamtsumme', 'rechnungsbetrag', 'rechnungssumme', 'endbetrag', 'endsumme', 'gesamtbetrag')})\\b`),
     amountLabel(/\b(?:summe|betrag|gesamt(?:betrag)?|total)\s+(?:inkl\.?|incl\.?|einschl\.?)\s*(?:ust|mwst|vat|tax|umsatzsteuer)\.?/.source),
     amountLabel(/\b(?:(?:rechnungs)?summe\s+brutto|gesamt(?:betrag)?\s+brutto)\b/.source),
     amountLabel(/\b(?:totaal\s+incl\.?\s+btw|factuurbedrag|totale\s+(?:fattura|documento|generale)|total\s+(?:de\s+la\s+)?factura|importe\s+total)\b/.source),
