@@ -5,7 +5,7 @@
 // between candidates (HT + TVA = TTC; each rate's base × rate = its tax), and what stays uncertain
 // is flagged for review rather than guessed.
 import type { Finding, TermId, TermRecord } from '../model.ts';
-import { CURRENCY_LABEL, CURRENCY_MARKS, DOCUMENT_TYPES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party, UNNAMED_CURRENCY } from './labels.ts';
+import { AMBIGUOUS_TITLE, CURRENCY_LABEL, CURRENCY_MARKS, DOCUMENT_TYPES, GLUED_LEGAL_FORM, LABELS, LEGAL_FORM, SECTION_HEADINGS, type LabelledTerm, type LabelRule, type Party, UNNAMED_CURRENCY } from './labels.ts';
 import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from '../layout.ts';
 import { luhnValid } from '../validate/france.ts';
 import { findAmounts, findDates, findIbans, findRates, findVatIds, fold, formatCents, monthFirstIn } from './parse.ts';
@@ -108,7 +108,7 @@ interface Section {
   readonly sender?: string;
 }
 
-const SENDER_SEPARATOR = /\s[·•|–-]\s/g;
+const SENDER_SEPARATOR = /\s[·•●|–—−-]\s/g;
 
 /**
  * A letter's sender line over the envelope window ("Müller GmbH · Lindenstraße 8 · 80331 München"):
@@ -129,9 +129,13 @@ function senderSections(lines: readonly Line[]): Section[] {
       const run = [cell];
       for (let j = i + 1; line.cells[j] && (line.cells[j]?.x0 ?? 0) - (run.at(-1)?.x1 ?? 0) < 4 * height; j += 1) run.push(line.cells[j] as Cell);
       const parts = cell.text.split(SENDER_SEPARATOR).length >= 3 ? cell.text.split(SENDER_SEPARATOR) : run.length >= 3 ? run.map((c) => c.text) : [];
-      const under = next?.page === line.page && next.y0 - line.y1 < 2 * usual && next.cells.some((c) => Math.abs(c.x0 - cell.x0) < usual);
+      // Under it, the addressee's first line: aligned, and one line, not more of a letterhead's parts.
+      const first = next?.page === line.page && next.y0 - line.y1 < 2 * usual ? next.cells.find((c) => Math.abs(c.x0 - cell.x0) < usual) : undefined;
+      const under = first !== undefined && first.text.split(SENDER_SEPARATOR).length < 3 && !first.text.includes(':');
       const small = height < 0.9 * usual || parts.slice(1).some(isAddress);
-      if (parts.length < 3 || !under || !small || isAddress(parts[0] ?? '')) return;
+      // A row of the line table has amounts, rates and labels; a sender line none.
+      const plain = parts.every((p) => !/[:%]/.test(p) && findAmounts(p).length === 0);
+      if (parts.length < 3 || !under || !small || !plain || isAddress(parts[0] ?? '')) return;
       const after = line.cells[i + (parts.length === run.length && run.length >= 3 ? run.length : 1)];
       sections.push({ party: 'buyer', heading: line, x0: cell.x0 - 10, x1: after ? after.x0 - 1 : Math.max(cell.x1, cell.x0 + line.pageWidth / 3), sender: parts[0]?.trim() });
     });
@@ -410,7 +414,7 @@ function namesUnderHeadings(lines: readonly Line[], sections: readonly Section[]
  * an invoice, for review.
  */
 function documentType(lines: readonly Line[]): Candidate<'380' | '381' | '384'> {
-  let found: { code: '380' | '381' | '384'; height: number } | undefined;
+  let found: { code: '380' | '381' | '384'; height: number; ambiguous: boolean } | undefined;
   const heights = lines.filter((l) => l.page === 1).map((l) => l.y1 - l.y0).sort((a, b) => a - b);
   const usual = heights[heights.length >> 1] ?? 0;
   for (const line of lines) {
@@ -423,13 +427,13 @@ function documentType(lines: readonly Line[]): Candidate<'380' | '381' | '384'> 
       if (!code) continue;
       const taller = !found || height > 1.1 * found.height;
       const asTall = found && height >= 0.9 * found.height;
-      if (taller || (asTall && found?.code === '380' && code !== '380')) found = { code, height };
+      if (taller || (asTall && found?.code === '380' && code !== '380')) found = { code, height, ambiguous: AMBIGUOUS_TITLE.test(title) };
     }
   }
   if (!found) return { value: '380', score: 0.6 };
   // An invoice's title does not say which of the many invoice types it is (self-billed, prepayment,
   // an insurer's: "Rechnung des Versicherers"): 380 is always for review, as before titles were read.
-  return { value: found.code, score: found.code !== '380' && found.height > 1.2 * usual ? 0.95 : 0.8 };
+  return { value: found.code, score: found.code !== '380' && !found.ambiguous && found.height > 1.2 * usual ? 0.95 : 0.8 };
 }
 
 /**
@@ -563,12 +567,24 @@ function nameOverAddress(lines: readonly Line[], start: Line, cell: Cell, score:
   return name === undefined || NOT_A_NAME.test(name) ? undefined : { value: name, score };
 }
 
-/** The seller's block is the column that holds its VAT id ("… / N° TVA : FR 11 …"). */
+/**
+ * The seller's block is the column that holds its VAT id ("… / N° TVA : FR 11 …"): the name over
+ * its address, or a name with a legal form that opens one of the lines just above, aligned with it
+ * ("Atelier Dupont SARL - 12 rue des Lilas - 69003 Lyon" over "TVA : FR44… - SIRET : …").
+ */
 function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string> | undefined {
   const compact = (t: string) => t.replace(/[\s.-]/g, '');
   const start = lines.find((l) => compact(l.text).includes(vatId));
   const cell = start?.cells.find((c) => compact(c.text).includes(vatId));
-  return start && cell && nameOverAddress(lines, start, cell, 0.7);
+  if (!start || !cell) return undefined;
+  const over = nameOverAddress(lines, start, cell, 0.7);
+  if (over) return over;
+  for (const line of lines.slice(Math.max(0, start.index - 3), start.index).reverse()) {
+    const opening = line.page === start.page ? line.cells.find((c) => aligned(c, cell, line)) : undefined;
+    const name = opening?.text.split(SENDER_SEPARATOR)[0]?.trim();
+    if (name && LEGAL_FORM.test(name) && !NOT_A_NAME.test(name)) return { value: name, score: 0.7 };
+  }
+  return undefined;
 }
 
 /**

@@ -251,6 +251,9 @@ export const CURRENCY_LABEL = /\b(?:devise|monnaie|wahrung|currency|valuta|moned
  * (384), a credit note (381), an invoice (380), in the languages invoices here come in. Tried in
  * this order, since "facture rectificative" and "Stornorechnung" start like an invoice's title.
  */
+/** Titles that name a credit note or something else: a German "Gutschrift" is also a self-billed invoice (389). */
+export const AMBIGUOUS_TITLE = /^gutschrift\b/;
+
 export const DOCUMENT_TYPES: ReadonlyArray<readonly [code: '380' | '381' | '384', title: RegExp]> = [
   ['384', new RegExp(`^(?:${CORRECTIVE_WORDS})\\b`)],
   ['381', new RegExp(`^(?:${CREDIT_NOTE_WORDS})\\b`)],
