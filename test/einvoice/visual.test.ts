@@ -244,7 +244,7 @@ describe('the currency', () => {
       [332, [[330, 'Total'], [480, 'US$1,200.00']]],
       [800, [[50, 'Paid to Euro Exchange Bank, Dublin']]],
     ]);
-    expect([invoice.fields['BT-5'], invoice.confidence['BT-5']]).toEqual(['USD', 0.9]);
+    expect([invoice.fields['BT-5'], invoice.confidence['BT-5']]).toEqual(['USD', 0.85]);
   });
 });
 

@@ -459,8 +459,8 @@ function unlabelledIssueDate(lines: readonly Line[], monthFirst: boolean, claime
 /**
  * The currency, from the marks printed beside the amounts (or after a currency label), which count
  * three times those elsewhere (a bank's name, small print). One currency alone is sure, unless all
- * it has is a bare dollar sign (several countries print one); a page whose amounts carry a mark
- * Facteur cannot name ("kr") has no currency rather than a wrong one.
+ * it has is a bare dollar sign (several countries print one); two are for review; a page whose
+ * amounts carry a mark Facteur cannot name ("kr") has no currency rather than a wrong one.
  */
 function currencyOf(lines: readonly Line[]): Candidate<string> | undefined {
   const tally = new Map<string, { near: number; far: number; bareDollar: boolean }>();
@@ -484,7 +484,8 @@ function currencyOf(lines: readonly Line[]): Candidate<string> | undefined {
   const [first, second] = ranked;
   if (!first || first.code === UNNAMED_CURRENCY) return undefined;
   const unnamedNear = (tally.get(UNNAMED_CURRENCY)?.near ?? 0) > 0;
-  const score = !second ? (first.bareDollar ? 0.8 : 0.95) : first.near > 0 && second.near === 0 && !unnamedNear ? 0.9 : 0.6;
+  // Two currencies on one page are for review, even when the amounts carry only one.
+  const score = !second ? (first.bareDollar ? 0.8 : 0.95) : first.near > 0 && second.near === 0 && !unnamedNear ? 0.85 : 0.6;
   return { value: first.code, score };
 }
 
