@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectInvoice, extractInvoice, isInvoiceError, stopVisualWorkers, type NormalisedInvoice } from '../../src/einvoice/index.ts';
 import { runCenUnitTests } from './cen.ts';
+import { generatedReport } from './generated.ts';
+import { DEVELOPMENT_FOLDS, splitByFamily, type Split } from './folds.ts';
 import { fieldMatches, type LabelValue } from './score.ts';
 import { readAndScore, scannedPdf, scoredKeys, visualReport, type VisualLabel, type VisualMode, type VisualResult } from './visual.ts';
 
@@ -33,6 +35,11 @@ const { values: args } = parseArgs({
     visual: { type: 'string' },
     // For the OCR modes: `invoice` reads one file per distinct invoice, `all` every file.
     subset: { type: 'string', default: 'invoice' },
+    // For the OCR modes: at most this many files of each fold (one family after another), since
+    // OCR takes seconds a page; by default every file the subset keeps.
+    'per-fold': { type: 'string' },
+    // Also read this many generated invoices (generated.ts) in each visual mode.
+    generated: { type: 'string' },
     'max-pages': { type: 'string', default: '3' },
   },
 });
@@ -308,28 +315,32 @@ async function runVisual(modes: VisualMode[]): Promise<void> {
     `Corpus: ${corpus}; Node ${process.version}; one core.`,
   ];
   const json: Record<string, unknown> = {};
+  const scoredLabels = labels.filter((label) => scoredKeys(label));
+  const split = splitByFamily(labels, scoredLabels);
+  const perFold = args['per-fold'] === undefined ? Number.POSITIVE_INFINITY : Number(args['per-fold']);
   for (const mode of modes) {
     const seen = new Set<string>();
-    const chosen = labels.filter((label) => {
-      const keys = scoredKeys(label);
-      if (!keys || (mode === 'text' && label.kind === 'image')) return false;
+    const candidates = scoredLabels.filter((label) => {
+      if (mode === 'text' && label.kind === 'image') return false;
       if (mode !== 'text' && args.subset === 'invoice') {
         if (seen.has(label.invoice_id)) return false;
         seen.add(label.invoice_id);
       }
       return true;
     });
+    const chosen = mode === 'text' ? candidates : fewPerFold(candidates, perFold, split);
+    const place = (label: VisualLabel) => ({ fold: split.foldOf(label), family: split.familyOf(label) });
     // The first file loads pdfjs (and tesseract for OCR): paid once, outside the timings.
     const first = chosen[0];
     if (first)
-      await readAndScore(corpus, first, [], (bytes, l) =>
+      await readAndScore(corpus, first, place(first), [], (bytes, l) =>
         mode === 'text' || l.kind === 'image' ? Promise.resolve(bytes) : scannedPdf(bytes, mode, 1),
       );
     const results: VisualResult[] = [];
     for (const label of chosen) {
       const prepare = (bytes: Uint8Array, l: VisualLabel) =>
         mode === 'text' || l.kind === 'image' ? Promise.resolve(bytes) : scannedPdf(bytes, mode, maxPages);
-      results.push(await readAndScore(corpus, label, scoredKeys(label) ?? [], prepare));
+      results.push(await readAndScore(corpus, label, place(label), scoredKeys(label) ?? [], prepare));
       process.stderr.write(`\r${mode}: ${results.length} / ${chosen.length}`);
     }
     process.stderr.write('\n');
@@ -337,10 +348,15 @@ async function runVisual(modes: VisualMode[]): Promise<void> {
       mode === 'text'
         ? 'Every PDF with XML (embedded XML ignored) whose page shows the invoice, read from its text layer; the invoice2data plain PDFs with their golden labels.'
         : `Pages rendered to images (${mode === 'ocr-clean' ? '300 dpi PNG' : '200 dpi, grey, tilted ±1°, blurred, 70 % JPEG'}), at most ${maxPages} pages per file, put in an image-only PDF and OCR'd; ` +
-          `${args.subset === 'invoice' ? 'one file per distinct invoice' : 'every file'}; the corpus images as they are. Time includes rendering the scan back from the PDF.`;
-    const report = visualReport(mode, results, note);
+          `${args.subset === 'invoice' ? 'one file per distinct invoice' : 'every file'}${Number.isFinite(perFold) ? `, at most ${perFold} per fold (families taken in turn)` : ''}; the corpus images as they are. Time includes rendering the scan back from the PDF.`;
+    const report = visualReport(mode, results, note, DEVELOPMENT_FOLDS);
     sections.push('', report.markdown);
     json[mode] = report.json;
+    if (args.generated !== undefined) {
+      const generated = await generatedReport(Number(args.generated), mode);
+      sections.push('', generated.markdown);
+      json[`generated-${mode}`] = generated.json;
+    }
   }
   await stopVisualWorkers();
   const outDir = resolve(args.out);
@@ -349,4 +365,29 @@ async function runVisual(modes: VisualMode[]): Promise<void> {
   await writeFile(join(outDir, `extract-visual-${stamp}.md`), `${sections.join('\n')}\n`);
   await writeFile(join(outDir, `extract-visual-${stamp}.json`), `${JSON.stringify({ corpus, ...json }, null, 2)}\n`);
   console.log(sections.join('\n'));
+}
+
+/** At most `limit` labels of each fold, taking its families in turn so that each is represented. */
+function fewPerFold(candidates: readonly Label[], limit: number, split: Split): Label[] {
+  if (!Number.isFinite(limit)) return [...candidates];
+  const byFold = new Map<number, Map<string, Label[]>>();
+  for (const label of candidates) {
+    const families = byFold.get(split.foldOf(label)) ?? new Map<string, Label[]>();
+    families.set(split.familyOf(label), [...(families.get(split.familyOf(label)) ?? []), label]);
+    byFold.set(split.foldOf(label), families);
+  }
+  const chosen: Label[] = [];
+  for (const families of byFold.values()) {
+    const queues = [...families.values()];
+    for (let taken = 0, round = 0; taken < limit && queues.some((q) => q.length > round); round += 1) {
+      for (const queue of queues) {
+        const label = queue[round];
+        if (label && taken < limit) {
+          chosen.push(label);
+          taken += 1;
+        }
+      }
+    }
+  }
+  return candidates.filter((label) => chosen.includes(label));
 }

@@ -3,6 +3,7 @@
 // images are scored against their invoice2data golden labels. Modes: `text` reads the PDF text
 // layer; `ocr-clean` renders each page at 300 dpi and OCRs it; `ocr-degraded` renders at 200 dpi,
 // greys, tilts, blurs and JPEG-compresses it first, as a phone scan would.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -44,25 +45,52 @@ export function scoredKeys(label: VisualLabel): string[] | undefined {
 
 export interface VisualResult {
   label: VisualLabel;
+  /** The file's fold (folds.ts): its misses are read only when it is a development fold. */
+  fold: number;
+  family: string;
   invoice?: NormalisedInvoice;
   error?: string;
   ms: number;
   pages: number;
   format?: string;
+  /** The process's peak resident memory while this file was read, in MB (worker threads included). */
+  peakRssMb: number;
   /** Per scored key: matched, and the confidence the extraction gave (0 when absent). */
   scores: Record<string, { matched: boolean; confidence: number; reported: boolean }>;
+}
+
+/**
+ * Linux keeps a process's peak resident memory (VmHWM) and resets it when told to ('5' written to
+ * clear_refs): reset before a file, read after it, that peak is the file's. NaN elsewhere.
+ */
+function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux: peakRss() reports NaN.
+  }
+}
+function peakRssMb(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb === undefined ? Number.NaN : Number(kb) / 1024;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Reads one file by the visual path and scores it. `prepare` turns the file into what is read. */
 export async function readAndScore(
   corpus: string,
   label: VisualLabel,
+  { fold, family }: { fold: number; family: string },
   keys: readonly string[],
   prepare: (bytes: Uint8Array, label: VisualLabel) => Promise<Uint8Array>,
 ): Promise<VisualResult> {
   const original = new Uint8Array(await readFile(join(corpus, label.file)));
   const bytes = await prepare(original, label);
-  const result: VisualResult = { label, ms: 0, pages: 1, scores: {} };
+  const result: VisualResult = { label, fold, family, ms: 0, pages: 1, peakRssMb: Number.NaN, scores: {} };
+  resetPeakRss();
   const t0 = performance.now();
   try {
     result.invoice = await extractInvoice(bytes, { ignoreEmbeddedXml: true });
@@ -72,6 +100,7 @@ export async function readAndScore(
     result.error = isInvoiceError(error) ? `${error.code}: ${error.message}` : String(error);
   }
   result.ms = performance.now() - t0;
+  result.peakRssMb = peakRssMb();
   const norm = label.fields?.norm ?? {};
   for (const key of keys) {
     const expected = norm[key] ?? null;
@@ -89,20 +118,23 @@ const percent = (n: number, d: number): string => (d === 0 ? '–' : `${((100 * 
 interface Tally {
   matched: number;
   total: number;
+  /** Wrong values reported with confidence ≥ 0.9. */
+  confidentWrong: number;
 }
 function tally(results: readonly VisualResult[], keys: readonly string[]): Tally {
-  let matched = 0;
-  let total = 0;
+  const t: Tally = { matched: 0, total: 0, confidentWrong: 0 };
   for (const r of results) {
     for (const key of keys) {
       const s = r.scores[key];
       if (!s) continue;
-      total += 1;
-      if (s.matched) matched += 1;
+      t.total += 1;
+      if (s.matched) t.matched += 1;
+      else if (s.reported && s.confidence >= 0.9) t.confidentWrong += 1;
     }
   }
-  return { matched, total };
+  return t;
 }
+const rate = (t: Tally) => `${t.matched}/${t.total} (${percent(t.matched, t.total)})`;
 
 /** Average over distinct invoices of each invoice's own match rate. */
 function perInvoice(results: readonly VisualResult[], keys: readonly string[]): number {
@@ -115,59 +147,110 @@ function perInvoice(results: readonly VisualResult[], keys: readonly string[]): 
   return rates.length === 0 ? Number.NaN : rates.reduce((a, b) => a + b, 0) / rates.length;
 }
 
-/** The report of one mode: key terms per field and per language, confidence honesty, speed. */
-export function visualReport(mode: VisualMode, results: readonly VisualResult[], note: string): { markdown: string; json: unknown } {
+const foldList = (folds: ReadonlySet<number>) => [...folds].sort().join(', ');
+
+/**
+ * The report of one mode: per term the tuned figure (every file, the rules were written against
+ * all of them) beside the development and held-out folds' figures and the confidently wrong rate;
+ * per language and per fold; speed and memory; and the misses of the development folds only.
+ */
+export function visualReport(
+  mode: VisualMode,
+  results: readonly VisualResult[],
+  note: string,
+  development: ReadonlySet<number>,
+): { markdown: string; json: unknown } {
   const xmlLabelled = results.filter((r) => r.label.embedded_xml);
   const golden = results.filter((r) => !r.label.embedded_xml);
+  const isDevelopment = (r: VisualResult) => development.has(r.fold);
+  const dev = results.filter(isDevelopment);
+  const heldOut = results.filter((r) => !isDevelopment(r));
   const lines: string[] = [`## Visual path, mode \`${mode}\``, '', note, ''];
-  const key = tally(xmlLabelled, KEY_TERMS);
+  const key = tally(results, KEY_TERMS);
+  const heldKey = tally(heldOut, KEY_TERMS);
   lines.push(
-    `PDFs with XML ignored: ${xmlLabelled.length} files (${xmlLabelled.filter((r) => r.error).length} failed). ` +
-      `8 key terms: ${key.matched} / ${key.total} = ${percent(key.matched, key.total)} per file; ${(100 * perInvoice(xmlLabelled, KEY_TERMS)).toFixed(1)} % per distinct invoice.`,
+    `${results.length} files (${xmlLabelled.length} PDFs with XML ignored, ${golden.length} invoice2data files; ${results.filter((r) => r.error).length} failed). ` +
+      `8 key terms, tuned (all folds): ${rate(key)} per file, ${(100 * perInvoice(results, KEY_TERMS)).toFixed(1)} % per distinct invoice; ` +
+      `**held-out folds (${foldList(new Set(heldOut.map((r) => r.fold)))}): ${rate(heldKey)}**, ${(100 * perInvoice(heldOut, KEY_TERMS)).toFixed(1)} % per distinct invoice.`,
     '',
+    `| field | tuned (all) | development (${foldList(development)}) | held-out | wrong at ≥ 0.9, all | wrong at ≥ 0.9, held-out |`,
+    '|---|---:|---:|---:|---:|---:|',
   );
-  const languages = [...new Set(xmlLabelled.map((r) => r.label.lang ?? '?'))].sort();
-  lines.push(`| field | all | ${languages.join(' | ')} |`, `|---|---:|${languages.map(() => '---:|').join('')}`);
-  const allKeys = [...new Set(xmlLabelled.flatMap((r) => Object.keys(r.scores)))].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  const allKeys = [...new Set(results.flatMap((r) => Object.keys(r.scores)))].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
   const row = (name: string, keys: readonly string[]) => {
-    const cells = [
-      tally(xmlLabelled, keys),
-      ...languages.map((l) =>
-        tally(
-          xmlLabelled.filter((r) => (r.label.lang ?? '?') === l),
-          keys,
-        ),
-      ),
-    ];
-    return `| ${name} | ${cells.map((t) => `${t.matched}/${t.total} (${percent(t.matched, t.total)})`).join(' | ')} |`;
+    const [all, d, h] = [tally(results, keys), tally(dev, keys), tally(heldOut, keys)];
+    return `| ${name} | ${rate(all)} | ${rate(d)} | ${rate(h)} | ${all.confidentWrong} (${percent(all.confidentWrong, all.total)}) | ${h.confidentWrong} (${percent(h.confidentWrong, h.total)}) |`;
   };
   for (const k of KEY_TERMS) lines.push(row(`**${k}**`, [k]));
   lines.push(row('**8 key terms**', KEY_TERMS));
   for (const k of allKeys.filter((x) => !(KEY_TERMS as readonly string[]).includes(x))) lines.push(row(k, [k]));
   lines.push(row('all scored terms', allKeys));
 
-  // Honesty: wrong values reported with confidence ≥ 0.9, over every scored field.
-  const scored = results.flatMap((r) => Object.values(r.scores));
-  const confidentWrong = scored.filter((s) => s.reported && !s.matched && s.confidence >= 0.9).length;
-  const reportedWrong = scored.filter((s) => s.reported && !s.matched).length;
-  const missing = scored.filter((s) => !s.reported).length;
-  const flagged = scored.filter((s) => s.reported && s.confidence < 0.9);
+  const folds = [...new Set(results.map((r) => r.fold))].sort();
+  lines.push('', '| fold | role | families | files | 8 key terms | wrong at ≥ 0.9 |', '|---:|---|---:|---:|---:|---:|');
+  for (const fold of folds) {
+    const rs = results.filter((r) => r.fold === fold);
+    const t = tally(rs, KEY_TERMS);
+    const all = tally(rs, allKeys);
+    lines.push(
+      `| ${fold} | ${development.has(fold) ? 'development' : 'held out'} | ${new Set(rs.map((r) => r.family)).size} | ${rs.length} | ${rate(t)} | ${all.confidentWrong} / ${all.total} |`,
+    );
+  }
+  const languages = [...new Set(results.map((r) => r.label.lang ?? '?'))].sort();
+  lines.push('', `| 8 key terms by page language | ${languages.join(' | ')} |`, `|---|${languages.map(() => '---:|').join('')}`);
   lines.push(
-    '',
-    `Confidence: ${scored.length} scored fields; wrong with confidence ≥ 0.9: ${confidentWrong} (${percent(confidentWrong, scored.length)}); ` +
-      `wrong but flagged for review (< 0.9): ${reportedWrong - confidentWrong}; not reported: ${missing}; ` +
-      `flagged fields that were right: ${flagged.filter((s) => s.matched).length} / ${flagged.length}.`,
+    `| all folds | ${languages
+      .map((l) =>
+        rate(
+          tally(
+            results.filter((r) => (r.label.lang ?? '?') === l),
+            KEY_TERMS,
+          ),
+        ),
+      )
+      .join(' | ')} |`,
+  );
+  lines.push(
+    `| held out | ${languages
+      .map((l) =>
+        rate(
+          tally(
+            heldOut.filter((r) => (r.label.lang ?? '?') === l),
+            KEY_TERMS,
+          ),
+        ),
+      )
+      .join(' | ')} |`,
   );
 
-  if (golden.length > 0) {
+  // Honesty: wrong values reported with confidence ≥ 0.9, over every scored field.
+  const honesty = (rs: readonly VisualResult[]) => {
+    const scored = rs.flatMap((r) => Object.values(r.scores));
+    const confidentWrong = scored.filter((s) => s.reported && !s.matched && s.confidence >= 0.9).length;
+    const reportedWrong = scored.filter((s) => s.reported && !s.matched).length;
+    const flagged = scored.filter((s) => s.reported && s.confidence < 0.9);
+    return {
+      scored: scored.length,
+      confidentWrong,
+      text:
+        `${scored.length} scored fields; wrong with confidence ≥ 0.9: ${confidentWrong} (${percent(confidentWrong, scored.length)}); ` +
+        `wrong but flagged for review (< 0.9): ${reportedWrong - confidentWrong}; not reported: ${scored.filter((s) => !s.reported).length}; ` +
+        `flagged fields that were right: ${flagged.filter((s) => s.matched).length} / ${flagged.length}.`,
+    };
+  };
+  const [honestAll, honestHeld] = [honesty(results), honesty(heldOut)];
+  lines.push('', `Confidence, all folds: ${honestAll.text}`, '', `Confidence, held-out folds: ${honestHeld.text}`);
+
+  const goldenDev = golden.filter(isDevelopment);
+  if (goldenDev.length > 0) {
     lines.push(
       '',
-      '### Plain PDFs and images (invoice2data golden labels)',
+      '### Plain PDFs and images of the development folds (invoice2data golden labels)',
       '',
       '| file | kind | lang | matched | misses |',
       '|---|---|---|---:|---|',
     );
-    for (const r of golden) {
+    for (const r of goldenDev) {
       const t = tally([r], Object.keys(r.scores));
       const misses = Object.entries(r.scores)
         .filter(([, s]) => !s.matched)
@@ -176,8 +259,6 @@ export function visualReport(mode: VisualMode, results: readonly VisualResult[],
         `| ${r.label.file} | ${r.label.kind} | ${r.label.lang ?? '?'} | ${t.matched}/${t.total} | ${r.error ?? misses.join(', ')} |`,
       );
     }
-    const g = tally(golden, KEY_TERMS);
-    lines.push('', `Golden files, 8 key terms where labelled: ${g.matched} / ${g.total} (${percent(g.matched, g.total)}).`);
   }
 
   const pages = results.reduce((s, r) => s + r.pages, 0);
@@ -185,39 +266,62 @@ export function visualReport(mode: VisualMode, results: readonly VisualResult[],
   const perPage = results.map((r) => r.ms / r.pages).sort((a, b) => a - b);
   const median = perPage[perPage.length >> 1] ?? Number.NaN;
   const p90 = perPage[Math.floor(0.9 * (perPage.length - 1))] ?? Number.NaN;
+  const rss = results
+    .map((r) => r.peakRssMb)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const rssMedian = rss[rss.length >> 1] ?? Number.NaN;
+  const rssMax = rss.at(-1) ?? Number.NaN;
   lines.push(
     '',
-    `Speed (one core): ${pages} pages in ${seconds.toFixed(1)} s = ${(seconds / Math.max(pages, 1)).toFixed(3)} s per page on average; per file and page, median ${(median / 1000).toFixed(3)} s, p90 ${(p90 / 1000).toFixed(3)} s.`,
+    `Speed (one worker thread): ${pages} pages in ${seconds.toFixed(1)} s = ${(seconds / Math.max(pages, 1)).toFixed(3)} s per page on average; per file and page, median ${(median / 1000).toFixed(3)} s, p90 ${(p90 / 1000).toFixed(3)} s. ` +
+      `Peak resident memory of the process while a file is read: median ${rssMedian.toFixed(0)} MB, largest ${rssMax.toFixed(0)} MB.`,
   );
 
-  const wrong = results.flatMap((r) =>
+  const misses = dev.flatMap((r) =>
     Object.entries(r.scores)
       .filter(([k, s]) => !s.matched && (KEY_TERMS as readonly string[]).includes(k))
       .map(
         ([k, s]) =>
-          `- ${r.label.file} (${r.label.lang}) ${k}: expected ${JSON.stringify(r.label.fields?.norm?.[k])}, got ${JSON.stringify(r.invoice?.fields[k as 'BT-1'] ?? r.error ?? null)} (confidence ${s.confidence})`,
+          `- ${r.label.file} (${r.label.lang}, fold ${r.fold}) ${k}: expected ${JSON.stringify(r.label.fields?.norm?.[k])}, got ${JSON.stringify(r.invoice?.fields[k as 'BT-1'] ?? r.error ?? null)} (confidence ${s.confidence})`,
       ),
   );
-  lines.push('', `### Key-term misses (${wrong.length})`, '', ...wrong.slice(0, 150));
+  const heldMisses = KEY_TERMS.map((k) => [k, heldOut.filter((r) => r.scores[k] && !r.scores[k].matched).length] as const).filter(
+    ([, n]) => n > 0,
+  );
+  lines.push(
+    '',
+    `### Key-term misses of the development folds (${misses.length})`,
+    '',
+    ...misses.slice(0, 150),
+    '',
+    `Held-out folds, misses by term only (not to be read file by file): ${heldMisses.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
+  );
+  const figures = (rs: readonly VisualResult[]) => Object.fromEntries(KEY_TERMS.map((k) => [k, tally(rs, [k])]));
   return {
     markdown: lines.join('\n'),
     json: {
       mode,
       files: results.length,
-      keyTerms: Object.fromEntries(KEY_TERMS.map((k) => [k, tally(xmlLabelled, [k])])),
+      developmentFolds: [...development],
+      keyTerms: figures(results),
+      keyTermsHeldOut: figures(heldOut),
       keyTermsAll: key,
-      perLanguage: Object.fromEntries(
-        languages.map((l) => [
-          l,
+      keyTermsAllHeldOut: heldKey,
+      perFold: Object.fromEntries(
+        folds.map((f) => [
+          f,
           tally(
-            xmlLabelled.filter((r) => (r.label.lang ?? '?') === l),
+            results.filter((r) => r.fold === f),
             KEY_TERMS,
           ),
         ]),
       ),
-      confidentWrong: { count: confidentWrong, of: scored.length },
+      confidentWrong: { count: honestAll.confidentWrong, of: honestAll.scored },
+      confidentWrongHeldOut: { count: honestHeld.confidentWrong, of: honestHeld.scored },
       secondsPerPage: seconds / Math.max(pages, 1),
       medianSecondsPerPage: median / 1000,
+      peakRssMb: { median: rssMedian, max: rssMax },
     },
   };
 }

@@ -6,8 +6,10 @@
 // is flagged for review rather than guessed.
 import type { Finding, TermId, TermRecord } from '../model.ts';
 import {
-  CREDIT_NOTE,
-  CURRENCIES,
+  AMBIGUOUS_TITLE,
+  CURRENCY_LABEL,
+  CURRENCY_MARKS,
+  DOCUMENT_TYPES,
   GLUED_LEGAL_FORM,
   LABELS,
   LEGAL_FORM,
@@ -15,6 +17,7 @@ import {
   type LabelledTerm,
   type LabelRule,
   type Party,
+  UNNAMED_CURRENCY,
 } from './labels.ts';
 import { CELL_GAP, cellAt, spanBox, type Cell, type Line } from '../layout.ts';
 import { luhnValid } from '../validate/france.ts';
@@ -45,7 +48,9 @@ interface LabelHit {
 }
 
 // OCR often drops the space between words ("TOTALTTC", "NETAPAYER"): a label's spaces may be absent.
-const COMPILED = LABELS.map((rule) => ({ rule, pattern: new RegExp(rule.pattern.source.replace(/\\s\+/g, '\\s*'), 'g') }));
+// A cell's words are one space apart and cells `CELL_GAP` apart, so a label's words never reach
+// across a column: "Date   Échéance" is two column headings, not "date d'échéance".
+const COMPILED = LABELS.map((rule) => ({ rule, pattern: new RegExp(rule.pattern.source.replace(/\\s\+/g, '\\s?'), 'g') }));
 
 /** Every label on every line; where labels overlap the longer one wins. */
 function labelHits(lines: readonly Line[]): LabelHit[] {
@@ -117,10 +122,59 @@ interface Section {
   readonly heading: Line;
   readonly x0: number;
   readonly x1: number;
+  /** A letter's sender line opens the addressee's block: its first part is the seller's name, and the line itself is nobody's block. */
+  readonly sender?: string;
+}
+
+const SENDER_SEPARATOR = /\s[·•●|–—−-]\s/g;
+
+/**
+ * A letter's sender line over the envelope window ("Müller GmbH · Lindenstraße 8 · 80331 München"):
+ * in the top half of page 1, in three parts or more (separated by dots or dashes, or by gaps of a
+ * few letters), a name then its address, in small print or at least with a street or post code
+ * among its parts, over a block aligned with it. That block is the buyer's, whatever heading it lacks.
+ */
+function senderSections(lines: readonly Line[]): Section[] {
+  const heights = lines
+    .filter((l) => l.page === 1)
+    .map((l) => l.y1 - l.y0)
+    .sort((a, b) => a - b);
+  const usual = heights[heights.length >> 1] ?? 0;
+  const sections: Section[] = [];
+  for (const line of lines) {
+    const height = line.y1 - line.y0;
+    if (line.page !== 1 || line.y0 > line.pageHeight / 2 || height > 1.1 * usual) continue;
+    const next = lines[line.index + 1];
+    line.cells.forEach((cell, i) => {
+      // Its parts: within the cell, or the run of cells a few letters apart that starts with it.
+      const run = [cell];
+      for (let j = i + 1; line.cells[j] && (line.cells[j]?.x0 ?? 0) - (run.at(-1)?.x1 ?? 0) < 4 * height; j += 1)
+        run.push(line.cells[j] as Cell);
+      const parts =
+        cell.text.split(SENDER_SEPARATOR).length >= 3 ? cell.text.split(SENDER_SEPARATOR) : run.length >= 3 ? run.map((c) => c.text) : [];
+      // Under it, the addressee's first line: aligned, and one line, not more of a letterhead's parts.
+      const first =
+        next?.page === line.page && next.y0 - line.y1 < 2 * usual ? next.cells.find((c) => Math.abs(c.x0 - cell.x0) < usual) : undefined;
+      const under = first !== undefined && first.text.split(SENDER_SEPARATOR).length < 3 && !first.text.includes(':');
+      const small = height < 0.9 * usual || parts.slice(1).some(isAddress);
+      // A row of the line table has amounts, rates and labels; a sender line none.
+      const plain = parts.every((p) => !/[:%]/.test(p) && findAmounts(p).length === 0);
+      if (parts.length < 3 || !under || !small || !plain || isAddress(parts[0] ?? '')) return;
+      const after = line.cells[i + (parts.length === run.length && run.length >= 3 ? run.length : 1)];
+      sections.push({
+        party: 'buyer',
+        heading: line,
+        x0: cell.x0 - 10,
+        x1: after ? after.x0 - 1 : Math.max(cell.x1, cell.x0 + line.pageWidth / 3),
+        sender: parts[0]?.trim(),
+      });
+    });
+  }
+  return sections;
 }
 
 function sectionsOf(lines: readonly Line[]): Section[] {
-  const sections: Section[] = [];
+  const sections: Section[] = senderSections(lines);
   for (const line of lines) {
     line.cells.forEach((cell, i) => {
       const folded = fold(cell.text);
@@ -140,7 +194,15 @@ function partyAt(sections: readonly Section[], line: Line, x: number): Party | u
   let best: Section | undefined;
   for (const s of sections) {
     const { page, y0 } = s.heading;
-    if (page !== line.page || y0 > line.y0 || line.y0 - y0 > line.pageHeight / 3 || x < s.x0 || x >= s.x1) continue;
+    if (
+      page !== line.page ||
+      y0 > line.y0 ||
+      line.y0 - y0 > line.pageHeight / 3 ||
+      x < s.x0 ||
+      x >= s.x1 ||
+      (s.sender !== undefined && s.heading === line)
+    )
+      continue;
     if (!best || y0 > best.heading.y0) best = s;
   }
   return best?.party;
@@ -163,6 +225,20 @@ function siren(text: string): { value: string; checked: boolean } | undefined {
   if (!m?.[1]) return undefined;
   const value = m[1].replace(/\s/g, '');
   return { value, checked: luhnValid(value) && (m[2] === undefined || luhnValid(value + m[2])) };
+}
+
+/**
+ * The amount of one row of a split total: the VAT of a row that prints a rate ("USt. 19,00% auf
+ * 804,35 €   152,83 €": the amount that is the rate of another), else the row's last amount. A VAT
+ * row without a rate is no row of a split VAT.
+ */
+function rowAmount(term: LabelledTerm, text: string): number | undefined {
+  const found = findAmounts(text);
+  const rates = findRates(text).filter((r) => text.slice(r.start, r.end).includes('%') && r.value > 0);
+  if (term !== 'BT-110') return found.at(-1)?.value;
+  if (rates.length === 0) return undefined;
+  const tax = found.find((t) => rates.some((r) => found.some((b) => b !== t && Math.abs((b.value * r.value) / 10000 - t.value) <= 1.01)));
+  return tax?.value ?? (found.length === 1 ? found[0]?.value : undefined);
 }
 
 /** Merges candidates of one value: independent sightings raise the score. */
@@ -189,17 +265,31 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   const sections = sectionsOf(lines);
   const candidates = new Map<LabelledTerm, Array<Candidate<string>>>();
   const amounts = new Map<LabelledTerm, Array<Candidate<number>>>();
+  // Rows of a total split by rate or by kind ("Positionen netto", "Versandkosten netto"), by line.
+  const rows = { 'BT-109': new Map<number, number>(), 'BT-110': new Map<number, number>() };
   const add = <T>(map: Map<LabelledTerm, Array<Candidate<T>>>, term: LabelledTerm, c: Candidate<T>) =>
     map.set(term, [...(map.get(term) ?? []), c]);
 
+  // Dates that another label claims (a delivery, order or due date), and the lines numbers were read on.
+  const claimed = new Set<string>();
+  const numberLines = new Map<string, number>();
   for (const hit of hits) {
     const { term, weight } = hit.rule;
+    const places = placesOf(hit, hits, lines);
+    if (term === 'other' || term === 'BT-9') {
+      // Beside the label, or a cell below that starts with the date (not a cell running under it).
+      places.forEach((place, rank) => {
+        const date = findDates(place.text, monthFirst).find((d) => d.start < (rank === 0 ? 40 : 3));
+        if (date) claimed.add(`${place.line.index}:${date.value}`);
+      });
+    }
     if (term === 'other') continue;
-    for (const [rank, place] of placesOf(hit, hits, lines).entries()) {
+    for (const [rank, place] of places.entries()) {
       const trust = weight * place.trust;
       if (term === 'BT-1') {
         const value = documentNumber(place.text);
         if (value) add(candidates, term, { value, score: trust });
+        if (value && !numberLines.has(value)) numberLines.set(value, place.line.index);
       } else if (term === 'BT-2' || term === 'BT-9') {
         const date = findDates(place.text, monthFirst).find((d) => d.start < 40);
         if (date) add(candidates, term, { value: date.value, score: trust });
@@ -223,11 +313,18 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
           });
         }
       } else {
-        findAmounts(place.text)
-          .slice(0, 4)
-          .forEach((amount, i) => add(amounts, term, { value: amount.value, score: trust * (0.95 - 0.1 * i) }));
+        const found = findAmounts(place.text);
+        found.slice(0, 4).forEach((amount, i) => add(amounts, term, { value: amount.value, score: trust * (0.95 - 0.1 * i) }));
+        // A VAT row says its rate; a net row has a weak label ("Positionen netto"), "Total HT" is no row.
+        const row = rank === 0 && (term === 'BT-110' || weight < 1) ? rowAmount(term, hit.line.text) : undefined;
+        if (row !== undefined && (term === 'BT-109' || term === 'BT-110')) rows[term].set(hit.line.index, row);
       }
     }
+  }
+  // A total printed as several rows with no sum of them (the VAT of each rate; the net of the
+  // items and of the shipping): their sum is a candidate, to be confirmed by the arithmetic.
+  for (const term of ['BT-109', 'BT-110'] as const) {
+    if (rows[term].size > 1) add(amounts, term, { value: [...rows[term].values()].reduce((s, v) => s + v, 0), score: 0.75 });
   }
 
   const fields: TermRecord = {};
@@ -241,27 +338,15 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   // BT-1, BT-2, BT-9: the best labelled value.
   const number = best(candidates.get('BT-1') ?? [])[0];
   set('BT-1', number?.value, number?.score ?? 0);
-  const issued = best(candidates.get('BT-2') ?? [])[0] ?? firstDateOnTop(lines, monthFirst);
+  const issued =
+    best(candidates.get('BT-2') ?? [])[0] ?? unlabelledIssueDate(lines, monthFirst, claimed, number && numberLines.get(number.value));
   const due = best(candidates.get('BT-9') ?? []).find((d) => !issued || d.value >= issued.value);
   set('BT-2', issued?.value, issued?.score ?? 0);
   set('BT-9', due?.value, due?.score ?? 0);
 
-  const document = fold(lines.map((l) => l.text).join('\n'));
-  set(
-    'BT-3',
-    CREDIT_NOTE.test(
-      fold(
-        lines
-          .slice(0, 30)
-          .map((l) => l.text)
-          .join('\n'),
-      ),
-    )
-      ? '381'
-      : '380',
-    0.8,
-  );
-  const currency = currencyOf(document);
+  const type = documentType(lines);
+  set('BT-3', type.value, type.score);
+  const currency = currencyOf(lines);
   set('BT-5', currency?.value, currency?.score ?? 0);
 
   const vatIds = partyIds(lines, sections);
@@ -277,8 +362,16 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
   const iban = best(lines.flatMap((l) => findIbans(l.text).map((f) => ({ value: f.value, score: 0.9 }))))[0];
   set('BT-84', iban?.value, iban?.score ?? 0);
 
-  const vatBreakdown = vatBreakdownOf(lines);
-  const totals = chooseTotals(amounts, vatBreakdown);
+  const printedBreakdown = vatBreakdownOf(lines);
+  const labelledTotals = chooseTotals(amounts, printedBreakdown);
+  const printedTotals = labelledTotals['BT-112'] ? labelledTotals : withArithmetic(labelledTotals, totalsByArithmetic(lines));
+  // A credit note says what it credits in positive amounts, its type saying which way the money
+  // goes (EN 16931, and the XML path); many pages print them with a minus.
+  const credited = type.value === '381' && Object.values(printedTotals).some((c) => c.value < 0);
+  const vatBreakdown = credited ? printedBreakdown.map((r) => ({ ...r, base: -r.base, tax: -r.tax })) : printedBreakdown;
+  const totals: Totals = credited
+    ? Object.fromEntries(Object.entries(printedTotals).map(([term, c]) => [term, { ...c, value: -c.value }]))
+    : printedTotals;
   for (const [term, total] of Object.entries(totals) as Array<[TermId, Candidate<number>]>)
     set(term, formatCents(total.value), total.score);
   const breakdownAgrees =
@@ -368,21 +461,97 @@ function namesUnderHeadings(lines: readonly Line[], sections: readonly Section[]
   return found;
 }
 
-function firstDateOnTop(lines: readonly Line[], monthFirst: boolean): Candidate<string> | undefined {
+/**
+ * BT-3 from the title: the tallest cell in the top half of page 1 that starts with what a document
+ * calls itself (titles are printed large); of titles as tall, a credit note's or a correction's,
+ * since those name the invoice they refer to, and an invoice seldom names a credit note. No title:
+ * an invoice, for review.
+ */
+function documentType(lines: readonly Line[]): Candidate<'380' | '381' | '384'> {
+  let found: { code: '380' | '381' | '384'; height: number; ambiguous: boolean } | undefined;
+  const heights = lines
+    .filter((l) => l.page === 1)
+    .map((l) => l.y1 - l.y0)
+    .sort((a, b) => a - b);
+  const usual = heights[heights.length >> 1] ?? 0;
+  for (const line of lines) {
+    if (line.page !== 1 || line.y0 > line.pageHeight / 2) continue;
+    const height = line.y1 - line.y0;
+    for (const cell of line.cells) {
+      const title = fold(cell.text).replace(/^[^\p{L}]+/u, '');
+      // A title is short: "Gutschrift erfolgt auf Ihr Konto …" is a sentence.
+      const code =
+        title.length <= 60 && title.split(/\s+/).length <= 6 ? DOCUMENT_TYPES.find(([, pattern]) => pattern.test(title))?.[0] : undefined;
+      if (!code) continue;
+      const taller = !found || height > 1.1 * found.height;
+      const asTall = found && height >= 0.9 * found.height;
+      if (taller || (asTall && found?.code === '380' && code !== '380')) found = { code, height, ambiguous: AMBIGUOUS_TITLE.test(title) };
+    }
+  }
+  if (!found) return { value: '380', score: 0.6 };
+  // An invoice's title does not say which of the many invoice types it is (self-billed, prepayment,
+  // an insurer's: "Rechnung des Versicherers"): 380 is always for review, as before titles were read.
+  return { value: found.code, score: found.code !== '380' && !found.ambiguous && found.height > 1.2 * usual ? 0.95 : 0.8 };
+}
+
+/**
+ * The issue date when no label names it: a date beside the invoice's number (on its line or the
+ * next), else the first at the top of page 1; never one another label claims (delivery, order or
+ * due date), which the first date seen often is.
+ */
+function unlabelledIssueDate(
+  lines: readonly Line[],
+  monthFirst: boolean,
+  claimed: ReadonlySet<string>,
+  numberLine: number | undefined,
+): Candidate<string> | undefined {
+  const free = (line: Line) => findDates(line.text, monthFirst).find((d) => !claimed.has(`${line.index}:${d.value}`));
+  const numbered = numberLine === undefined ? undefined : lines[numberLine];
+  for (const line of numbered ? lines.slice(numbered.index, numbered.index + 2).filter((l) => l.page === numbered.page) : []) {
+    const date = free(line);
+    if (date) return { value: date.value, score: 0.7 };
+  }
   for (const line of lines) {
     if (line.page !== 1 || line.y0 > line.pageHeight * 0.4) continue;
-    const date = findDates(line.text, monthFirst)[0];
+    const date = free(line);
     if (date) return { value: date.value, score: 0.5 };
   }
   return undefined;
 }
 
-function currencyOf(document: string): Candidate<string> | undefined {
-  const counts = CURRENCIES.map(([code, pattern]) => ({ code, count: [...document.matchAll(pattern)].length })).filter((c) => c.count > 0);
-  counts.sort((a, b) => b.count - a.count);
-  const [first, second] = counts;
-  if (!first) return undefined;
-  return { value: first.code, score: second ? 0.7 : 0.95 };
+/**
+ * The currency, from the marks printed beside the amounts (or after a currency label), which count
+ * three times those elsewhere (a bank's name, small print). One currency alone is sure, unless all
+ * it has is a bare dollar sign (several countries print one); two are for review; a page whose
+ * amounts carry a mark Facteur cannot name ("kr") has no currency rather than a wrong one.
+ */
+function currencyOf(lines: readonly Line[]): Candidate<string> | undefined {
+  const tally = new Map<string, { near: number; far: number; bareDollar: boolean }>();
+  for (const line of lines) {
+    const amounts = findAmounts(line.text);
+    const labelled = CURRENCY_LABEL.test(fold(line.text));
+    const marks = CURRENCY_MARKS.flatMap(([code, pattern]) =>
+      [...line.text.matchAll(pattern)].map((m) => ({ code, start: m.index, end: m.index + m[0].length, text: m[0] })),
+    );
+    // Where marks overlap ("CA$" and "$") the longer is the one printed.
+    marks.sort((a, b) => b.end - b.start - (a.end - a.start));
+    const kept = marks.filter((m, i) => !marks.slice(0, i).some((o) => o.start < m.end && m.start < o.end));
+    for (const mark of kept) {
+      const near = labelled || amounts.some((a) => mark.start <= a.end + 2 && mark.end >= a.start - 2);
+      const t = tally.get(mark.code) ?? { near: 0, far: 0, bareDollar: true };
+      if (near) t.near += 1;
+      else t.far += 1;
+      t.bareDollar &&= mark.text === '$';
+      tally.set(mark.code, t);
+    }
+  }
+  const ranked = [...tally].map(([code, t]) => ({ code, ...t, weight: 3 * t.near + t.far })).sort((a, b) => b.weight - a.weight);
+  const [first, second] = ranked;
+  if (!first || first.code === UNNAMED_CURRENCY) return undefined;
+  const unnamedNear = (tally.get(UNNAMED_CURRENCY)?.near ?? 0) > 0;
+  // Two currencies on one page are for review, even when the amounts carry only one.
+  const score = !second ? (first.bareDollar ? 0.8 : 0.95) : first.near > 0 && second.near === 0 && !unnamedNear ? 0.85 : 0.6;
+  return { value: first.code, score };
 }
 
 /** VAT ids by party: those in a buyer's block or after "client", "Ihre" are the buyer's. */
@@ -393,7 +562,15 @@ function partyIds(lines: readonly Line[], sections: readonly Section[]) {
     for (const id of findVatIds(line.text)) {
       const cell = line.cells[cellAt(line, id.start)];
       const party = partyAt(sections, line, cell?.x0 ?? 0);
-      const before = fold(line.text.slice(Math.max(0, (cell?.start ?? 0) - 1), id.start));
+      // Only the id's own label says whose it is: a footer cell may run on from other sentences
+      // ("Bitte geben Sie Ihre Kundennummer an · USt-IdNr. DE…" is the seller's).
+      const from = Math.max(0, (cell?.start ?? 0) - 1, id.start - 30);
+      const before = fold(
+        line.text
+          .slice(from, id.start)
+          .split(/\s[·|•–]\s|[.;]\s/)
+          .at(-1) ?? '',
+      );
       const score = id.checked ? 1 : 0.9;
       if (party === 'buyer' || BUYER_WORDS.test(before)) buyer.push({ value: id.value, score: 0.9 * score });
       else if (party === 'seller') seller.push({ value: id.value, score: score });
@@ -417,7 +594,13 @@ function sellerName(
   labelled: ReadonlyArray<Candidate<string>>,
 ): Candidate<string> | undefined {
   const letterhead = letterheadName(lines, sections);
-  const found: Array<Candidate<string>> = [...labelled, ...namesUnderHeadings(lines, sections), ...(letterhead ? [letterhead] : [])];
+  const senders = sections.flatMap((s) => (s.sender ? [{ value: s.sender, score: 0.8 }] : []));
+  const found: Array<Candidate<string>> = [
+    ...labelled,
+    ...senders,
+    ...namesUnderHeadings(lines, sections),
+    ...(letterhead ? [letterhead] : []),
+  ];
   for (const line of lines) {
     for (const cell of line.cells) {
       // A letterhead line "Name SARL - address - city": the name is its first part.
@@ -466,12 +649,24 @@ function nameOverAddress(lines: readonly Line[], start: Line, cell: Cell, score:
   return name === undefined || NOT_A_NAME.test(name) ? undefined : { value: name, score };
 }
 
-/** The seller's block is the column that holds its VAT id ("… / N° TVA : FR 11 …"). */
+/**
+ * The seller's block is the column that holds its VAT id ("… / N° TVA : FR 11 …"): the name over
+ * its address, or a name with a legal form that opens one of the lines just above, aligned with it
+ * ("Atelier Dupont SARL - 12 rue des Lilas - 69003 Lyon" over "TVA : FR44… - SIRET : …").
+ */
 function nameOfIdBlock(lines: readonly Line[], vatId: string): Candidate<string> | undefined {
   const compact = (t: string) => t.replace(/[\s.-]/g, '');
   const start = lines.find((l) => compact(l.text).includes(vatId));
   const cell = start?.cells.find((c) => compact(c.text).includes(vatId));
-  return start && cell && nameOverAddress(lines, start, cell, 0.7);
+  if (!start || !cell) return undefined;
+  const over = nameOverAddress(lines, start, cell, 0.7);
+  if (over) return over;
+  for (const line of lines.slice(Math.max(0, start.index - 3), start.index).reverse()) {
+    const opening = line.page === start.page ? line.cells.find((c) => aligned(c, cell, line)) : undefined;
+    const name = opening?.text.split(SENDER_SEPARATOR)[0]?.trim();
+    if (name && LEGAL_FORM.test(name) && !NOT_A_NAME.test(name)) return { value: name, score: 0.7 };
+  }
+  return undefined;
 }
 
 /**
@@ -599,6 +794,56 @@ function vatBreakdownOf(lines: readonly Line[]): VatRow[] {
   return [...rows.values()];
 }
 
+/** VAT rates in use in Europe, in hundredths of a percent, for pages that print none. */
+const USUAL_RATES = [
+  2000, 1900, 2100, 2200, 2300, 2400, 2500, 2700, 1000, 700, 550, 900, 500, 600, 800, 1200, 1300, 1400, 1500, 1700, 810, 770, 250, 400, 210,
+];
+
+/**
+ * Totals found by their arithmetic alone, for pages whose labels the finder does not know (a
+ * language it does not read, a retail receipt): three amounts where net + VAT = gross and the VAT
+ * is the net at a rate the page prints (else a usual one). The largest such gross is the
+ * invoice's; nothing says which is which but the sums, so all three are flagged for review.
+ */
+function totalsByArithmetic(lines: readonly Line[]): Totals {
+  const values = [...new Set(lines.flatMap((l) => findAmounts(l.text).map((a) => a.value)).filter((v) => v !== 0))].sort(
+    (a, b) => Math.abs(b) - Math.abs(a),
+  );
+  const printedRates = new Set(
+    lines
+      .flatMap((l) =>
+        findRates(l.text)
+          .filter((r) => l.text.slice(r.start, r.end).includes('%'))
+          .map((r) => r.value),
+      )
+      .filter((r) => r > 0),
+  );
+  const rates = printedRates.size > 0 ? [...printedRates] : USUAL_RATES;
+  const present = new Set(values);
+  for (const gross of values) {
+    for (const vat of values) {
+      const net = gross - vat;
+      if (Math.abs(vat) >= Math.abs(gross) || !present.has(net) || net * vat <= 0) continue;
+      if (rates.some((rate) => Math.abs((net * rate) / 10000 - vat) <= 1 + 0.002 * Math.abs(vat))) {
+        return { 'BT-109': { value: net, score: 0.6 }, 'BT-110': { value: vat, score: 0.6 }, 'BT-112': { value: gross, score: 0.6 } };
+      }
+    }
+  }
+  return {};
+}
+
+/** Totals without a labelled gross completed by their arithmetic, when it agrees with every labelled one. */
+function withArithmetic(labelled: Totals, found: Totals): Totals {
+  const terms = ['BT-109', 'BT-110', 'BT-112'] as const;
+  if (!found['BT-112'] || terms.some((t) => labelled[t] && labelled[t].value !== found[t]?.value)) return labelled;
+  const completed: Totals = { ...labelled };
+  for (const t of terms) {
+    const value = found[t];
+    if (value) completed[t] = { value: value.value, score: Math.min(0.85, Math.max(value.score, labelled[t]?.score ?? 0)) };
+  }
+  return completed;
+}
+
 type Totals = Partial<Record<'BT-106' | 'BT-109' | 'BT-110' | 'BT-112' | 'BT-115', Candidate<number>>>;
 
 /**
@@ -626,15 +871,22 @@ function chooseTotals(amounts: ReadonlyMap<LabelledTerm, ReadonlyArray<Candidate
   for (const n of [undefined, ...net]) {
     for (const v of [undefined, ...vat]) {
       for (const g of [undefined, ...gross]) {
+        // Signed: a credit note or a correction may print every total with a minus.
         const agree =
-          n !== undefined && v !== undefined && g !== undefined && Math.abs(n.value + v.value - g.value) <= 1 && v.value < n.value;
+          n !== undefined &&
+          v !== undefined &&
+          g !== undefined &&
+          Math.abs(n.value + v.value - g.value) <= 1 &&
+          Math.abs(v.value) < Math.abs(n.value) &&
+          n.value * v.value >= 0;
         const untaxed = n !== undefined && v === undefined && g !== undefined && n.value === g.value;
         const score = (n?.score ?? 0) + (v?.score ?? 0) + (g?.score ?? 0) + (agree ? 1.5 : untaxed ? 0.5 : 0);
         if (n && v && g && !agree) continue;
         // Of two sets that add up, the larger is the invoice's: the other is one rate's row of a
         // breakdown printed under the same headings.
-        const larger = agree && chosen.agree && (g?.value ?? 0) > (chosen.gross?.value ?? 0);
-        const smaller = agree && chosen.agree && (g?.value ?? 0) < (chosen.gross?.value ?? 0);
+        const size = (c: Candidate<number> | undefined) => Math.abs(c?.value ?? 0);
+        const larger = agree && chosen.agree && size(g) > size(chosen.gross);
+        const smaller = agree && chosen.agree && size(g) < size(chosen.gross);
         if (larger || (!smaller && score > chosen.score) || (agree && !chosen.agree)) chosen = { net: n, vat: v, gross: g, agree, score };
       }
     }

@@ -1,4 +1,5 @@
-// What invoices print before their values, in French, English and German, as data: one table of
+// What invoices print before their values, in French, English and German (and the commoner
+// labels of Dutch, Italian and Spanish invoices), as data: one table of
 // label patterns for the field finder, one of section headings that say whose block follows.
 // Patterns are matched against folded text (lower case, no accents: see `fold`). Where two labels
 // overlap on a line the longer one wins, so "date d'échéance" is never read as "date", and labels
@@ -42,6 +43,20 @@ const compound = (...words: string[]) => words.map((w) => [...w].join(' ?')).joi
 // What may follow a total's label before its value: the currency, and a short remark in brackets
 // that belongs to the label ("Rechnungssumme Netto (excl. USt.)", "Total (HT)"), not a bracketed
 // amount.
+// Titles of the documents the finder reads (folded), in fr, en, de, nl, it, es.
+const CORRECTIVE_WORDS =
+  /facture\s+rectificative|rechnungs?korrektur|korrekturrechnung|correct(?:ed|ive)\s+invoice|factura\s+rectificativa|fattura\s+(?:di\s+)?rettifica/
+    .source;
+const CREDIT_NOTE_WORDS =
+  /avoir|facture\s+d'avoir|note\s+de\s+credit|credit\s*note|gutschrift|stornorechnung|creditnota|credit\s*nota|creditfactuur|nota\s+di\s+credito|nota\s+de\s+credito|factura\s+de\s+abono/
+    .source;
+// Swedish, Danish, Norwegian and Polish "faktura", Portuguese "fatura", Polish "rachunek", a receipt.
+const INVOICE_WORDS = /facture|(?:tax\s+)?invoice|\w*rechnung|factuur|fattura|factura|faktura|fatura|rachunek|receipt/.source;
+const DOCUMENT_WORDS = `${CORRECTIVE_WORDS}|${CREDIT_NOTE_WORDS}|${INVOICE_WORDS}`;
+// What says "number" after a title: « n° », « No. », « Nr. », « Nummer », « número », « #», and
+// « n. » where a number follows it or it ends its cell (the number printed below).
+const NUMBER_WORD = /n\.?\s?[°o˚º]|no\b\.?|nr\b\.?|n\.(?=\s*$|\s{3}|\s*[:#]?\s*[a-z]{0,3}[-/]?\d)|num(?:ero|ber)?\b\.?|nummer\b|#/.source;
+
 const AMOUNT_SUFFIX = /(?:\s*\(?(?:eur|€|usd|\$|gbp|£|chf)\)?)?(?:\s*\((?![^)]*\d[.,]\d\d)[^()]{1,25}\))?/.source;
 const amountLabel = (source: string) => new RegExp(`${source}${AMOUNT_SUFFIX}`);
 
@@ -50,17 +65,22 @@ export const LABELS: readonly LabelRule[] = [
   ...rule(
     'BT-1',
     1,
-    /\b(?:facture|avoir|invoice|credit note|\w*rechnung|gutschrift)\)?\s*(?:\(\d+\)\s*)?(?:n\s?[°o˚º]|no\b\.?|nr\b\.?|num(?:ero|ber)?\b\.?|#)/,
+    // "Facture n°", "Rechnungskorrektur Nr.", "Credit note number", "Avoir (381) n°"
+    new RegExp(`\\b(?:${DOCUMENT_WORDS})\\)?\\s*(?:\\(\\d+\\)\\s*)?(?:${NUMBER_WORD})`),
     /\bn\s?[°o˚º]\.?\s*(?:de\s+)?(?:la\s+)?(?:facture|l'avoir|avoir)\b/,
-    /\bnumero\s+(?:de\s+)?(?:la\s+)?facture\b/,
+    /\bnumero\s+(?:de\s+)?(?:la\s+)?(?:facture|factura|fattura|factuur)\b/,
+    /\b(?:n\.?\s?[°º]|n\.)\s*(?:de\s+)?(?:factura|fattura)\b/,
+    /\bfactuur\s*-?\s*(?:nummer|nr\b\.?)/,
+    /\bfaktura\s*-?\s*(?:nummer|nr\b\.?)|\bnumer\s+faktury\b/,
     /\b(?:handels|schluss|teil|abschlags)?rechnungs?\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)/,
     /\bgutschrifts?\s*-?\s*(?:nummer|nr\b\.?)/,
     /\bbeleg\s*-?\s*(?:nummer|nr\b\.?)/,
     // "Rechnung des Versicherers (575) Nr.": the FeRD layout names the type code before the number.
-    /\b(?:\w*rechnung|gutschrift|facture|invoice)\b(?:\s+[a-z]+){0,3}\s*(?:\(\d{3}\)\s*)?(?:nr|no|n\s?°)\.?/,
+    // The words between are of one cell: "Facturé à   N° de facture" is two labels.
+    /\b(?:\w*rechnung|gutschrift|facture|invoice)\b(?: [a-z]+){0,3}(?: ?\(\d{3}\)\s*| ?)(?:nr|no|n ?°)\.?/,
     /\binvoice\s+(?:id|ref(?:erence)?)\b/,
   ),
-  ...rule('BT-1', 0.6, /\b(?:facture|invoice|\w*rechnung|avoir)\b(?:\s*\(\d+\))?/),
+  ...rule('BT-1', 0.6, new RegExp(`\\b(?:${DOCUMENT_WORDS})\\b(?:\\s*\\(\\d+\\))?`)),
   // BT-2 Invoice issue date
   ...rule(
     'BT-2',
@@ -71,8 +91,13 @@ export const LABELS: readonly LabelRule[] = [
     /\bdate\s+of\s+(?:issue|invoice)\b/,
     /\bissued\s+(?:at|on)\b/,
     /\b(?:rechnungs|beleg|ausstellungs)\s*-?\s*datum\b/,
+    /\bfactuur\s*-?\s*datum\b/,
+    /\bdata\s+(?:della\s+)?(?:fattura|documento|emissione)\b/,
+    /\bfecha\s+(?:de\s+)?(?:(?:la\s+)?factura|emision|expedicion)\b/,
+    /\bfakturadato\b|\bfakturadatum\b|\bdata\s+(?:wystawienia|(?:de\s+)?emissao|da\s+fatura)\b/,
   ),
-  ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/),
+  // Italian "Data" is an English word too: a label only when it is its cell's one word.
+  ...rule('BT-2', 0.75, /\bdate\b/, /\bdatum\b/, /\bfecha\b/, /(?<=^|\s{3})data(?=\s?:?(?:\s{3}|$))/),
   // A letter's date after its place: "München, den 01.11.2024", "Lyon, le 13 novembre 2017".
   ...rule('BT-2', 0.85, /,\s+den\b/, /,\s+le\b/),
   // "Rechnung Nr. 471102 vom 05.03.2018", "Facture n° 12 du 13/11/2017"
@@ -81,7 +106,7 @@ export const LABELS: readonly LabelRule[] = [
   ...rule(
     'BT-9',
     1,
-    /\bdate\s+(?:d'|de\s+l'|limite\s+de\s+)?\s*(?:echeance|paiement)\b/,
+    /\bdate\s+(?:d'|de\s+l'|limite\s+de\s+)?\s?(?:echeance|paiement)\b/,
     /\becheance\b/,
     /\b(?:payment\s+)?due\s+(?:date|on|by)\b/,
     /\bpayment\s+due\b/,
@@ -89,6 +114,11 @@ export const LABELS: readonly LabelRule[] = [
     /\bfallig\s+(?:am|bis)\b/,
     /\bzahlbar\s+bis\b/,
     /\bzahlungsziel\b/,
+    /\bvervaldatum\b/,
+    /\bte\s+betalen\s+(?:voor|uiterlijk|op)\b/,
+    /\b(?:data\s+(?:di\s+)?)?scadenza\b/,
+    /\b(?:fecha\s+de\s+)?vencimiento\b/,
+    /\bforfallodag\b|\bforfaldsdato\b|\bforfallsdato\b|\btermin\s+platnosci\b|\bdata\s+de\s+vencimento\b/,
   ),
   // "Zahlbar innerhalb 30 Tagen netto bis 04.04.2020", "Bitte überweisen Sie bis zum 29.10.2015"
   ...rule(
@@ -115,8 +145,12 @@ export const LABELS: readonly LabelRule[] = [
       /\b(?:(?:rechnungs)?summe\s+netto|(?:rechnungs)?summe\s+netto|gesamt(?:betrag)?\s+netto|netto\s*(?:betrag|summe|gesamt)|rechnungssumme\s+ohne\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+ohne\s+(?:ust|mwst)\.?|steuerbasisbetrag|warenwert\s+netto)/
         .source,
     ),
+    amountLabel(
+      /\b(?:(?:totaal|bedrag)\s+excl\.?\s+btw|totale\s+(?:imponibile|netto)|imponibile|base\s+imponible|total\s+sin\s+iva|importe\s+neto)/
+        .source,
+    ),
   ),
-  ...rule('BT-109', 0.7, amountLabel(/\b(?:sous[-\s]total|sub[-\s]?total|netto)\b/.source)),
+  ...rule('BT-109', 0.7, amountLabel(/\b(?:sous[-\s]total|sub[-\s]?total|subtotaal|netto)\b/.source)),
   ...rule(
     'BT-110',
     1,
@@ -128,8 +162,11 @@ export const LABELS: readonly LabelRule[] = [
       /\b(?:mwst\.?[-\s]?betrag|ust\.?[-\s]?betrag|summe\s+(?:ust|mwst|umsatzsteuer)\.?|gesamtbetrag\s+(?:der\s+)?(?:umsatz)?steuer)/
         .source,
     ),
+    amountLabel(
+      /\b(?:btw[-\s]?bedrag|totaal\s+btw|totale\s+(?:iva|imposta)|cuota\s+(?:de\s+)?iva|total\s+iva|importe\s+(?:del\s+)?iva)\b/.source,
+    ),
   ),
-  ...rule('BT-110', 0.7, amountLabel(/\b(?:t\.?v\.?a\.?|vat|tax|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer)\b/.source)),
+  ...rule('BT-110', 0.7, amountLabel(/\b(?:t\.?v\.?a\.?|vat|tax|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|btw|iva|imposta)\b/.source)),
   ...rule(
     'BT-112',
     1,
@@ -137,14 +174,18 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\btotal\s+(?:incl\.?(?:uding)?\.?\s+(?:vat|tax)|gross|amount\s+incl\.?\s+vat|with\s+vat)/.source),
     amountLabel(/\b(?:grand\s+total|invoice\s+total|total\s+invoice\s+amount)\b/.source),
     amountLabel(
-      `\\b(?:${compound('bruttobetrag', 'bruttosumme', 'gesamtsumme', 'rechnungsbetrag', 'rechnungssumme', 'endbetrag', 'gesamtbetrag')})\\b`,
+      `\\b(?:${compound('bruttobetrag', 'bruttosumme', 'gesamtsumme', 'rechnungsbetrag', 'rechnungssumme', 'endbetrag', 'endsumme', 'gesamtbetrag')})\\b`,
     ),
     amountLabel(
       /\b(?:summe|betrag|gesamt(?:betrag)?|total)\s+(?:inkl\.?|incl\.?|einschl\.?)\s*(?:ust|mwst|vat|tax|umsatzsteuer)\.?/.source,
     ),
     amountLabel(/\b(?:(?:rechnungs)?summe\s+brutto|gesamt(?:betrag)?\s+brutto)\b/.source),
+    amountLabel(
+      /\b(?:totaal\s+incl\.?\s+btw|factuurbedrag|totale\s+(?:fattura|documento|generale)|total\s+(?:de\s+la\s+)?factura|importe\s+total)\b/
+        .source,
+    ),
   ),
-  ...rule('BT-112', 0.6, amountLabel(/\b(?:total|brutto|summe)\b/.source)),
+  ...rule('BT-112', 0.6, amountLabel(/\b(?:total|totaal|totale|brutto|summe)\b/.source)),
   ...rule(
     'BT-115',
     1,
@@ -153,6 +194,7 @@ export const LABELS: readonly LabelRule[] = [
     amountLabel(/\bamount\s+payable\b/.source),
     amountLabel(`\\b(?:${compound('zahlbetrag')})\\b`),
     amountLabel(/\b(?:zu\s+zahlen(?:der\s+betrag)?|falliger\s+betrag|offener\s+betrag|zahlbarer\s+betrag)\b/.source),
+    amountLabel(/\b(?:te\s+betalen|netto\s+a\s+pagare|totale\s+da\s+pagare|total\s+a\s+pagar)\b/.source),
   ),
   ...rule(
     'BT-106',
@@ -167,6 +209,10 @@ export const LABELS: readonly LabelRule[] = [
     'other',
     1,
     /\b(?:n\s?[°o]|numero)\s+(?:de\s+)?facture\s+(?:associee|precedente|d'origine)\b/,
+    // The invoice a credit note or a correction refers to: « Avoir sur facture n° », « zur Rechnung Nr. ».
+    new RegExp(`\\b(?:sur|correspondant\\s+a\\s+la)\\s+facture\\s*(?:${NUMBER_WORD})`),
+    new RegExp(`\\b(?:zur|zu|bezug|bezuglich|ursprungliche[nr]?|korrigierte[nr]?)\\s*:?\\s+(?:der\\s+)?rechnung\\s*(?:${NUMBER_WORD})`),
+    new RegExp(`\\b(?:original|related|corrected|referenced|against)\\s+invoice\\s*(?:${NUMBER_WORD})`),
     /\bdate\s+de\s+(?:la\s+)?facture\s+(?:associee|precedente|d'origine)\b/,
     /\bdate\s+(?:de\s+)?(?:livraison|commande|debut|fin|d'expedition)\b/,
     /\b(?:delivery|order|shipping|service|due)\s+date\b/,
@@ -178,6 +224,10 @@ export const LABELS: readonly LabelRule[] = [
     /\btva\s+(?:intra(?:communautaire)?|non\s+applicable)\b/,
     /\b(?:tva|vat|ust|mwst)\s*(?:-?\s*id(?:ent)?\.?(?:\s*-?\s*nr\.?)?|number|no\.?|reg\.?|n\s?[°o])/,
     /\bust\.?\s*-?\s*id\.?\s*-?\s*nr\.?/,
+    /\b(?:btw\s*-?\s*(?:nummer|nr\.?|id)|partita\s+iva|p\.?\s?iva|codice\s+fiscale|nif(?:\s*-\s*iva)?|cif)\b/,
+    /\b(?:klant|order|debiteur)\s*(?:nummer|nr\.?)|\b(?:numero\s+(?:cliente|ordine)|n(?:umero|\.?\s?[°º])\s+(?:de\s+)?(?:cliente|pedido))\b/,
+    /\b(?:leverdatum|orderdatum|data\s+(?:di\s+)?(?:consegna|ordine)|fecha\s+de\s+(?:entrega|pedido))\b/,
+    /\b(?:tarief|aliquota|tipo(?:\s+(?:de\s+)?iva)?)\b/,
     /\bvat\s+(?:id|reg(?:istration)?)\b/,
     /\b(?:taux|rate|satz|steuersatz|ust-satz|mwst-satz)\b/,
     /\bgesamtbetrag\s+der\s+(?:zuschlage|abschlage)\b/,
@@ -192,11 +242,11 @@ export type Party = 'seller' | 'buyer' | 'other';
 export const SECTION_HEADINGS: ReadonlyArray<readonly [Party, RegExp]> = [
   [
     'seller',
-    /^(?:verkaufer|lieferant|rechnungssteller|seller|supplier|vendor|from|vendeur|fournisseur|emetteur|prestataire|nos references)\b/,
+    /^(?:verkaufer|lieferant|rechnungssteller|seller|supplier|vendor|from|vendeur|fournisseur|emetteur|prestataire|nos references|leverancier|verkoper|fornitore|cedente|proveedor|emisor)\b/,
   ],
   [
     'buyer',
-    /^(?:kaufer|kunde|rechnungsempfanger|leistungsempfanger|buyer|customer|bill(?:ed)?\s+to|invoice\s+to|sold\s+to|client|adresse\s+(?:du\s+client|de\s+facturation)|facture\s+a|destinataire|acheteur|vos\s+identifiants)\b/,
+    /^(?:kaufer|kunde|rechnungsempfanger|leistungsempfanger|buyer|customer|bill(?:ed)?\s+to|invoice\s+to|sold\s+to|client|adresse\s+(?:du\s+client|de\s+facturation)|facture\s+a|destinataire|acheteur|vos\s+identifiants|klant|factuuradres|cliente|cessionario|destinatario|facturar\s+a)\b/,
   ],
   [
     'other',
@@ -214,13 +264,60 @@ export const LEGAL_FORM = new RegExp(`(?:^|\\s)(?:${LEGAL_FORMS})(?=$|[\\s,.)])`
 /** A legal form glued to the word before it, as OCR reads "IndustrieserviceGmbH". */
 export const GLUED_LEGAL_FORM = new RegExp(`(?<=\\p{Ll})(?:${LEGAL_FORMS})(?=$|[\\s,.)])`, 'gu');
 
-export const CURRENCIES: ReadonlyArray<readonly [string, RegExp]> = [
-  ['EUR', /(?:€|(?<![a-z])eur(?:o|os)?(?![a-z]))/g],
-  ['USD', /(?:us\$|(?<![a-z])usd(?![a-z]))/g],
-  ['GBP', /(?:£|(?<![a-z])gbp(?![a-z]))/g],
-  ['CHF', /(?<![a-z])chf(?![a-z])/g],
-  ['INR', /(?:₹|(?<![a-z])(?:inr|rs\.?)(?![a-z]))/g],
+export const UNNAMED_CURRENCY = '?';
+
+/**
+ * Currency marks as printed (matched on the text as it is, case and all): symbols, and ISO 4217
+ * codes as words. A dollar sign alone is the US dollar's, unless a prefix says whose ("CA$").
+ */
+export const CURRENCY_MARKS: ReadonlyArray<readonly [code: string, mark: RegExp]> = [
+  ['EUR', /€|(?<![A-Za-z])(?:EUR|[Ee]uros?|EURO)(?![A-Za-z])/g],
+  ['GBP', /£|(?<![A-Za-z])GBP(?![A-Za-z])/g],
+  ['INR', /₹|(?<![A-Za-z])(?:INR|Rs\.?)(?![A-Za-z])/g],
+  ['CHF', /(?<![A-Za-z])(?:CHF|SFr\.)(?![A-Za-z])/g],
+  ['CAD', /(?<![A-Za-z])(?:CAD|CA\$|C\$)/g],
+  ['AUD', /(?<![A-Za-z])(?:AUD|AU?\$)/g],
+  ['USD', /(?<![A-Za-z])(?:USD|US\$|\$)/g],
+  ['PLN', /(?<![A-Za-z])(?:PLN|zł)(?![A-Za-z])/g],
+  ['CZK', /(?<![A-Za-z])(?:CZK|Kč)(?![A-Za-z])/g],
+  // Crowns and yen: several currencies print these; a page that uses one has a currency Facteur cannot name.
+  [UNNAMED_CURRENCY, /(?<![A-Za-z])(?:kr\.?|Kr\.?|¥)(?![A-Za-z])/g],
+  ...[
+    'SEK',
+    'NOK',
+    'DKK',
+    'PLN',
+    'CZK',
+    'HUF',
+    'RON',
+    'BGN',
+    'JPY',
+    'CNY',
+    'NZD',
+    'SGD',
+    'HKD',
+    'ZAR',
+    'BRL',
+    'MXN',
+    'AED',
+    'TRY',
+    'ISK',
+  ].map((code) => [code, new RegExp(`(?<![A-Za-z])${code}(?![A-Za-z])`, 'g')] as const),
 ];
 
-/** Words that make a document a credit note (BT-3 381) rather than an invoice (380). */
-export const CREDIT_NOTE = /\b(?:avoir|credit\s+note|gutschrift|rechnungskorrektur)\b/;
+/** A label naming the currency: « Devise : EUR », « Währung: CHF », « Currency USD ». */
+export const CURRENCY_LABEL = /\b(?:devise|monnaie|wahrung|currency|valuta|moneda)\b/;
+
+/**
+ * What a document calls itself in its title, by BT-3 code (UNTDID 1001): a corrected invoice
+ * (384), a credit note (381), an invoice (380), in the languages invoices here come in. Tried in
+ * this order, since "facture rectificative" and "Stornorechnung" start like an invoice's title.
+ */
+/** Titles that name a credit note or something else: a German "Gutschrift" is also a self-billed invoice (389). */
+export const AMBIGUOUS_TITLE = /^gutschrift\b/;
+
+export const DOCUMENT_TYPES: ReadonlyArray<readonly [code: '380' | '381' | '384', title: RegExp]> = [
+  ['384', new RegExp(`^(?:${CORRECTIVE_WORDS})\\b`)],
+  ['381', new RegExp(`^(?:${CREDIT_NOTE_WORDS})\\b`)],
+  ['380', new RegExp(`^(?:${INVOICE_WORDS})\\b`)],
+];

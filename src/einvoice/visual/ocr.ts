@@ -7,7 +7,7 @@ import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import sharp, { type OutputInfo } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { createWorker, PSM, type Worker as TesseractWorker } from 'tesseract.js';
 import { packageDir } from '../../paths.ts';
 import { InvoiceError } from '../errors.ts';
@@ -72,10 +72,32 @@ interface Reading {
   readonly quality: number;
 }
 
-async function recognise(png: Buffer, dpi: number): Promise<Reading> {
+/** A grey page, one byte a pixel. */
+interface Grey {
+  readonly pixels: Buffer;
+  readonly width: number;
+  readonly height: number;
+}
+
+async function greyOf(image: Sharp): Promise<Grey> {
+  const { data, info } = await image.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const pixels = info.channels === 1 ? data : await sharp(data, { raw: info }).extractChannel(0).raw().toBuffer();
+  return { pixels, width: info.width, height: info.height };
+}
+
+const sharpOf = (grey: Grey) => sharp(grey.pixels, { raw: { width: grey.width, height: grey.height, channels: 1 } });
+
+/**
+ * Tesseract is given PGM, which costs nothing to write and nothing to read: a PNG took about half a
+ * second to encode here and as long to inflate in WebAssembly, twice when tesseract deskews a
+ * tilted scan (bench/extract, 2026-12-06).
+ */
+const pgm = (grey: Grey) => Buffer.concat([Buffer.from(`P5\n${grey.width} ${grey.height}\n255\n`), grey.pixels]);
+
+async function recognise(grey: Grey, dpi: number): Promise<Reading> {
   const worker = await tesseract();
   await worker.setParameters({ user_defined_dpi: String(Math.round(dpi)) });
-  const { data } = await worker.recognize(png, { rotateAuto: true }, { blocks: true, text: false });
+  const { data } = await worker.recognize(pgm(grey), { rotateAuto: true }, { blocks: true, text: false });
   const words: Word[] = [];
   let weighted = 0;
   let letters = 0;
@@ -136,11 +158,11 @@ export async function ocrImage(
   limits: OcrLimits,
   raw?: { width: number; height: number; channels: 4 },
 ): Promise<PageWords> {
-  let grey: Buffer;
-  let info: OutputInfo;
+  let grey: Grey;
   try {
-    // rotate() with no angle applies the EXIF orientation of phone photos.
-    const image = open(input, limits, raw).rotate().greyscale();
+    // rotate() with no angle applies the EXIF orientation of phone photos; a transparent
+    // background is paper.
+    const image = open(input, limits, raw).rotate().flatten({ background: '#ffffff' }).greyscale();
     const meta = await open(input, limits, raw).metadata();
     // Scans below ~250 dpi are scaled up (the short side taken as an A4 width): tesseract reads
     // 10-point text best at 300 dpi. The result is held to the pixel limit too, and to MAX_UPSCALE:
@@ -153,44 +175,33 @@ export async function ocrImage(
         ? Math.min(target / shorter, MAX_UPSCALE, Math.sqrt(limits.maxImagePixels / (width * height)))
         : 1;
     const resized = upscale > 1 ? image.resize({ width: Math.round(width * upscale), kernel: 'lanczos3' }) : image;
-    ({ data: grey, info } = await resized
-      .normalise()
-      .linear(255 / PAPER_GREY, 0)
-      .png({ compressionLevel: 1 })
-      .toBuffer({ resolveWithObject: true }));
+    grey = await greyOf(resized.normalise().linear(255 / PAPER_GREY, 0));
   } catch (cause) {
     throw imageError(cause);
   }
-  const dpi = Math.min(info.width, info.height) / A4_WIDTH_INCHES || limits.ocrDpi;
+  const dpi = Math.min(grey.width, grey.height) / A4_WIDTH_INCHES || limits.ocrDpi;
   const upright = await recognise(grey, dpi);
   let best = { angle: 0, reading: upright };
   // Tesseract reads a sideways page as columns of tall words; an upside-down one, badly.
   const tryAngles = isSideways(upright.words) ? [90, 270] : upright.confidence < 55 ? [90, 180, 270] : [];
   if (tryAngles.length > 0) {
-    const small = await sharp(grey)
-      .resize({ width: Math.min(1200, info.width) })
-      .png({ compressionLevel: 1 })
-      .toBuffer();
+    const small = await greyOf(sharpOf(grey).resize({ width: Math.min(1200, grey.width) }));
     let bestQuality = tryAngles.length === 2 ? 0 : (await recognise(small, dpi / 2)).quality;
     let bestAngle = 0;
     for (const angle of tryAngles) {
-      const quality = (await recognise(await sharp(small).rotate(angle).png({ compressionLevel: 1 }).toBuffer(), dpi / 2)).quality;
+      const quality = (await recognise(await greyOf(sharpOf(small).rotate(angle)), dpi / 2)).quality;
       if (quality > bestQuality + 5) {
         bestQuality = quality;
         bestAngle = angle;
       }
     }
-    if (bestAngle !== 0)
-      best = {
-        angle: bestAngle,
-        reading: await recognise(await sharp(grey).rotate(bestAngle).png({ compressionLevel: 1 }).toBuffer(), dpi),
-      };
+    if (bestAngle !== 0) best = { angle: bestAngle, reading: await recognise(await greyOf(sharpOf(grey).rotate(bestAngle)), dpi) };
   }
   const turned = best.angle === 90 || best.angle === 270;
   return {
     page,
-    width: turned ? info.height : info.width,
-    height: turned ? info.width : info.height,
+    width: turned ? grey.height : grey.width,
+    height: turned ? grey.width : grey.height,
     words: best.reading.words,
     rotation: best.angle,
   };

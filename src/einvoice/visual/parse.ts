@@ -1,7 +1,8 @@
 // Reading values as invoices print them, in French, English and German: « 1 234,56 € »,
 // « 1.234,56 », « 1,234.56 », « 13 novembre 2017 », « 05.06.2018 », « March 5, 2018 »; and the
 // identifiers whose check digits say whether a reading is right (SIREN, French VAT, IBAN).
-import { frenchVatKey, ibanValid } from '../validate/france.ts';
+import { checkVAT, countries } from 'jsvat';
+import { ibanValid } from '../validate/france.ts';
 
 /**
  * Lower case without accents, one character for one character, so that offsets found in the
@@ -24,8 +25,9 @@ export interface Found<T> {
 }
 
 // Thousands grouped by space, no-break space, dot, comma or apostrophe; two decimals after the last
-// separator. A number followed by % is a rate, not an amount.
-const AMOUNT = /(?<![\d.,])([-−–]\s?)?(\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+|\d+)([.,])(\d{2})(?![\d%]|\s?%|[.,]\d)(-)?/g;
+// separator. A number followed by % is a rate, not an amount. A minus may stand before the currency
+// symbol ("-€483.10") or after the amount ("100,00-").
+const AMOUNT = /(?<![\d.,])([-−–]\s?(?:[€$£₹]\s?)?)?(\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+|\d+)([.,])(\d{2})(?![\d%]|\s?%|[.,]\d)(-)?/g;
 
 /** Amounts in cents, with where they are in the text. */
 export function findAmounts(text: string): Array<Found<number>> {
@@ -57,19 +59,20 @@ export function findRates(text: string): Array<Found<number>> {
   return found;
 }
 
+// French, English, German, Dutch, Italian and Spanish month names and their abbreviations.
 const MONTHS: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^(?:janv?|january|januar|jan|janvier|jaenner|janner)$/, 1],
-  [/^(?:fevr?|fev|fevrier|february|februar|feb)$/, 2],
-  [/^(?:mars|march|marz|maerz|mar|mrz)$/, 3],
-  [/^(?:avr|avril|april|apr)$/, 4],
-  [/^(?:mai|may)$/, 5],
-  [/^(?:juin|june|juni|jun)$/, 6],
-  [/^(?:juil|juillet|july|juli|jul)$/, 7],
-  [/^(?:aout|august|aug)$/, 8],
-  [/^(?:sept?|septembre|september)$/, 9],
-  [/^(?:oct|octobre|october|okt|oktober)$/, 10],
-  [/^(?:nov|novembre|november)$/, 11],
-  [/^(?:dec|decembre|december|dez|dezember)$/, 12],
+  [/^(?:janv?|january|januar|jan|janvier|jaenner|janner|januari|gennaio|gen|enero|ene)$/, 1],
+  [/^(?:fevr?|fev|fevrier|february|februar|feb|februari|febbraio|febrero)$/, 2],
+  [/^(?:mars|march|marz|maerz|mar|mrz|maart|mrt|marzo)$/, 3],
+  [/^(?:avr|avril|april|apr|aprile|abril|abr)$/, 4],
+  [/^(?:mai|may|mei|maggio|mag|mayo)$/, 5],
+  [/^(?:juin|june|juni|jun|giugno|giu|junio)$/, 6],
+  [/^(?:juil|juillet|july|juli|jul|luglio|lug|julio)$/, 7],
+  [/^(?:aout|august|aug|augustus|agosto|ago)$/, 8],
+  [/^(?:sept?|septembre|september|settembre|set|septiembre|setiembre)$/, 9],
+  [/^(?:oct|octobre|october|okt|oktober|ottobre|ott|octubre)$/, 10],
+  [/^(?:nov|novembre|november|noviembre)$/, 11],
+  [/^(?:dec|decembre|december|dez|dezember|dicembre|dic|diciembre)$/, 12],
 ];
 const monthOf = (word: string): number | undefined => MONTHS.find(([re]) => re.test(word))?.[1];
 
@@ -81,7 +84,7 @@ function isoDate(year: number, month: number, day: number): string | undefined {
   return date.toISOString().slice(0, 10);
 }
 
-const MONTH_WORD = '([a-z]{3,9})\\.?';
+const MONTH_WORD = '([a-z]{3,10})\\.?';
 const NUMERIC_DATE = /(?<![\d.])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d]|[.,]\d)/g;
 
 /**
@@ -113,7 +116,8 @@ const DATE_PATTERNS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray, monthF
     },
   ],
   [
-    new RegExp(`(?<!\\d)(\\d{1,2})(?:er|st|nd|rd|th|\\.)?\\s+${MONTH_WORD}\\s+(\\d{4})(?!\\d)`, 'g'),
+    // "13 novembre 2017", "5. März 2026", "14 de junio de 2026"
+    new RegExp(`(?<!\\d)(\\d{1,2})(?:er|st|nd|rd|th|\\.)?\\s+(?:de\\s+)?${MONTH_WORD}\\s+(?:de\\s+)?(\\d{4})(?!\\d)`, 'g'),
     (m) => {
       const month = monthOf(m[2] ?? '');
       return month === undefined ? undefined : isoDate(Number(m[3]), month, Number(m[1]));
@@ -144,39 +148,27 @@ export function findDates(text: string, monthFirst = false): Array<Found<string>
 }
 
 // An id followed by more digits is the start of something longer (an IBAN: "DE08 7009 0100 …").
-// Characters after the country prefix, by country, for the VAT ids invoices here carry.
-const VAT_SHAPES: Record<string, RegExp> = {
-  FR: /^[0-9A-Z]{2}\d{9}$/,
-  DE: /^\d{9}$/,
-  AT: /^U\d{8}$/,
-  BE: /^[01]\d{9}$/,
-  NL: /^\d{9}B\d{2}$/,
-  LU: /^\d{8}$/,
-  IT: /^\d{11}$/,
-  ES: /^[0-9A-Z]\d{7}[0-9A-Z]$/,
-  GB: /^(?:\d{9}|\d{12})$/,
-  CH: /^E\d{9}$/,
-};
 const VAT_CANDIDATE =
   /(?<![A-Z0-9])(AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|GB|XI|CH)[\s.-]?((?:[0-9A-Z][\s.-]?){7,13})(?![0-9A-Z])(?![\s.-]?\d)/g;
 
-/** VAT identifiers without spaces; a French one must carry its SIREN's key. */
+/**
+ * VAT identifiers without spaces, in the shape their country gives them, and `checked` when their
+ * national check digits agree (jsvat). A French one must carry its SIREN's key: French ids are
+ * printed with it, and a wrong key is a misreading. Other countries' sample invoices often print
+ * made-up ids ("DE123456789"), so a failed check only lowers the trust in them.
+ */
 export function findVatIds(text: string): Array<Found<string> & { checked: boolean }> {
   const found: Array<Found<string> & { checked: boolean }> = [];
   for (const m of text.matchAll(VAT_CANDIDATE)) {
     const country = m[1] ?? '';
     // A candidate may swallow a trailing word ("DE123456789 Steuernummer"): try shorter readings.
     const body = (m[2] ?? '').replace(/[\s.-]/g, '');
-    const shape = VAT_SHAPES[country] ?? /^[0-9A-Z]{8,12}$/;
     for (let length = body.length; length >= 8; length -= 1) {
-      const id = body.slice(0, length);
-      if (!shape.test(id) || (id.match(/\d/g)?.length ?? 0) < 7) continue;
-      let checked = false;
-      if (country === 'FR' && /^\d{11}$/.test(id)) {
-        checked = frenchVatKey(id.slice(2)) === id.slice(0, 2);
-        if (!checked) break;
-      }
-      found.push({ value: `${country}${id}`, start: m.index, end: m.index + m[0].length, checked });
+      const id = `${country === 'XI' ? 'GB' : country}${body.slice(0, length)}`;
+      const check = checkVAT(id, countries);
+      if (!check.isValidFormat || (body.slice(0, length).match(/\d/g)?.length ?? 0) < 7) continue;
+      if (country === 'FR' && /^\d{11}$/.test(body.slice(0, length)) && !check.isValid) break;
+      found.push({ value: `${country}${body.slice(0, length)}`, start: m.index, end: m.index + m[0].length, checked: check.isValid });
       break;
     }
   }

@@ -56,7 +56,21 @@ export interface PrintedInvoice {
   readonly marginNote?: string;
   /** The seller's ids printed on light grey bands, as tables shade every other row. */
   readonly shadedIds?: boolean;
+  /** What the document is, by its title and its number's label: an invoice unless said. */
+  readonly documentType?: DocumentType;
+  /** Line amounts and totals printed with a minus, as many credit notes are. */
+  readonly signed?: boolean;
+  /** The currency its amounts are printed in (EUR unless said): a symbol or its code beside each amount. */
+  readonly currency?: PrintedCurrency;
+  /** The number of the invoice this one credits or corrects, printed under the header. */
+  readonly refersTo?: string;
 }
+
+export type DocumentType = 'invoice' | 'credit-note' | 'corrective';
+
+/** Currencies and the symbol printed for each ("kr" stands for several; the standard fonts have no ₹). */
+const SYMBOLS = { EUR: '€', USD: '$', GBP: '£', CHF: 'CHF', INR: 'Rs.', SEK: 'kr' } as const;
+export type PrintedCurrency = keyof typeof SYMBOLS;
 
 /** The totals the page prints, in cents. */
 export function totalsOf(invoice: PrintedInvoice): { net: number; vat: number; gross: number } {
@@ -65,16 +79,21 @@ export function totalsOf(invoice: PrintedInvoice): { net: number; vat: number; g
   return { net, vat, gross: net + vat };
 }
 
-export const decimal = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+export const decimal = (cents: number): string =>
+  `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
 const group = (integer: number, separator: string) => String(integer).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
 
-function money(cents: number, language: Language): string {
+/** « 1 234,56 € » in French, « 1.234,56 EUR » in German (the symbol for crowns), « €1,234.56 » in English. */
+function money(signed: number, language: Language, currency: PrintedCurrency = 'EUR'): string {
+  const sign = signed < 0 ? '-' : '';
+  const cents = Math.abs(signed);
   const integer = Math.floor(cents / 100);
   const fraction = String(cents % 100).padStart(2, '0');
-  if (language === 'fr') return `${group(integer, ' ')},${fraction} €`;
-  if (language === 'de') return `${group(integer, '.')},${fraction} EUR`;
-  return `€${group(integer, ',')}.${fraction}`;
+  const symbol = SYMBOLS[currency];
+  if (language === 'fr') return `${sign}${group(integer, ' ')},${fraction} ${symbol}`;
+  if (language === 'de') return `${sign}${group(integer, '.')},${fraction} ${currency === 'SEK' ? symbol : currency}`;
+  return `${sign}${symbol}${symbol.length > 1 ? ' ' : ''}${group(integer, ',')}.${fraction}`;
 }
 
 const MONTHS: Record<Language, string[]> = {
@@ -157,15 +176,41 @@ const WORDS = {
   },
 } as const;
 
+/** The title and the number's label of the documents that are not invoices, and how they cite the invoice they refer to. */
+const OTHER_DOCUMENTS: Record<
+  Language,
+  Record<Exclude<DocumentType, 'invoice'>, { title: string; number: string }> & { refersTo: string }
+> = {
+  fr: {
+    'credit-note': { title: 'AVOIR', number: 'Avoir n°' },
+    corrective: { title: 'FACTURE RECTIFICATIVE', number: 'Facture rectificative n°' },
+    refersTo: 'Sur facture n°',
+  },
+  en: {
+    'credit-note': { title: 'CREDIT NOTE', number: 'Credit note no.' },
+    corrective: { title: 'CORRECTED INVOICE', number: 'Corrected invoice no.' },
+    refersTo: 'Original invoice no.',
+  },
+  de: {
+    'credit-note': { title: 'GUTSCHRIFT', number: 'Gutschrift Nr.' },
+    corrective: { title: 'RECHNUNGSKORREKTUR', number: 'Rechnungskorrektur Nr.' },
+    refersTo: 'Zur Rechnung Nr.',
+  },
+};
+
 /** Draws the invoice on an A4 page and returns the PDF (no embedded XML: a plain PDF). */
 export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const page = pdf.addPage([595, 842]);
   const regular = await pdf.embedFont(StandardFonts.Helvetica);
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const w = WORDS[invoice.language];
   const { language, layout } = invoice;
-  const { net, vat, gross } = totalsOf(invoice);
+  const other = invoice.documentType && invoice.documentType !== 'invoice' ? OTHER_DOCUMENTS[language][invoice.documentType] : undefined;
+  const w = { ...WORDS[language], ...other };
+  const sign = invoice.signed ? -1 : 1;
+  const { net, vat, gross } = Object.fromEntries(Object.entries(totalsOf(invoice)).map(([k, v]) => [k, sign * v])) as ReturnType<
+    typeof totalsOf
+  >;
   // y counts from the top of the page, as one reads it.
   const text = (s: string, x: number, y: number, size = 10, font: PDFFont = regular) => page.drawText(s, { x, y: 842 - y, size, font });
   const right = (s: string, x1: number, y: number, size = 10, font: PDFFont = regular) =>
@@ -201,7 +246,8 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
         text(s, 50, 96 + 14 * i);
       });
     }
-    text(w.title, 400, 50, 18, bold);
+    text(w.title, Math.min(400, 545 - bold.widthOfTextAtSize(w.title, 18)), 50, 18, bold);
+    if (invoice.refersTo) text(`${OTHER_DOCUMENTS[language].refersTo} ${invoice.refersTo}`, 330, 174);
     if (layout !== 'columns') {
       [
         [w.number, invoice.number],
@@ -238,15 +284,15 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
     y += 18;
     text(line.name, 50, y);
     right(String(line.quantity), 330, y);
-    right(money(line.unitPriceCents, language), 430, y);
-    right(money(line.quantity * line.unitPriceCents, language), 540, y);
+    right(money(line.unitPriceCents, language, invoice.currency), 430, y);
+    right(money(sign * line.quantity * line.unitPriceCents, language, invoice.currency), 540, y);
   }
 
   // Totals.
   y += 40;
   if (layout === 'columns') {
     [w.net, w.vat(invoice.rate), w.gross].forEach((label, i) => right(label, 330 + 105 * i, y, 9, bold));
-    [net, vat, gross].forEach((value, i) => right(money(value, language), 330 + 105 * i, y + 15));
+    [net, vat, gross].forEach((value, i) => right(money(value, language, invoice.currency), 330 + 105 * i, y + 15));
     y += 30;
   } else {
     for (const [label, value] of [
@@ -264,12 +310,12 @@ export async function printInvoice(invoice: PrintedInvoice): Promise<Uint8Array>
         });
       }
       text(label, 330, y, 10, label === w.gross ? bold : regular);
-      right(money(value, language), 540, y, 10, label === w.gross ? bold : regular);
+      right(money(value, language, invoice.currency), 540, y, 10, label === w.gross ? bold : regular);
       y += 16;
     }
   }
   text(w.due2, 330, y + 10, 10, bold);
-  right(money(gross, language), 540, y + 10, 10, bold);
+  right(money(gross, language, invoice.currency), 540, y + 10, 10, bold);
   if (invoice.iban) text(`IBAN : ${invoice.iban}`, 50, y + 50, 9);
   if (layout === 'letterhead') footer(page, regular, [seller.name, ...sellerIds].join(' – '));
   return pdf.save();
