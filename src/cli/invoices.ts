@@ -87,7 +87,7 @@ export function registerInvoiceCommands(program: Command): void {
             queue,
             options.owner,
             batch.map((b) => b.accepted),
-            { priority: options.priority },
+            { source: { kind: 'cli', details: {} }, priority: options.priority },
           );
           stored.forEach((invoice, j) => queued.push({ file: batch[j]!.file, ...invoice }));
           progress(Math.min(i + BATCH, files.length), files.length);
