@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/types.ts';
 import { FacteurError, InvalidInputError, errorMessage } from '../errors.ts';
 import type { Queue } from '../queue/index.ts';
-import { acceptFile, findArrival, storeInvoices } from '../invoices/store.ts';
+import { acceptFile, checkSize, findArrival, storeInvoices } from '../invoices/store.ts';
 
 export const PROCESSED = 'processed';
 export const REFUSED = 'refused';
@@ -148,15 +148,18 @@ export class WatchedFolder {
 
   private async take(name: string, seen: Sighting, report: ScanReport): Promise<void> {
     const path = join(this.dir, name);
-    const bytes = new Uint8Array(await readFile(path));
-    const file = await stat(path, { bigint: true });
-    if (file.size !== seen.size || file.mtimeNs !== seen.mtimeNs || BigInt(bytes.byteLength) !== seen.size) {
-      this.sightings.delete(name); // written to while read: watched again from scratch
-      report.waiting++;
-      return;
-    }
     let accepted;
+    let file;
     try {
+      // Before reading: a file over the limit is refused without being held in memory.
+      checkSize(name, Number(seen.size), this.options.maxBytes);
+      const bytes = new Uint8Array(await readFile(path));
+      file = await stat(path, { bigint: true });
+      if (file.size !== seen.size || file.mtimeNs !== seen.mtimeNs || BigInt(bytes.byteLength) !== seen.size) {
+        this.sightings.delete(name); // written to while read: watched again from scratch
+        report.waiting++;
+        return;
+      }
       accepted = acceptFile(name, bytes, this.options.maxBytes);
     } catch (error) {
       if (!(error instanceof FacteurError)) throw error;

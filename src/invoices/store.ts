@@ -44,12 +44,17 @@ export function cleanFileName(name: string): string {
   return clean === '' ? 'invoice' : clean;
 }
 
+/** Refuses a file over the limit; callers that know the size before reading check it first. */
+export function checkSize(fileName: string, sizeBytes: number, maxBytes: number): void {
+  if (sizeBytes > maxBytes) {
+    throw new InvalidInputError('FILE_TOO_LARGE', `${cleanFileName(fileName)} is ${sizeBytes} bytes; the limit is ${maxBytes} bytes.`);
+  }
+}
+
 /** Checks one uploaded file (empty, too large, not a kind Facteur reads) and fingerprints it. */
 export function acceptFile(fileName: string, bytes: Uint8Array, maxBytes: number): AcceptedFile {
   const name = cleanFileName(fileName);
-  if (bytes.byteLength > maxBytes) {
-    throw new InvalidInputError('FILE_TOO_LARGE', `${name} is ${bytes.byteLength} bytes; the limit is ${maxBytes} bytes.`);
-  }
+  checkSize(name, bytes.byteLength, maxBytes);
   let mediaType: string;
   try {
     mediaType = sniffContainer(bytes).mediaType;

@@ -55,15 +55,17 @@ describe.each(testDatabases())('the watched folder on $name', (database) => {
     writeFileSync(join(dir, 'scan.pdf'), PDF);
     writeFileSync(join(dir, 'notes.txt'), 'not an invoice');
     writeFileSync(join(dir, 'empty.pdf'), '');
+    writeFileSync(join(dir, 'big.pdf'), PDF.padEnd(100_001, ' '));
     for (const hidden of ['.DS_Store', 'c.xml~', 'd.pdf.part', 'e.xml.tmp']) writeFileSync(join(dir, hidden), PDF);
     const watched = folder();
     await watched.open();
 
     const first = await watched.scan();
-    expect(first).toEqual({ taken: [], refused: [], waiting: 5 });
+    expect(first).toEqual({ taken: [], refused: [], waiting: 6 });
     const second = await watched.scan();
     expect(second.taken.map((t) => t.file)).toEqual(['a.xml', 'b.xml', 'scan.pdf']);
     expect(second.refused).toEqual([
+      { file: 'big.pdf', code: 'FILE_TOO_LARGE' },
       { file: 'empty.pdf', code: 'EMPTY_FILE' },
       { file: 'notes.txt', code: 'UNSUPPORTED_MEDIA_TYPE' },
     ]);
@@ -78,7 +80,14 @@ describe.each(testDatabases())('the watched folder on $name', (database) => {
     expect(await jobs()).toBe(3);
     expect(listing()).toEqual(['.DS_Store', 'c.xml~', 'd.pdf.part', 'e.xml.tmp', PROCESSED, REFUSED]);
     expect(listing(PROCESSED)).toEqual(['a.xml', 'b.xml', 'scan.pdf']);
-    expect(listing(REFUSED)).toEqual(['empty.pdf', 'empty.pdf.reason.txt', 'notes.txt', 'notes.txt.reason.txt']);
+    expect(listing(REFUSED)).toEqual([
+      'big.pdf',
+      'big.pdf.reason.txt',
+      'empty.pdf',
+      'empty.pdf.reason.txt',
+      'notes.txt',
+      'notes.txt.reason.txt',
+    ]);
     expect(readFileSync(join(dir, REFUSED, 'notes.txt.reason.txt'), 'utf8')).toBe(
       'UNSUPPORTED_MEDIA_TYPE\nnotes.txt is not a PDF, an XML invoice or an image (PNG, JPEG, TIFF, WebP).\n',
     );
