@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROCESSED, REFUSED, WatchedFolder } from '../../src/intake/folder.ts';
+import { invoiceStatus } from '../../src/invoices/reads.ts';
 import { createLogger } from '../../src/logger.ts';
 import { Queue } from '../../src/queue/queue.ts';
 import { sampleInvoice } from '../einvoice/support/sample.ts';
@@ -78,6 +79,8 @@ describe.each(testDatabases())('the watched folder on $name', (database) => {
       ['scan.pdf', 'folder', { folder: watched.dir }],
     ]);
     expect(await jobs()).toBe(3);
+    const status = await invoiceStatus(test.db, 'acme', rows[0]!.id);
+    expect(status!.invoice.source).toEqual({ kind: 'folder', details: { folder: watched.dir } });
     expect(listing()).toEqual(['.DS_Store', 'c.xml~', 'd.pdf.part', 'e.xml.tmp', PROCESSED, REFUSED]);
     expect(listing(PROCESSED)).toEqual(['a.xml', 'b.xml', 'scan.pdf']);
     expect(listing(REFUSED)).toEqual([
