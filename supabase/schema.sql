@@ -39,10 +39,16 @@ CREATE TABLE invoices (
   validation jsonb,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  source text DEFAULT 'upload'::text NOT NULL,
+  source_details jsonb DEFAULT '{}'::jsonb NOT NULL,
+  arrival_key text,
   CONSTRAINT invoices_pkey PRIMARY KEY (id),
   CONSTRAINT invoices_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
-  CONSTRAINT invoices_size_bytes_check CHECK ((size_bytes >= 0))
+  CONSTRAINT invoices_size_bytes_check CHECK ((size_bytes >= 0)),
+  CONSTRAINT invoices_source_check CHECK ((source = ANY (ARRAY['upload'::text, 'api'::text, 'cli'::text, 'folder'::text, 'mailbox'::text, 'webhook'::text]))),
+  CONSTRAINT invoices_source_details_check CHECK (((jsonb_typeof(source_details) = 'object'::text) AND (octet_length((source_details)::text) <= 4096)))
 );
+CREATE UNIQUE INDEX invoices_owner_arrival_key ON invoices USING btree (owner, arrival_key) WHERE (arrival_key IS NOT NULL);
 CREATE INDEX invoices_owner_created ON invoices USING btree (owner, created_at DESC);
 CREATE INDEX invoices_owner_sha256 ON invoices USING btree (owner, sha256);
 

@@ -12,7 +12,8 @@ import { integer, withFacteur } from './context.ts';
 
 /** The owner the web app uses with FACTEUR_AUTH=none; others are named with --owner. */
 const LOCAL_OWNER = 'local';
-const ownerOption = () => new Option('--owner <owner>', 'whose invoices (the owner of a FACTEUR_AUTH=token token)').default(LOCAL_OWNER);
+export const ownerOption = () =>
+  new Option('--owner <owner>', 'whose invoices (the owner of a FACTEUR_AUTH=token token)').default(LOCAL_OWNER);
 /** Files per transaction: a failure loses no more than a batch, and no batch holds much memory. */
 const BATCH = 25;
 
@@ -87,7 +88,7 @@ export function registerInvoiceCommands(program: Command): void {
             queue,
             options.owner,
             batch.map((b) => b.accepted),
-            { priority: options.priority },
+            { source: { kind: 'cli', details: {} }, priority: options.priority },
           );
           stored.forEach((invoice, j) => queued.push({ file: batch[j]!.file, ...invoice }));
           progress(Math.min(i + BATCH, files.length), files.length);

@@ -8,6 +8,7 @@ import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger
 import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
 import { registerTokenCommands } from './tokens.ts';
+import { registerWatch } from './watch.ts';
 
 function formatStats(stats: QueueStats): string {
   const seconds = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 0)} s`);
@@ -149,6 +150,7 @@ export function buildProgram(): Command {
   registerInvoiceCommands(program);
   registerDoctor(program);
   registerTokenCommands(program);
+  registerWatch(program);
 
   return program;
 }

@@ -35,7 +35,7 @@ export function uploadHandler(
         );
       }
     }
-    const invoices = await storeInvoices(db, queue, owner, files);
+    const invoices = await storeInvoices(db, queue, owner, files, { source: { kind: 'upload', details: {} } });
     metrics.invoicesReceived(invoices.length);
     if (kickAfter && after) {
       after(() => kickAfter().catch((error: unknown) => logger.error({ err: error }, 'drain after upload failed')));

@@ -3,12 +3,14 @@ import type { JobStatus } from '../queue/index.ts';
 import { invoiceAttempts } from '../queue/history.ts';
 import { latestJob, queuePosition } from '../queue/views.ts';
 import type { Finding, NormalisedInvoice, TermRecord } from '../einvoice/model.ts';
-import type { InvoiceDetail, InvoicePage, InvoiceStatus, InvoiceSummary } from './views.ts';
+import type { InvoiceDetail, InvoicePage, InvoiceSourceKind, InvoiceStatus, InvoiceSummary } from './views.ts';
 import { PROCESS_INVOICE } from './jobs.ts';
 
 interface StatusRow {
   invoice_id: string;
   file_name: string;
+  source: InvoiceSourceKind;
+  source_details: Record<string, string>;
   media_type: string;
   size_bytes: number;
   format: string | null;
@@ -32,7 +34,7 @@ interface StatusRow {
 // The invoice with its latest processing job (the invoice's status). Every statement below passes
 // PROCESS_INVOICE as $1.
 const STATUS_COLUMNS = `
-  i.id AS invoice_id, i.file_name, i.media_type, i.size_bytes, i.format, i.extracted->'fields' AS fields,
+  i.id AS invoice_id, i.file_name, i.source, i.source_details, i.media_type, i.size_bytes, i.format, i.extracted->'fields' AS fields,
   i.validation, i.created_at AS invoice_created_at,
   q.id AS job_id, q.status, q.attempts, q.max_attempts, q.priority, q.created_at, q.started_at,
   q.completed_at, q.run_at, q.last_error, q.error_code`;
@@ -54,6 +56,7 @@ function summaryOf(row: StatusRow): InvoiceSummary {
   const findings = row.validation ?? [];
   const summary: InvoiceSummary = {
     fileName: row.file_name,
+    source: { kind: row.source, details: row.source_details },
     mediaType: row.media_type,
     sizeBytes: row.size_bytes,
     format: row.format,

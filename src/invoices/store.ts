@@ -6,6 +6,7 @@ import { sniffContainer } from '../einvoice/detect.ts';
 import { isInvoiceError } from '../einvoice/errors.ts';
 import type { NormalisedInvoice } from '../einvoice/model.ts';
 import { PROCESS_INVOICE } from './jobs.ts';
+import type { InvoiceSource } from './views.ts';
 
 /** What an upload may be: sniffed from the bytes, never taken from the name or the header. */
 const ACCEPTED_MEDIA_TYPES = new Set(['application/pdf', 'application/xml', 'image/png', 'image/jpeg', 'image/tiff', 'image/webp']);
@@ -16,6 +17,13 @@ export interface AcceptedFile {
   bytes: Uint8Array;
   sha256: string;
 }
+
+/**
+ * A file to store. With an `arrivalKey` (unique per owner), the file is one arrival of a way in
+ * that may deliver it twice: a second store with the same key fails on the unique index instead
+ * of making a second invoice, and `findArrival` finds the first.
+ */
+export type ArrivingFile = AcceptedFile & { arrivalKey?: string };
 
 export interface StoredInvoice {
   invoiceId: string;
@@ -36,12 +44,17 @@ export function cleanFileName(name: string): string {
   return clean === '' ? 'invoice' : clean;
 }
 
+/** Refuses a file over the limit; callers that know the size before reading check it first. */
+export function checkSize(fileName: string, sizeBytes: number, maxBytes: number): void {
+  if (sizeBytes > maxBytes) {
+    throw new InvalidInputError('FILE_TOO_LARGE', `${cleanFileName(fileName)} is ${sizeBytes} bytes; the limit is ${maxBytes} bytes.`);
+  }
+}
+
 /** Checks one uploaded file (empty, too large, not a kind Facteur reads) and fingerprints it. */
 export function acceptFile(fileName: string, bytes: Uint8Array, maxBytes: number): AcceptedFile {
   const name = cleanFileName(fileName);
-  if (bytes.byteLength > maxBytes) {
-    throw new InvalidInputError('FILE_TOO_LARGE', `${name} is ${bytes.byteLength} bytes; the limit is ${maxBytes} bytes.`);
-  }
+  checkSize(name, bytes.byteLength, maxBytes);
   let mediaType: string;
   try {
     mediaType = sniffContainer(bytes).mediaType;
@@ -58,10 +71,21 @@ export function acceptFile(fileName: string, bytes: Uint8Array, maxBytes: number
 // The earliest invoice of this owner with the same bytes, read inside the upload's transaction.
 const FIND_DUPLICATE = `SELECT id FROM invoices WHERE owner = $1 AND sha256 = $2 ORDER BY created_at, id LIMIT 1`;
 
+// The unique index on (owner, arrival_key) makes a second store of one arrival fail, whichever
+// transaction commits first.
 const INSERT_INVOICE = `
-  INSERT INTO invoices (owner, file_name, media_type, size_bytes, sha256)
-  VALUES ($1, $2, $3, $4, $5)
+  INSERT INTO invoices (owner, file_name, media_type, size_bytes, sha256, source, source_details, arrival_key)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
   RETURNING id`;
+
+// The invoice an arrival already made, if any. Reads only.
+const FIND_ARRIVAL = `SELECT id FROM invoices WHERE owner = $1 AND arrival_key = $2`;
+
+/** The invoice made by an earlier store of this arrival, or null. */
+export async function findArrival(sql: Sql, owner: string, arrivalKey: string): Promise<string | null> {
+  const { rows } = await sql.query<{ id: string }>(FIND_ARRIVAL, [owner, arrivalKey]);
+  return rows[0]?.id ?? null;
+}
 
 const INSERT_FILE = `INSERT INTO invoice_files (invoice_id, content) VALUES ($1, $2)`;
 
@@ -73,8 +97,8 @@ export async function storeInvoices(
   db: Db,
   queue: Queue,
   owner: string,
-  files: readonly AcceptedFile[],
-  options: { priority?: number } = {},
+  files: readonly ArrivingFile[],
+  options: { source: InvoiceSource; priority?: number },
 ): Promise<StoredInvoice[]> {
   return db.transaction(async (tx) => {
     const stored: { invoiceId: string; duplicateOf?: string }[] = [];
@@ -86,6 +110,9 @@ export async function storeInvoices(
         file.mediaType,
         file.bytes.byteLength,
         file.sha256,
+        options.source.kind,
+        JSON.stringify(options.source.details),
+        file.arrivalKey ?? null,
       ]);
       const invoiceId = rows[0]!.id;
       await tx.query(INSERT_FILE, [invoiceId, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength)]);

@@ -6,9 +6,19 @@ import type { JobStatus } from '../queue/job.ts';
 
 export type { AttemptView };
 
+/** The way an invoice came in; `mailbox` and `webhook` are for the e-mail ways in to come. */
+export type InvoiceSourceKind = 'upload' | 'api' | 'cli' | 'folder' | 'mailbox' | 'webhook';
+
+/** Where an invoice came from: the way in and a few details of it (a folder's path…). */
+export interface InvoiceSource {
+  kind: InvoiceSourceKind;
+  details: Record<string, string>;
+}
+
 /** What a list row or a status answer says about an invoice, once extracted. */
 export interface InvoiceSummary {
   fileName: string;
+  source: InvoiceSource;
   mediaType: string;
   sizeBytes: number;
   format: string | null;

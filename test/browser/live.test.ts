@@ -38,7 +38,7 @@ describe('live status in the inbox', () => {
     sequence += 1;
     const name = `attente-${sequence}.xml`;
     const file = acceptFile(name, new TextEncoder().encode(writeCii(numberedInvoice('LIVE'))), 1_000_000);
-    await storeInvoices(db.db, new Queue(db.db), 'local', [file]);
+    await storeInvoices(db.db, new Queue(db.db), 'local', [file], { source: { kind: 'upload', details: {} } });
     return name;
   };
   const tick = () => fetch(`${app.url}/api/queue/worker`, { headers: { authorization: `Bearer ${CRON_SECRET}` } });

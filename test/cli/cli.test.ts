@@ -185,6 +185,8 @@ describe('facteur CLI', () => {
         const status = await facteur(['status', lines[1]!.invoiceId!], env);
         expect(status).toMatchObject({ code: 0 });
         expect(status.stdout).toContain('b.xml: completed, attempt 1 of 3');
+        const statusJson = await facteur(['status', lines[1]!.invoiceId!, '--json'], env);
+        expect((JSON.parse(statusJson.stdout) as { invoice: { source: unknown } }).invoice.source).toEqual({ kind: 'cli', details: {} });
         expect(status.stdout).toContain(`n° OTHER-1 · ${invoice.fields['BT-2']} · ${invoice.fields['BT-112']} EUR`);
         const csv = await facteur(['export', '--since', '2020-01-01'], env);
         expect(csv.code).toBe(0);

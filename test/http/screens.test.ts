@@ -32,7 +32,7 @@ describe('the interface endpoints', () => {
     sequence += 1;
     invoice.fields['BT-1'] = `SCREEN-${Date.now()}-${sequence}`;
     const file = acceptFile(`ecran-${sequence}.xml`, encoder.encode(xml ?? writeCii(invoice)), 1_000_000);
-    const [stored] = await storeInvoices(db.db, new Queue(db.db), owner, [file]);
+    const [stored] = await storeInvoices(db.db, new Queue(db.db), owner, [file], { source: { kind: 'upload', details: {} } });
     return { invoiceId: stored!.invoiceId, number: invoice.fields['BT-1'] };
   };
   const tick = () => fetch(`${app.url}/api/queue/worker`, { headers: { authorization: `Bearer ${CRON_SECRET}` } }).then((r) => r.json());

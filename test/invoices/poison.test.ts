@@ -52,7 +52,7 @@ describe('a poison invoice that kills its worker thread, on the PostgreSQL serve
       cii('AFTER-1'),
       cii('AFTER-2'),
     ];
-    const stored = await storeInvoices(db, queue, 'local', files);
+    const stored = await storeInvoices(db, queue, 'local', files, { source: { kind: 'upload', details: {} } });
     await worker.start();
     try {
       await waitFor(
