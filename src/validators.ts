@@ -1,6 +1,7 @@
 import { InvalidInputError } from './errors.ts';
 import { PRIORITY_MAX, PRIORITY_MIN } from './queue/defaults.ts';
 import type { JobStatus } from './queue/job.ts';
+import type { ReviewState } from './invoices/views.ts';
 
 // What callers send (HTTP parameters and bodies, CLI arguments), checked in one place so that the
 // same mistake gets the same code and sentence wherever it is made. Each check throws an
@@ -44,6 +45,36 @@ export function jobStatusFrom(value: string | null): JobStatus | undefined {
     throw new InvalidInputError('INVALID_STATUS', `status must be one of ${JOB_STATUSES.join(', ')}.`);
   }
   return value as JobStatus;
+}
+
+const REVIEW_STATES: readonly ReviewState[] = ['to_review', 'ready', 'approved', 'rejected'];
+/** A rejection's reason is a sentence, not a document. */
+const REASON_MAX = 1000;
+
+/** A review state to filter by, or undefined for all. */
+export function reviewStateFrom(value: string | null | undefined): ReviewState | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!REVIEW_STATES.includes(value as ReviewState)) {
+    throw new InvalidInputError('INVALID_REVIEW_STATE', `review must be one of ${REVIEW_STATES.join(', ')}.`);
+  }
+  return value as ReviewState;
+}
+
+/** The invoice version the caller acted on, or undefined when it names none. */
+export function versionFrom(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidInputError('INVALID_VERSION', 'version must be the whole number the invoice showed (1 or more).');
+  }
+  return value;
+}
+
+/** Why an invoice is rejected: required, trimmed, at most REASON_MAX characters. */
+export function rejectionReasonFrom(value: unknown): string {
+  const reason = typeof value === 'string' ? value.trim() : '';
+  if (reason === '') throw new InvalidInputError('REASON_REQUIRED', 'Say why the invoice is rejected (reason).');
+  if (reason.length > REASON_MAX) throw new InvalidInputError('INVALID_REASON', `The reason must be at most ${REASON_MAX} characters.`);
+  return reason;
 }
 
 /** How many rows a page holds. */

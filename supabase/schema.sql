@@ -27,6 +27,20 @@ CREATE TABLE invoice_files (
   CONSTRAINT invoice_files_pkey PRIMARY KEY (invoice_id)
 );
 
+CREATE TABLE invoice_reviews (
+  id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  invoice_id uuid NOT NULL,
+  owner text NOT NULL,
+  from_state text,
+  to_state text NOT NULL,
+  reviewed_by text NOT NULL,
+  reviewed_at timestamp with time zone DEFAULT now() NOT NULL,
+  reason text,
+  CONSTRAINT invoice_reviews_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id) ON DELETE CASCADE,
+  CONSTRAINT invoice_reviews_pkey PRIMARY KEY (id)
+);
+CREATE INDEX invoice_reviews_invoice ON invoice_reviews USING btree (invoice_id, id);
+
 CREATE TABLE invoices (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   owner text DEFAULT 'local'::text NOT NULL,
@@ -42,7 +56,15 @@ CREATE TABLE invoices (
   source text DEFAULT 'upload'::text NOT NULL,
   source_details jsonb DEFAULT '{}'::jsonb NOT NULL,
   arrival_key text,
+  version integer DEFAULT 1 NOT NULL,
+  review_state text,
+  review_reasons jsonb DEFAULT '[]'::jsonb NOT NULL,
+  reviewed_by text,
+  reviewed_at timestamp with time zone,
+  review_reason text,
   CONSTRAINT invoices_pkey PRIMARY KEY (id),
+  CONSTRAINT invoices_review_reasons_check CHECK ((jsonb_typeof(review_reasons) = 'array'::text)),
+  CONSTRAINT invoices_review_state_check CHECK ((review_state = ANY (ARRAY['to_review'::text, 'ready'::text, 'approved'::text, 'rejected'::text]))),
   CONSTRAINT invoices_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
   CONSTRAINT invoices_size_bytes_check CHECK ((size_bytes >= 0)),
   CONSTRAINT invoices_source_check CHECK ((source = ANY (ARRAY['upload'::text, 'api'::text, 'cli'::text, 'folder'::text, 'mailbox'::text, 'webhook'::text]))),
@@ -50,6 +72,7 @@ CREATE TABLE invoices (
 );
 CREATE UNIQUE INDEX invoices_owner_arrival_key ON invoices USING btree (owner, arrival_key) WHERE (arrival_key IS NOT NULL);
 CREATE INDEX invoices_owner_created ON invoices USING btree (owner, created_at DESC);
+CREATE INDEX invoices_owner_review_created ON invoices USING btree (owner, review_state, created_at DESC);
 CREATE INDEX invoices_owner_sha256 ON invoices USING btree (owner, sha256);
 
 CREATE TABLE job_attempts (

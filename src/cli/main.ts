@@ -7,6 +7,7 @@ import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
+import { registerReviewCommands } from './review.ts';
 import { registerTokenCommands } from './tokens.ts';
 import { registerWatch } from './watch.ts';
 
@@ -148,6 +149,7 @@ export function buildProgram(): Command {
     });
 
   registerInvoiceCommands(program);
+  registerReviewCommands(program);
   registerDoctor(program);
   registerTokenCommands(program);
   registerWatch(program);

@@ -44,6 +44,9 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     enqueueInvoice: guard.caller(invoices.enqueue),
     retryInvoice: guard.caller(invoices.retry),
     setPriority: guard.caller(invoices.priority),
+    approveInvoice: guard.caller(invoices.approve),
+    rejectInvoice: guard.caller(invoices.reject),
+    reopenInvoice: guard.caller(invoices.reopen),
 
     queueStats: guard.caller(queue.stats),
     queueDashboard: guard.caller(queue.dashboard),

@@ -1,6 +1,17 @@
 import type { Facteur } from '../app.ts';
-import { choiceFrom, invoiceIdFrom, jobStatusFrom, pageCursorFrom, pageLimitFrom, priorityFrom } from '../validators.ts';
+import {
+  choiceFrom,
+  invoiceIdFrom,
+  jobStatusFrom,
+  pageCursorFrom,
+  pageLimitFrom,
+  priorityFrom,
+  rejectionReasonFrom,
+  reviewStateFrom,
+  versionFrom,
+} from '../validators.ts';
 import { PROCESS_INVOICE } from '../invoices/jobs.ts';
+import type { Transition } from '../invoices/review.ts';
 import { invoiceCsv } from './export.ts';
 import type { Caller } from './guard.ts';
 import { jsonBody } from './json-body.ts';
@@ -21,15 +32,37 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
     return json({ ...status, created: job.created }, job.created ? 201 : 200);
   };
 
+  /** A review transition by the caller, from the `version` it names; answers the invoice as it is now. */
+  const review = async (caller: Caller, id: string, transition: Transition, body: Record<string, unknown>, reason?: string) => {
+    const invoiceId = invoiceIdFrom(id);
+    await caller.invoices.review(invoiceId, transition, { by: caller.owner, version: versionFrom(body.version), reason });
+    return json(await caller.invoices.detail(invoiceId));
+  };
+
   return {
-    /** GET /api/invoices?status=&q=&limit=&cursor= */
+    /** GET /api/invoices?status=&review=&q=&limit=&cursor= */
     list: async (request: Request, caller: Caller) => {
       const params = new URL(request.url).searchParams;
       const status = jobStatusFrom(params.get('status'));
+      const reviewState = reviewStateFrom(params.get('review'));
       const limit = pageLimitFrom(params.get('limit'));
       const cursor = pageCursorFrom(params.get('cursor'));
-      return json(await caller.invoices.list({ status, search: params.get('q') ?? undefined, limit, cursor }));
+      return json(await caller.invoices.list({ status, review: reviewState, search: params.get('q') ?? undefined, limit, cursor }));
     },
+
+    /** POST /api/invoices/{id}/approve `{version?}` */
+    approve: async (request: Request, caller: Caller, id: string) =>
+      review(caller, id, 'approve', await jsonBody(request, { optional: true })),
+
+    /** POST /api/invoices/{id}/reject `{reason, version?}` */
+    reject: async (request: Request, caller: Caller, id: string) => {
+      const body = await jsonBody(request);
+      return review(caller, id, 'reject', body, rejectionReasonFrom(body.reason));
+    },
+
+    /** POST /api/invoices/{id}/reopen `{version?}`: an approved or rejected invoice back to review. */
+    reopen: async (request: Request, caller: Caller, id: string) =>
+      review(caller, id, 'reopen', await jsonBody(request, { optional: true })),
 
     /** GET /api/invoices/{id}: status, extracted invoice, attempt history. */
     detail: async (_request: Request, caller: Caller, id: string) => json(await caller.invoices.detail(invoiceIdFrom(id))),

@@ -1,10 +1,12 @@
 import { InvalidInputError } from '../errors.ts';
 
 /** The request's body, which must be a JSON object. */
-export async function jsonBody(request: Request): Promise<Record<string, unknown>> {
+export async function jsonBody(request: Request, options: { optional?: boolean } = {}): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (options.optional && text.trim() === '') return {};
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(text);
   } catch {
     body = undefined;
   }

@@ -70,6 +70,8 @@ const STATUS_OF_CODE: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNSUPPORTED_CONTENT_TYPE: 415,
   INVOICE_NOT_FOUND: 404,
+  VERSION_CONFLICT: 409,
+  INVALID_TRANSITION: 409,
 };
 
 /** `{"error": {"code", "message"}}` with the right status; anything unexpected is logged and hidden. */

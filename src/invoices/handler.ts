@@ -4,7 +4,8 @@ import type { ExtractionObserver } from '../metrics.ts';
 import { traced } from '../tracing.ts';
 import { extractInvoice, type ExtractLimits } from '../einvoice/index.ts';
 import { PROCESS_INVOICE } from './jobs.ts';
-import { readInvoiceFile, saveExtraction } from './store.ts';
+import { saveExtraction } from './review.ts';
+import { readInvoiceFile } from './store.ts';
 
 /**
  * The `process_invoice` task: reads the invoice's file, extracts and validates it, and stores the

@@ -1,7 +1,7 @@
 import type { Sql } from '../db/types.ts';
 import { InvalidInputError } from '../errors.ts';
-import type { JobStatus } from '../queue/index.ts';
-import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices } from './reads.ts';
+import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices, type InvoiceListOptions } from './reads.ts';
+import { transitionReview, type Transition } from './review.ts';
 import { readInvoiceFile } from './store.ts';
 import type { InvoiceDetail, InvoicePage, InvoiceStatus } from './views.ts';
 
@@ -46,8 +46,16 @@ export class OwnedInvoices {
     return found(await readInvoiceFile(this.#sql, invoiceId, this.owner), invoiceId);
   }
 
-  list(options: { status?: JobStatus; search?: string; limit: number; cursor?: { createdAt: string; id: string } }): Promise<InvoicePage> {
+  list(options: InvoiceListOptions): Promise<InvoicePage> {
     return listInvoices(this.#sql, this.owner, options);
+  }
+
+  /**
+   * Approves, rejects or reopens the invoice as `by`, from the `version` the caller saw when it
+   * names one; throws VERSION_CONFLICT or INVALID_TRANSITION when the invoice moved meanwhile.
+   */
+  async review(invoiceId: string, transition: Transition, options: { by: string; version?: number; reason?: string }): Promise<void> {
+    if (!(await transitionReview(this.#sql, this.owner, invoiceId, transition, options))) throw notFound(invoiceId);
   }
 
   /** The invoices whose latest job failed, oldest first. */

@@ -3,7 +3,8 @@ import type { JobStatus } from '../queue/index.ts';
 import { invoiceAttempts } from '../queue/history.ts';
 import { latestJob, queuePosition } from '../queue/views.ts';
 import type { Finding, NormalisedInvoice, TermRecord } from '../einvoice/model.ts';
-import type { InvoiceDetail, InvoicePage, InvoiceSourceKind, InvoiceStatus, InvoiceSummary } from './views.ts';
+import type { InvoiceDetail, InvoicePage, InvoiceSourceKind, InvoiceStatus, InvoiceSummary, ReviewReason, ReviewState } from './views.ts';
+import { reviewHistory } from './review.ts';
 import { PROCESS_INVOICE } from './jobs.ts';
 
 interface StatusRow {
@@ -29,6 +30,12 @@ interface StatusRow {
   last_error: string | null;
   error_code: string | null;
   invoice_created_at: Date;
+  version: number;
+  review_state: ReviewState | null;
+  review_reasons: ReviewReason[];
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  review_reason: string | null;
 }
 
 // The invoice with its latest processing job (the invoice's status). Every statement below passes
@@ -36,6 +43,7 @@ interface StatusRow {
 const STATUS_COLUMNS = `
   i.id AS invoice_id, i.file_name, i.source, i.source_details, i.media_type, i.size_bytes, i.format, i.extracted->'fields' AS fields,
   i.validation, i.created_at AS invoice_created_at,
+  i.version, i.review_state, i.review_reasons, i.reviewed_by, i.reviewed_at, i.review_reason,
   q.id AS job_id, q.status, q.attempts, q.max_attempts, q.priority, q.created_at, q.started_at,
   q.completed_at, q.run_at, q.last_error, q.error_code`;
 
@@ -91,6 +99,14 @@ function statusOf(row: StatusRow): InvoiceStatus {
     lastError: row.last_error,
     errorCode: row.error_code,
     invoice: summaryOf(row),
+    version: row.version,
+    review: {
+      state: row.review_state,
+      reasons: row.review_reasons,
+      by: row.reviewed_by,
+      at: iso(row.reviewed_at),
+      reason: row.review_reason,
+    },
   };
 }
 
@@ -98,6 +114,15 @@ function statusOf(row: StatusRow): InvoiceStatus {
 export async function invoiceStatus(sql: Sql, owner: string, invoiceId: string): Promise<InvoiceStatus | null> {
   const { rows } = await sql.query<StatusRow>(STATUS, [PROCESS_INVOICE, invoiceId, owner]);
   return rows[0] ? statusOf(rows[0]) : null;
+}
+
+/** A page of the list: by job status, review state, a search of the supplier, number or file name. */
+export interface InvoiceListOptions {
+  status?: JobStatus;
+  review?: ReviewState;
+  search?: string;
+  limit: number;
+  cursor?: { createdAt: string; id: string };
 }
 
 // Newest first, a page at a time by keyset (created_at, id): page 500 costs what page 1 does.
@@ -110,14 +135,11 @@ const LIST = `
                            OR i.extracted->'fields'->>'BT-1' ILIKE '%' || $4 || '%'
                            OR i.file_name ILIKE '%' || $4 || '%')
      AND ($5::timestamptz IS NULL OR (i.created_at, i.id) < ($5, $6::uuid))
+     AND ($8::text IS NULL OR i.review_state = $8)
    ORDER BY i.created_at DESC, i.id DESC
    LIMIT $7`;
 
-export async function listInvoices(
-  sql: Sql,
-  owner: string,
-  options: { status?: JobStatus; search?: string; limit: number; cursor?: { createdAt: string; id: string } },
-): Promise<InvoicePage> {
+export async function listInvoices(sql: Sql, owner: string, options: InvoiceListOptions): Promise<InvoicePage> {
   const search = options.search?.replace(/[\\%_]/g, (c) => `\\${c}`);
   const { rows } = await sql.query<StatusRow>(LIST, [
     PROCESS_INVOICE,
@@ -127,6 +149,7 @@ export async function listInvoices(
     options.cursor?.createdAt ?? null,
     options.cursor?.id ?? null,
     options.limit + 1,
+    options.review ?? null,
   ]);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
@@ -140,11 +163,12 @@ export async function listInvoices(
 export async function invoiceDetail(sql: Sql, owner: string, invoiceId: string): Promise<InvoiceDetail | null> {
   const status = await invoiceStatus(sql, owner, invoiceId);
   if (!status) return null;
-  const [extracted, history] = await Promise.all([
+  const [extracted, history, reviews] = await Promise.all([
     sql.query<{ extracted: NormalisedInvoice | null }>('SELECT extracted FROM invoices WHERE id = $1', [invoiceId]),
     invoiceAttempts(sql, invoiceId),
+    reviewHistory(sql, owner, invoiceId),
   ]);
-  return { ...status, extracted: extracted.rows[0]?.extracted ?? null, history };
+  return { ...status, extracted: extracted.rows[0]?.extracted ?? null, history, reviewHistory: reviews };
 }
 
 // The owner's invoices whose latest job failed, oldest first: what « Tout relancer » revives, one

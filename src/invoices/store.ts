@@ -4,7 +4,6 @@ import { FacteurError, InvalidInputError } from '../errors.ts';
 import type { EnqueuedJob, Queue } from '../queue/index.ts';
 import { sniffContainer } from '../einvoice/detect.ts';
 import { isInvoiceError } from '../einvoice/errors.ts';
-import type { NormalisedInvoice } from '../einvoice/model.ts';
 import { PROCESS_INVOICE } from './jobs.ts';
 import type { InvoiceSource } from './views.ts';
 
@@ -139,16 +138,6 @@ export async function readInvoiceFile(
   );
   const row = rows[0];
   return row ? { fileName: row.file_name, mediaType: row.media_type, bytes: new Uint8Array(row.content) } : null;
-}
-
-/** Written in the same transaction that marks the job completed. */
-export async function saveExtraction(tx: Sql, invoiceId: string, invoice: NormalisedInvoice): Promise<void> {
-  await tx.query(`UPDATE invoices SET format = $2, extracted = $3::jsonb, validation = $4::jsonb, updated_at = now() WHERE id = $1`, [
-    invoiceId,
-    invoice.format,
-    JSON.stringify(invoice),
-    JSON.stringify(invoice.validation),
-  ]);
 }
 
 /** The invoice does not exist, or belongs to another owner: the two are indistinguishable. */

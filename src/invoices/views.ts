@@ -54,6 +54,9 @@ export interface InvoiceJobView {
 export interface InvoiceStatus extends InvoiceJobView {
   invoiceId: string;
   invoice: InvoiceSummary;
+  /** Grows on every write of the invoice: what a change names to be refused when stale. */
+  version: number;
+  review: ReviewView;
 }
 
 export interface InvoicePage {
@@ -66,4 +69,36 @@ export interface InvoiceDetail extends InvoiceStatus {
   extracted: NormalisedInvoice | null;
   /** Every attempt of every job of the invoice, oldest first. */
   history: AttemptView[];
+  /** Every review transition, oldest first. */
+  reviewHistory: ReviewEvent[];
+}
+
+/** The accountant's state of an invoice, apart from its job's: see src/invoices/review.ts. */
+export type ReviewState = 'to_review' | 'ready' | 'approved' | 'rejected';
+
+/** Why an extracted invoice needs a person's eye: a stable code and what it is about. */
+export type ReviewReason =
+  | { code: 'ERRORS'; rules: string[] }
+  | { code: 'LOW_CONFIDENCE'; terms: string[] }
+  | { code: 'UNKNOWN_CURRENCY'; terms: ['BT-5']; value: string | null }
+  | { code: 'DUPLICATE'; duplicateOf: string }
+  | { code: 'PRE_REVIEW' };
+
+/** The review as the API shows it; `state` is null until the extraction is stored. */
+export interface ReviewView {
+  state: ReviewState | null;
+  reasons: ReviewReason[];
+  /** Who approved or rejected it, when, and why (a rejection); null for the derived states. */
+  by: string | null;
+  at: string | null;
+  reason: string | null;
+}
+
+/** One transition of the review trail; `by` is `facteur` for the state derived at extraction. */
+export interface ReviewEvent {
+  from: ReviewState | null;
+  to: ReviewState;
+  by: string;
+  at: string;
+  reason: string | null;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
 import { Queue } from '../../src/queue/queue.ts';
 import { sampleInvoice } from '../einvoice/support/sample.ts';
 import { writeCii, writeUbl } from '../einvoice/support/writer.ts';
@@ -116,6 +117,21 @@ describe('facteur CLI', () => {
     expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
   });
 
+  it('review on the embedded database: a clean CII read by drain is ready, then approved', async () => {
+    const file = join(dataDir, 'clean.xml');
+    writeFileSync(file, writeCii(sampleInvoice()));
+    const env = { FACTEUR_DATA_DIR: dataDir };
+    const queued = await facteur(['enqueue', file, '--json'], env);
+    const { invoiceId } = JSON.parse(queued.stdout) as { invoiceId: string };
+    expect((await facteur(['drain', '--budget-ms', '20000'], env)).code).toBe(0);
+    expect((await facteur(['review', 'list', '--state', 'ready'], env)).stdout).toMatch(new RegExp(`^${invoiceId}  prête `, 'm'));
+    expect(await facteur(['review', 'approve', invoiceId, '--version', '2'], env)).toMatchObject({
+      code: 0,
+      stdout: `Facture ${invoiceId} validée (version 3).\n`,
+    });
+    expect((await facteur(['review', 'list', '--state', 'ready'], env)).stdout).toBe('Aucune facture prête.\n');
+  });
+
   describe('against the PostgreSQL server', () => {
     let test: TestDb;
     let env: Record<string, string>;
@@ -215,6 +231,61 @@ describe('facteur CLI', () => {
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }
+    });
+
+    it('review: lists by state, approves, rejects with a reason, reopens; a stale version or a wrong state exits 1 and changes nothing', async () => {
+      const invoice = sampleInvoice();
+      invoice.fields['BT-1'] = 'REVIEW-CLI-1';
+      invoice.fields['BT-112'] = (Number(invoice.fields['BT-112']) + 0.01).toFixed(2);
+      const [stored] = await storeInvoices(
+        test.db,
+        queue,
+        'local',
+        [acceptFile('r.xml', new TextEncoder().encode(writeCii(invoice)), 2 ** 20)],
+        {
+          source: { kind: 'cli', details: {} },
+        },
+      );
+      const id = stored!.invoiceId;
+      const drain = await facteur(['drain', '--budget-ms', '20000', '--json'], env);
+      expect(drain.code).toBe(0);
+
+      const list = await facteur(['review', 'list', '--state', 'to_review'], env);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(new RegExp(`^${id}  à vérifier .*n° REVIEW-CLI-1 .* — erreurs \\(.*BR-CO-15`, 'm'));
+      expect((await facteur(['review', 'list', '--state', 'approved'], env)).stdout).toBe('Aucune facture validée.\n');
+      expect(await facteur(['review', 'list', '--state', 'done'], env)).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('review must be one of'),
+      });
+
+      const stale = await facteur(['review', 'approve', id, '--version', '1'], env);
+      expect(stale).toMatchObject({ code: 1, stderr: expect.stringContaining('changed since version 1') });
+      expect(await facteur(['review', 'approve', id], env)).toMatchObject({ code: 0, stdout: `Facture ${id} validée (version 3).\n` });
+      expect(await facteur(['review', 'approve', id], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('is approved') });
+      expect(await facteur(['review', 'reopen', id, '--version', '3'], env)).toMatchObject({
+        code: 0,
+        stdout: `Facture ${id} à vérifier (version 4).\n`,
+      });
+      expect(await facteur(['review', 'reject', id, '--reason', ' '], env)).toMatchObject({ code: 2 });
+      expect(await facteur(['review', 'reject', id, '--reason', 'Commande annulée'], env)).toMatchObject({
+        code: 0,
+        stdout: `Facture ${id} rejetée : Commande annulée (version 5).\n`,
+      });
+      expect(await facteur(['review', 'approve', id, '--owner', 'someone-else'], env)).toMatchObject({
+        code: 2,
+        stderr: `facteur: No invoice ${id}.\n`,
+      });
+      const { rows } = await test.db.query<{ to_state: string; reviewed_by: string }>(
+        'SELECT to_state, reviewed_by FROM invoice_reviews WHERE invoice_id = $1 ORDER BY id',
+        [id],
+      );
+      expect(rows.map((r) => `${r.to_state} ${r.reviewed_by}`)).toEqual([
+        'to_review facteur',
+        'approved local',
+        'to_review local',
+        'rejected local',
+      ]);
     });
 
     it('runs a worker that finishes its jobs on SIGTERM and exits 0', async () => {

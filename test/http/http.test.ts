@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageImage } from '../einvoice/support/images.ts';
 import { printInvoice, SAMPLES } from '../einvoice/support/printed.ts';
@@ -8,8 +5,8 @@ import { writeCii, writeUbl } from '../einvoice/support/writer.ts';
 import { sampleInvoice } from '../einvoice/support/sample.ts';
 import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
 import { Queue } from '../../src/queue/queue.ts';
-import { openServerDb, requireServerUrl, serverUrl, type TestDb } from '../support/databases.ts';
-import { type RunningServer, startServer } from '../support/server.ts';
+import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
+import { type RunningServer, serverBackends, startServer } from '../support/server.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CRON_SECRET = 'test-cron-secret';
@@ -42,26 +39,7 @@ interface Status {
   invoice: { number?: string; totalWithVat?: string; seller?: string; format: string | null };
 }
 
-/** Each database the app can run on: the embedded one, and the server's (a schema of its own). */
-const backends: { name: string; env(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> }[] = [
-  {
-    name: 'pglite',
-    async env() {
-      const dir = mkdtempSync(join(tmpdir(), 'facteur-http-'));
-      return { env: { FACTEUR_DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-];
-const server = serverUrl();
-if (server) {
-  backends.push({
-    name: 'postgres',
-    async env() {
-      const db = await openServerDb(server);
-      return { env: { DATABASE_URL: db.url! }, cleanup: () => db.drop() };
-    },
-  });
-}
+const backends = serverBackends();
 
 describe.each(backends)('HTTP API on $name', (backend) => {
   let app: RunningServer;

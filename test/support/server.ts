@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openServerDb, serverUrl, type TestDb } from './databases.ts';
 import { freePort } from './ports.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,4 +49,35 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       await exited;
     },
   };
+}
+
+/** A database for a server to run on: the environment that names it, and how to remove it. */
+export interface ServerBackend {
+  name: 'pglite' | 'postgres';
+  /** `db`: the server's database, open beside the app (the embedded one cannot be shared). */
+  env(): Promise<{ env: Record<string, string>; db?: TestDb; cleanup(): Promise<void> }>;
+}
+
+/** Each database the app can run on: the embedded one, and the server's (a schema of its own). */
+export function serverBackends(): ServerBackend[] {
+  const backends: ServerBackend[] = [
+    {
+      name: 'pglite',
+      async env() {
+        const dir = mkdtempSync(join(tmpdir(), 'facteur-http-'));
+        return { env: { FACTEUR_DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      },
+    },
+  ];
+  const server = serverUrl();
+  if (server) {
+    backends.push({
+      name: 'postgres',
+      async env() {
+        const db = await openServerDb(server);
+        return { env: { DATABASE_URL: db.url! }, db, cleanup: () => db.drop() };
+      },
+    });
+  }
+  return backends;
 }

@@ -32,7 +32,7 @@ export interface FoundInvoice {
 }
 
 /** Below this, a value is reported with a FACTEUR-REVIEW warning; below `DROP`, not at all. */
-const REVIEW_BELOW = 0.9;
+export const REVIEW_BELOW = 0.9;
 const DROP_BELOW = 0.4;
 
 interface Candidate<T> {
