@@ -78,7 +78,11 @@ async function freeName(folder: string, name: string): Promise<string> {
  */
 async function moveInto(path: string, folder: string, target?: string): Promise<boolean> {
   try {
-    await rename(path, join(folder, target ?? (await freeName(folder, basename(path)))));
+    // A folder chosen at run time: not one for the Next.js build to trace into the bundle.
+    await rename(
+      /* turbopackIgnore: true */ path,
+      join(/* turbopackIgnore: true */ folder, target ?? (await freeName(folder, basename(path)))),
+    );
     return true;
   } catch (error) {
     if (gone(error) && !(await stat(path).catch(() => null))) return false;
