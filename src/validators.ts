@@ -1,6 +1,7 @@
 import { InvalidInputError } from './errors.ts';
 import { PRIORITY_MAX, PRIORITY_MIN } from './queue/defaults.ts';
 import type { JobStatus } from './queue/job.ts';
+import { INVOICE_SOURCE_KINDS, type InvoiceSourceKind } from './invoices/views.ts';
 
 // What callers send (HTTP parameters and bodies, CLI arguments), checked in one place so that the
 // same mistake gets the same code and sentence wherever it is made. Each check throws an
@@ -44,6 +45,15 @@ export function jobStatusFrom(value: string | null): JobStatus | undefined {
     throw new InvalidInputError('INVALID_STATUS', `status must be one of ${JOB_STATUSES.join(', ')}.`);
   }
   return value as JobStatus;
+}
+
+/** The way in to filter invoices by (`source=folder`), or undefined for all. */
+export function invoiceSourceFrom(value: string | null): InvoiceSourceKind | undefined {
+  if (value === null) return undefined;
+  if (!INVOICE_SOURCE_KINDS.includes(value as InvoiceSourceKind)) {
+    throw new InvalidInputError('INVALID_SOURCE', `source must be one of ${INVOICE_SOURCE_KINDS.join(', ')}.`);
+  }
+  return value as InvoiceSourceKind;
 }
 
 /** How many rows a page holds. */

@@ -1,5 +1,5 @@
 import type { Facteur } from '../app.ts';
-import { choiceFrom, invoiceIdFrom, jobStatusFrom, pageCursorFrom, pageLimitFrom, priorityFrom } from '../validators.ts';
+import { choiceFrom, invoiceIdFrom, invoiceSourceFrom, jobStatusFrom, pageCursorFrom, pageLimitFrom, priorityFrom } from '../validators.ts';
 import { PROCESS_INVOICE } from '../invoices/jobs.ts';
 import { invoiceCsv } from './export.ts';
 import type { Caller } from './guard.ts';
@@ -22,13 +22,14 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
   };
 
   return {
-    /** GET /api/invoices?status=&q=&limit=&cursor= */
+    /** GET /api/invoices?status=&source=&q=&limit=&cursor= */
     list: async (request: Request, caller: Caller) => {
       const params = new URL(request.url).searchParams;
       const status = jobStatusFrom(params.get('status'));
+      const source = invoiceSourceFrom(params.get('source'));
       const limit = pageLimitFrom(params.get('limit'));
       const cursor = pageCursorFrom(params.get('cursor'));
-      return json(await caller.invoices.list({ status, search: params.get('q') ?? undefined, limit, cursor }));
+      return json(await caller.invoices.list({ status, source, search: params.get('q') ?? undefined, limit, cursor }));
     },
 
     /** GET /api/invoices/{id}: status, extracted invoice, attempt history. */

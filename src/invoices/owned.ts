@@ -1,7 +1,6 @@
 import type { Sql } from '../db/types.ts';
 import { InvalidInputError } from '../errors.ts';
-import type { JobStatus } from '../queue/index.ts';
-import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices } from './reads.ts';
+import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices, type ListOptions } from './reads.ts';
 import { readInvoiceFile } from './store.ts';
 import type { InvoiceDetail, InvoicePage, InvoiceStatus } from './views.ts';
 
@@ -46,7 +45,7 @@ export class OwnedInvoices {
     return found(await readInvoiceFile(this.#sql, invoiceId, this.owner), invoiceId);
   }
 
-  list(options: { status?: JobStatus; search?: string; limit: number; cursor?: { createdAt: string; id: string } }): Promise<InvoicePage> {
+  list(options: ListOptions): Promise<InvoicePage> {
     return listInvoices(this.#sql, this.owner, options);
   }
 

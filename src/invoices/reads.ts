@@ -110,14 +110,20 @@ const LIST = `
                            OR i.extracted->'fields'->>'BT-1' ILIKE '%' || $4 || '%'
                            OR i.file_name ILIKE '%' || $4 || '%')
      AND ($5::timestamptz IS NULL OR (i.created_at, i.id) < ($5, $6::uuid))
+     AND ($8::text IS NULL OR i.source = $8)
    ORDER BY i.created_at DESC, i.id DESC
    LIMIT $7`;
 
-export async function listInvoices(
-  sql: Sql,
-  owner: string,
-  options: { status?: JobStatus; search?: string; limit: number; cursor?: { createdAt: string; id: string } },
-): Promise<InvoicePage> {
+/** A page of the list: filtered by job status, way in and a search, after the cursor. */
+export interface ListOptions {
+  status?: JobStatus;
+  source?: InvoiceSourceKind;
+  search?: string;
+  limit: number;
+  cursor?: { createdAt: string; id: string };
+}
+
+export async function listInvoices(sql: Sql, owner: string, options: ListOptions): Promise<InvoicePage> {
   const search = options.search?.replace(/[\\%_]/g, (c) => `\\${c}`);
   const { rows } = await sql.query<StatusRow>(LIST, [
     PROCESS_INVOICE,
@@ -127,6 +133,7 @@ export async function listInvoices(
     options.cursor?.createdAt ?? null,
     options.cursor?.id ?? null,
     options.limit + 1,
+    options.source ?? null,
   ]);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
