@@ -1,9 +1,11 @@
 // The interface's words, in French (the default) and English, and the locale's number, money and
 // date formats. French typography: « » with narrow no-break spaces inside, a narrow no-break space
 // before : ; ! ?, the typographic apostrophe. Shared by server and client components.
+import type { InvoiceSourceKind } from '../src/invoices/views.ts';
 
 export type Locale = 'fr' | 'en';
 export type Status = 'pending' | 'processing' | 'completed' | 'failed';
+export type { InvoiceSourceKind };
 
 /** The first of the browser's languages (Accept-Language, by weight) that the interface speaks; French otherwise. */
 export function pickLocale(acceptLanguage: string | null | undefined): Locale {
@@ -28,6 +30,14 @@ const fr = {
   status: { pending: 'en attente', processing: 'en cours', completed: 'terminée', failed: 'échec' } satisfies Record<Status, string>,
   sending: 'envoi',
   refused: 'refusée',
+  source: {
+    upload: 'Envoi',
+    api: 'API',
+    cli: 'Ligne de commande',
+    folder: 'Dossier',
+    mailbox: 'E-mail',
+    webhook: 'E-mail (webhook)',
+  } satisfies Record<InvoiceSourceKind, string>,
   inbox: {
     title: 'Factures reçues',
     intro: `Déposez vos factures (Factur-X, CII, UBL, PDF, images)${NNBSP}: elles sont traitées en arrière-plan. Vous pouvez fermer la page et revenir plus tard.`,
@@ -36,6 +46,8 @@ const fr = {
     pick: 'Choisir des fichiers',
     filter: 'Statut',
     all: 'Tous',
+    sourceFilter: 'Provenance',
+    allSources: 'Toutes',
     search: 'Rechercher un fournisseur ou un numéro',
     file: 'Fichier',
     statusColumn: 'Statut',
@@ -214,6 +226,14 @@ const en: Messages = {
   status: { pending: 'pending', processing: 'processing', completed: 'done', failed: 'failed' },
   sending: 'uploading',
   refused: 'refused',
+  source: {
+    upload: 'Upload',
+    api: 'API',
+    cli: 'Command line',
+    folder: 'Folder',
+    mailbox: 'E-mail',
+    webhook: 'E-mail (webhook)',
+  },
   inbox: {
     title: 'Invoices received',
     intro:
@@ -223,6 +243,8 @@ const en: Messages = {
     pick: 'Choose files',
     filter: 'Status',
     all: 'All',
+    sourceFilter: 'Source',
+    allSources: 'All',
     search: 'Search a supplier or a number',
     file: 'File',
     statusColumn: 'Status',

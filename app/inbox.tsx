@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import type { InvoicePage, InvoiceStatus } from '../src/invoices/views.ts';
+import { INVOICE_SOURCE_KINDS, type InvoicePage, type InvoiceSourceKind, type InvoiceStatus } from '../src/invoices/views.ts';
 import { DropZone } from './drop-zone.tsx';
 import { formatDate, formatMoney, formatSize, messages, reasonOf, type Locale, type Messages, type Status } from './i18n.ts';
 import { invoiceListPath } from './invoice-list.ts';
@@ -21,8 +21,19 @@ interface Upload {
 
 type ApiError = { error?: { code: string; message: string } };
 
-/** `initial`: the first page, rendered on the server with the page; null when it could not be read. */
-export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePage | null }) {
+/**
+ * `initial`: the first page, rendered on the server with the page; null when it could not be read.
+ * `initialSource`: the way in the URL asked for (`?source=folder`), '' for all.
+ */
+export function Inbox({
+  locale,
+  initial,
+  initialSource,
+}: {
+  locale: Locale;
+  initial: InvoicePage | null;
+  initialSource: InvoiceSourceKind | '';
+}) {
   const t = messages(locale);
   const [rows, setRows] = useState<InvoiceStatus[]>(initial?.invoices ?? []);
   const [loaded, setLoaded] = useState(initial !== null);
@@ -30,18 +41,20 @@ export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePag
   const rendered = useRef(initial !== null);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [filter, setFilter] = useState<Status | ''>('');
+  const [source, setSource] = useState<InvoiceSourceKind | ''>(initialSource);
   const [query, setQuery] = useState('');
   const [search, setSearch] = useState('');
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [notice, setNotice] = useState('');
   const filterId = useId();
+  const sourceId = useId();
   const searchId = useId();
 
   const cursor = cursors.at(-1) ?? null;
 
   const load = useCallback(async () => {
     try {
-      const response = await fetch(invoiceListPath({ status: filter, search, cursor }), { cache: 'no-store' });
+      const response = await fetch(invoiceListPath({ status: filter, source, search, cursor }), { cache: 'no-store' });
       if (!response.ok) return;
       const page = (await response.json()) as InvoicePage;
       setRows(page.invoices);
@@ -50,7 +63,7 @@ export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePag
     } catch {
       setNotice(t.reasons.network!);
     }
-  }, [filter, search, cursor, t]);
+  }, [filter, source, search, cursor, t]);
 
   useEffect(() => {
     // The server rendered the first page with the page: no need to ask for it again.
@@ -124,6 +137,16 @@ export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePag
 
   const firstPage = () => setCursors([null]);
 
+  const chooseSource = (next: InvoiceSourceKind | '') => {
+    setSource(next);
+    firstPage();
+    // In the address bar too: the filtered inbox can be bookmarked, reloaded and shared.
+    const url = new URL(window.location.href);
+    if (next) url.searchParams.set('source', next);
+    else url.searchParams.delete('source');
+    window.history.replaceState(window.history.state, '', url);
+  };
+
   return (
     <section aria-labelledby="inbox-title">
       <h1 id="inbox-title">{t.inbox.title}</h1>
@@ -148,6 +171,17 @@ export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePag
             {STATUSES.map((status) => (
               <option key={status} value={status}>
                 {t.status[status]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={sourceId}>{t.inbox.sourceFilter}</label>
+          <select id={sourceId} value={source} onChange={(event) => chooseSource(event.target.value as InvoiceSourceKind | '')}>
+            <option value="">{t.inbox.allSources}</option>
+            {INVOICE_SOURCE_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {t.source[kind]}
               </option>
             ))}
           </select>
@@ -211,7 +245,7 @@ export function Inbox({ locale, initial }: { locale: Locale; initial: InvoicePag
         </tbody>
       </table>
       {loaded && rows.length === 0 && uploads.length === 0 ? (
-        <p className="empty">{filter || search ? t.inbox.noMatch : t.inbox.empty}</p>
+        <p className="empty">{filter || source || search ? t.inbox.noMatch : t.inbox.empty}</p>
       ) : null}
 
       <nav className="pager" aria-label={t.inbox.page(cursors.length)}>
@@ -266,13 +300,19 @@ function InvoiceRow({ t, row, onRetry }: { t: Messages; row: InvoiceStatus; onRe
         <a className="file-name" href={`/invoices/${row.invoiceId}`}>
           {invoice.fileName}
         </a>
-        {failed ? (
-          <span className="meta reason" title={reasonOf(t, row.errorCode, row.lastError)}>
-            {reasonOf(t, row.errorCode, row.lastError)}
+        <span className="meta">
+          <span className="source-tag" data-source={invoice.source.kind} title={invoice.source.details.folder}>
+            {t.source[invoice.source.kind]}
           </span>
-        ) : (
-          <span className="meta">{formatSize(t, invoice.sizeBytes)}</span>
-        )}
+          {' · '}
+          {failed ? (
+            <span className="reason" title={reasonOf(t, row.errorCode, row.lastError)}>
+              {reasonOf(t, row.errorCode, row.lastError)}
+            </span>
+          ) : (
+            formatSize(t, invoice.sizeBytes)
+          )}
+        </span>
       </td>
       <td className="col-status" data-label={t.inbox.statusColumn}>
         <StatusBadge t={t} status={row.status} />

@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import type { FolderWatch } from './intake/folder.ts';
 import { connect, migrate, type Db } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { Queue } from './queue/queue.ts';
@@ -16,6 +17,8 @@ export interface Facteur {
   logger: Logger;
   metrics: FacteurMetrics;
   createWorker(overrides?: { concurrency?: number; prefetch?: number; pollOnly?: boolean }): Worker;
+  /** Starts watching the configured folder (FACTEUR_WATCH_DIR) beside a worker; null when none is. */
+  startFolderWatch(): Promise<FolderWatch | null>;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,11 @@ export async function openFacteur(config: Config, logger: Logger, options: { mig
         pollMs: config.pollMs,
         pollOnly: overrides.pollOnly ?? config.pollOnly,
       }),
+    startFolderWatch: async () => {
+      if (!config.watch) return null;
+      const { startFolderWatch } = await import('./intake/folder.ts');
+      return startFolderWatch({ db, queue, logger }, config.watch, config.maxUploadBytes);
+    },
     close: () => db.close(),
   };
 }

@@ -25,6 +25,15 @@ const flag = z
   .optional()
   .transform((value) => value === '1' || value === 'true' || value === 'yes');
 
+const duration = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || fallback)
+    .refine((value) => parseDuration(value) !== null, 'must be a duration such as 2s or 500ms')
+    .transform((value) => parseDuration(value)!);
+
 const schema = z.object({
   DATABASE_URL: z
     .string()
@@ -82,6 +91,19 @@ const schema = z.object({
     .transform((value) => (value === 'forever' ? null : parseDuration(value))),
   FACTEUR_WORKER: z.enum(['inprocess', 'none']).optional(),
   FACTEUR_TICK_BUDGET_MS: integer(1_000, 3600_000, 270_000),
+  FACTEUR_WATCH_DIR: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined)),
+  FACTEUR_WATCH_OWNER: z
+    .string()
+    .trim()
+    .min(1, 'must name an owner')
+    .optional()
+    .transform((value) => value ?? 'local'),
+  FACTEUR_WATCH_INTERVAL: duration('2s'),
+  FACTEUR_WATCH_SETTLE: duration('2s'),
   VERCEL: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -130,9 +152,24 @@ export interface Config {
    * not (the default on Vercel): uploads kick a drain tick and the cron is the safety net.
    */
   worker: 'inprocess' | 'none';
+  /**
+   * A folder the worker watches (FACTEUR_WATCH_DIR): started and stopped with the in-process worker
+   * and with `facteur worker`. On the embedded database this is how a folder is watched while the
+   * web app runs, since `facteur watch` cannot open the same data folder.
+   */
+  watch: WatchConfig | undefined;
   /** Budget of one drain tick (the worker endpoint), under the platform's function limit. */
   tickBudgetMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface WatchConfig {
+  dir: string;
+  /** Whose invoices the files become. */
+  owner: string;
+  intervalMs: number;
+  /** A file is taken once unchanged for this long. */
+  settleMs: number;
 }
 
 function guessPoolMode(url: string | undefined): 'session' | 'transaction' {
@@ -170,6 +207,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'FACTEUR_AUTH=supabase needs SUPABASE_JWT_SECRET (HS256 projects) or SUPABASE_URL / SUPABASE_JWKS_URL (asymmetric keys).',
     );
   }
+  if (value.VERCEL && value.FACTEUR_WATCH_DIR) {
+    throw new ConfigError('FACTEUR_WATCH_DIR cannot be used on Vercel: a serverless function has no lasting folder to watch.');
+  }
   const poolMode = value.FACTEUR_POOL_MODE ?? guessPoolMode(value.DATABASE_URL);
   return {
     databaseUrl: value.DATABASE_URL,
@@ -202,6 +242,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionMs: value.FACTEUR_RETENTION,
     worker: value.FACTEUR_WORKER ?? (value.VERCEL ? 'none' : 'inprocess'),
     tickBudgetMs: value.FACTEUR_TICK_BUDGET_MS,
+    watch: value.FACTEUR_WATCH_DIR
+      ? {
+          dir: value.FACTEUR_WATCH_DIR,
+          owner: value.FACTEUR_WATCH_OWNER,
+          intervalMs: value.FACTEUR_WATCH_INTERVAL,
+          settleMs: value.FACTEUR_WATCH_SETTLE,
+        }
+      : undefined,
     logLevel: value.LOG_LEVEL,
   };
 }

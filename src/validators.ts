@@ -1,7 +1,7 @@
 import { InvalidInputError } from './errors.ts';
 import { PRIORITY_MAX, PRIORITY_MIN } from './queue/defaults.ts';
 import type { JobStatus } from './queue/job.ts';
-import type { ReviewState } from './invoices/views.ts';
+import { INVOICE_SOURCE_KINDS, type InvoiceSourceKind, type ReviewState } from './invoices/views.ts';
 
 // What callers send (HTTP parameters and bodies, CLI arguments), checked in one place so that the
 // same mistake gets the same code and sentence wherever it is made. Each check throws an
@@ -75,6 +75,15 @@ export function rejectionReasonFrom(value: unknown): string {
   if (reason === '') throw new InvalidInputError('REASON_REQUIRED', 'Say why the invoice is rejected (reason).');
   if (reason.length > REASON_MAX) throw new InvalidInputError('INVALID_REASON', `The reason must be at most ${REASON_MAX} characters.`);
   return reason;
+}
+
+/** The way in to filter invoices by (`source=folder`), or undefined for all. */
+export function invoiceSourceFrom(value: string | null): InvoiceSourceKind | undefined {
+  if (value === null) return undefined;
+  if (!INVOICE_SOURCE_KINDS.includes(value as InvoiceSourceKind)) {
+    throw new InvalidInputError('INVALID_SOURCE', `source must be one of ${INVOICE_SOURCE_KINDS.join(', ')}.`);
+  }
+  return value as InvoiceSourceKind;
 }
 
 /** How many rows a page holds. */

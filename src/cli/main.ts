@@ -56,7 +56,7 @@ export function buildProgram(): Command {
 
   program
     .command('worker')
-    .description('claim and run jobs until SIGTERM or SIGINT')
+    .description('claim and run jobs until SIGTERM or SIGINT, and watch FACTEUR_WATCH_DIR if set')
     .addOption(new Option('-c, --concurrency <n>', 'jobs run at the same time (FACTEUR_CONCURRENCY)').argParser(positiveInteger))
     .addOption(
       new Option('--prefetch <n>', 'jobs claimed ahead of free slots, for many short jobs (FACTEUR_PREFETCH)').argParser(
@@ -73,6 +73,10 @@ export function buildProgram(): Command {
       await withFacteur(async (facteur) => {
         const worker = facteur.createWorker({ concurrency: options.concurrency, prefetch: options.prefetch, pollOnly: options.pollOnly });
         await worker.start();
+        const folder = await facteur.startFolderWatch().catch(async (error: unknown) => {
+          await worker.stop({ graceMs: 0 });
+          throw error;
+        });
         await new Promise<void>((resolve) => {
           let stopping = false;
           const onSignal = (signal: NodeJS.Signals) => {
@@ -82,7 +86,7 @@ export function buildProgram(): Command {
             }
             stopping = true;
             facteur.logger.info({ signal, graceMs: options.grace }, 'stopping: no new jobs, running jobs may finish');
-            void worker.stop({ graceMs: options.grace }).then(resolve);
+            void Promise.all([folder?.stop(), worker.stop({ graceMs: options.grace })]).then(() => resolve());
           };
           process.on('SIGTERM', onSignal);
           process.on('SIGINT', onSignal);

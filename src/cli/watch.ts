@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { WatchedFolder } from '../intake/folder.ts';
+import { startFolderWatch } from '../intake/folder.ts';
 import { duration, withFacteur } from './context.ts';
 import { ownerOption } from './invoices.ts';
 
@@ -17,20 +17,20 @@ export function registerWatch(program: Command): void {
     )
     .action(async (dir: string, options: { owner: string; interval: number; settle: number }) => {
       await withFacteur(async ({ db, queue, config, logger }) => {
-        const folder = new WatchedFolder(
+        const folder = await startFolderWatch(
           { db, queue, logger },
-          { dir, owner: options.owner, maxBytes: config.maxUploadBytes, settleMs: options.settle },
+          { dir, owner: options.owner, intervalMs: options.interval, settleMs: options.settle },
+          config.maxUploadBytes,
         );
-        await folder.open();
-        const stop = new AbortController();
-        const onSignal = (signal: NodeJS.Signals) => {
-          logger.info({ signal }, 'stopping: the file being taken is finished first');
-          stop.abort();
-        };
-        process.once('SIGTERM', onSignal);
-        process.once('SIGINT', onSignal);
-        logger.info({ dir: folder.dir, owner: options.owner, intervalMs: options.interval, settleMs: options.settle }, 'watching');
-        await folder.run(options.interval, stop.signal);
+        await new Promise<void>((resolve) => {
+          const onSignal = (signal: NodeJS.Signals) => {
+            logger.info({ signal }, 'stopping: the file being taken is finished first');
+            resolve();
+          };
+          process.once('SIGTERM', onSignal);
+          process.once('SIGINT', onSignal);
+        });
+        await folder.stop();
       });
     });
 }

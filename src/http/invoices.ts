@@ -2,6 +2,7 @@ import type { Facteur } from '../app.ts';
 import {
   choiceFrom,
   invoiceIdFrom,
+  invoiceSourceFrom,
   jobStatusFrom,
   pageCursorFrom,
   pageLimitFrom,
@@ -40,14 +41,15 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
   };
 
   return {
-    /** GET /api/invoices?status=&review=&q=&limit=&cursor= */
+    /** GET /api/invoices?status=&review=&source=&q=&limit=&cursor= */
     list: async (request: Request, caller: Caller) => {
       const params = new URL(request.url).searchParams;
       const status = jobStatusFrom(params.get('status'));
       const reviewState = reviewStateFrom(params.get('review'));
+      const source = invoiceSourceFrom(params.get('source'));
       const limit = pageLimitFrom(params.get('limit'));
       const cursor = pageCursorFrom(params.get('cursor'));
-      return json(await caller.invoices.list({ status, review: reviewState, search: params.get('q') ?? undefined, limit, cursor }));
+      return json(await caller.invoices.list({ status, review: reviewState, source, search: params.get('q') ?? undefined, limit, cursor }));
     },
 
     /** POST /api/invoices/{id}/approve `{version?}` */

@@ -39,14 +39,23 @@ export function runtime(): Promise<Runtime> {
   return registry[KEY];
 }
 
-/** Starts the in-process worker when configured (self-hosting), and stops it on SIGTERM/SIGINT. */
+/** Starts the in-process worker when configured (self-hosting), with its watched folder if any, and stops both on SIGTERM/SIGINT. */
 export async function startInProcessWorker(): Promise<void> {
   const current = await runtime();
   if (current.facteur.config.worker !== 'inprocess' || current.worker) return;
   const worker = current.facteur.createWorker();
   current.worker = worker;
   await worker.start();
-  const stop = () => void worker.stop({ graceMs: 10_000 });
+  let folder;
+  try {
+    folder = await current.facteur.startFolderWatch();
+  } catch (error) {
+    // The watched folder is part of the worker: a bad one stops both, and the start is tried again.
+    current.worker = null;
+    await worker.stop({ graceMs: 0 });
+    throw error;
+  }
+  const stop = () => void Promise.all([folder?.stop(), worker.stop({ graceMs: 10_000 })]);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -3,10 +3,11 @@
 // network shares and some container mounts and reports differently on each platform, and a scan
 // is what finds again, after a crash, the files a watcher's events were about.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { WatchConfig } from '../config.ts';
 import type { Db } from '../db/types.ts';
 import { FacteurError, InvalidInputError, errorMessage } from '../errors.ts';
 import type { Queue } from '../queue/index.ts';
@@ -54,6 +55,8 @@ function arrivalKey(dir: string, name: string, sha256: string, file: { dev: bigi
   return `folder:${createHash('sha256').update(identity).digest('hex')}`;
 }
 
+const gone = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
 /** A free name in `folder` for `name`: the name itself, else `stem-1.ext`, `stem-2.ext`… */
 async function freeName(folder: string, name: string): Promise<string> {
   const ext = extname(name);
@@ -63,9 +66,27 @@ async function freeName(folder: string, name: string): Promise<string> {
     try {
       await stat(join(folder, candidate));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return candidate;
+      if (gone(error)) return candidate;
       throw error;
     }
+  }
+}
+
+/**
+ * Moves `path` into `folder` under a free name; false when `path` is gone, which only another
+ * watcher of the same folder does (it took or refused the same file a moment earlier).
+ */
+async function moveInto(path: string, folder: string, target?: string): Promise<boolean> {
+  try {
+    // A folder chosen at run time: not one for the Next.js build to trace into the bundle.
+    await rename(
+      /* turbopackIgnore: true */ path,
+      join(/* turbopackIgnore: true */ folder, target ?? (await freeName(folder, basename(path)))),
+    );
+    return true;
+  } catch (error) {
+    if (gone(error) && !(await stat(path).catch(() => null))) return false;
+    throw error;
   }
 }
 
@@ -162,9 +183,13 @@ export class WatchedFolder {
       }
       accepted = acceptFile(name, bytes, this.options.maxBytes);
     } catch (error) {
+      if (gone(error)) {
+        // Moved away since the listing: by another watcher of this folder, or by hand.
+        this.sightings.delete(name);
+        return;
+      }
       if (!(error instanceof FacteurError)) throw error;
-      await this.refuse(name, error);
-      report.refused.push({ file: name, code: error.code });
+      if (await this.refuse(name, error)) report.refused.push({ file: name, code: error.code });
       return;
     }
     const key = arrivalKey(this.dir, name, accepted.sha256, file);
@@ -186,17 +211,48 @@ export class WatchedFolder {
       }
     }
     this.afterCommit(name);
-    await rename(path, join(this.dir, PROCESSED, await freeName(join(this.dir, PROCESSED), name)));
     this.sightings.delete(name);
+    // Gone: another watcher of this folder committed the same arrival and moved the file first.
+    if (!(await moveInto(path, join(this.dir, PROCESSED)))) return;
     report.taken.push({ file: name, invoiceId, again, ...(duplicateOf ? { duplicateOf } : {}) });
   }
 
   /** The reason is written before the move, under the name the file will have: a crash between the two writes it again. */
-  private async refuse(name: string, error: FacteurError): Promise<void> {
+  private async refuse(name: string, error: FacteurError): Promise<boolean> {
     const folder = join(this.dir, REFUSED);
     const target = await freeName(folder, name);
     await writeFile(join(folder, `${target}.reason.txt`), `${error.code}\n${error.message}\n`);
-    await rename(join(this.dir, name), join(folder, target));
     this.sightings.delete(name);
+    if (await moveInto(join(this.dir, name), folder, target)) return true;
+    // The other watcher may have moved it under this same name, with this same reason: keep that one.
+    if (!(await stat(join(folder, target)).catch(() => null))) await rm(join(folder, `${target}.reason.txt`), { force: true });
+    return false;
   }
+}
+
+/** A folder watched in the background, beside a worker. */
+export interface FolderWatch {
+  readonly dir: string;
+  /** Stops scanning; the file being taken is finished (committed and moved) first. */
+  stop(): Promise<void>;
+}
+
+/** Checks the folder (a bad one fails here, at start-up), then scans it until stopped. */
+export async function startFolderWatch(
+  deps: { db: Db; queue: Queue; logger: Logger },
+  watch: WatchConfig,
+  maxBytes: number,
+): Promise<FolderWatch> {
+  const folder = new WatchedFolder(deps, { dir: watch.dir, owner: watch.owner, maxBytes, settleMs: watch.settleMs });
+  await folder.open();
+  const stopping = new AbortController();
+  const running = folder.run(watch.intervalMs, stopping.signal);
+  deps.logger.info({ dir: folder.dir, owner: watch.owner, intervalMs: watch.intervalMs, settleMs: watch.settleMs }, 'watching');
+  return {
+    dir: folder.dir,
+    stop: async () => {
+      stopping.abort();
+      await running;
+    },
+  };
 }

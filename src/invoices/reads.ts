@@ -120,6 +120,8 @@ export async function invoiceStatus(sql: Sql, owner: string, invoiceId: string):
 export interface InvoiceListOptions {
   status?: JobStatus;
   review?: ReviewState;
+  /** One way in: upload, cli, folder… */
+  source?: InvoiceSourceKind;
   search?: string;
   limit: number;
   cursor?: { createdAt: string; id: string };
@@ -136,6 +138,7 @@ const LIST = `
                            OR i.file_name ILIKE '%' || $4 || '%')
      AND ($5::timestamptz IS NULL OR (i.created_at, i.id) < ($5, $6::uuid))
      AND ($8::text IS NULL OR i.review_state = $8)
+     AND ($9::text IS NULL OR i.source = $9)
    ORDER BY i.created_at DESC, i.id DESC
    LIMIT $7`;
 
@@ -150,6 +153,7 @@ export async function listInvoices(sql: Sql, owner: string, options: InvoiceList
     options.cursor?.id ?? null,
     options.limit + 1,
     options.review ?? null,
+    options.source ?? null,
   ]);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);

@@ -7,7 +7,8 @@ import type { JobStatus } from '../queue/job.ts';
 export type { AttemptView };
 
 /** The way an invoice came in; `mailbox` and `webhook` are for the e-mail ways in to come. */
-export type InvoiceSourceKind = 'upload' | 'api' | 'cli' | 'folder' | 'mailbox' | 'webhook';
+export const INVOICE_SOURCE_KINDS = ['upload', 'api', 'cli', 'folder', 'mailbox', 'webhook'] as const;
+export type InvoiceSourceKind = (typeof INVOICE_SOURCE_KINDS)[number];
 
 /** Where an invoice came from: the way in and a few details of it (a folder's path…). */
 export interface InvoiceSource {

@@ -386,6 +386,7 @@ describe.each(backends)('HTTP API on $name', (backend) => {
       ],
       ['file: unknown id', () => fetch(`${app.url}/api/invoices/00000000-0000-4000-8000-000000000000/file`), 404, 'INVOICE_NOT_FOUND'],
       ['list: bad status', () => fetch(`${app.url}/api/invoices?status=lost`), 400, 'INVALID_STATUS'],
+      ['list: bad source', () => fetch(`${app.url}/api/invoices?source=fax`), 400, 'INVALID_SOURCE'],
     ];
     for (const [what, send, statusCode, code] of cases) {
       const response = await send();
@@ -434,6 +435,36 @@ describe('worker ticks on the PostgreSQL server', () => {
     );
     expect(rows[0]).toEqual({ n: 200, jobs: 200 });
   }, 120_000);
+
+  it('GET /api/invoices?source= keeps the invoices that came in that way, each saying where from', async () => {
+    const queue = new Queue(db.db);
+    const store = (kind: 'folder' | 'cli', details: Record<string, string>) =>
+      storeInvoices(
+        db.db,
+        queue,
+        'local',
+        [invoiceFile()].map((f) => acceptFile(f.name, f.bytes, MAX_UPLOAD)),
+        { source: { kind, details } },
+      );
+    const [fromFolder] = await store('folder', { folder: '/srv/factures' });
+    const [fromCli] = await store('cli', {});
+    const list = async (query: string) =>
+      (
+        (await (await fetch(`${serverless.url}/api/invoices?${query}`)).json()) as {
+          invoices: { invoiceId: string; invoice: { source: unknown } }[];
+        }
+      ).invoices;
+    expect(await list('source=folder')).toEqual([
+      expect.objectContaining({
+        invoiceId: fromFolder!.invoiceId,
+        invoice: expect.objectContaining({ source: { kind: 'folder', details: { folder: '/srv/factures' } } }),
+      }),
+    ]);
+    expect((await list('source=cli')).map((row) => row.invoiceId)).toEqual([fromCli!.invoiceId]);
+    const uploads = await list('source=upload&limit=200');
+    expect(uploads.length).toBeGreaterThan(0);
+    expect(uploads.map((row) => row.invoiceId)).not.toContain(fromFolder!.invoiceId);
+  });
 });
 
 describe('HTTP API without its database', () => {
