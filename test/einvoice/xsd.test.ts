@@ -49,6 +49,21 @@ describe('XSD validation', () => {
     );
   });
 
+  it('validates a Peppol message without its envelope, with the lines of the whole file', async () => {
+    const ubl = oneElementALine(writeUbl(sampleInvoice())).replace(/^<\?xml[^>]*>\n?/, '');
+    const envelope = (invoice: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?>
+<StandardBusinessDocument xmlns="http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader">
+<StandardBusinessDocumentHeader><HeaderVersion>1.0</HeaderVersion></StandardBusinessDocumentHeader>
+${invoice}
+</StandardBusinessDocument>`;
+    expect(xsdOf(await extractInvoice(encode(envelope(ubl))))).toEqual([]);
+    const xml = envelope(ubl.replace('<cbc:DueDate>', '<cbc:Colour>red</cbc:Colour>\n<cbc:DueDate>'));
+    expect(xsdOf(await extractInvoice(encode(xml))).map((f) => f.message)).toEqual([
+      expect.stringMatching(new RegExp(`^Line ${lineOf(xml, 'Colour')}: Element 'Colour'`)),
+    ]);
+  });
+
   it('checks a UBL credit note against the CreditNote schema', async () => {
     const xml = oneElementALine(writeUbl({ ...sampleInvoice(), fields: { ...sampleInvoice().fields, 'BT-3': '381' } }));
     expect(xml).toContain('<CreditNote');
@@ -116,5 +131,13 @@ ${header}
     expect(xsdOf(await extractInvoice(encode(zugferd1(valid))))).toEqual([]);
     const findings = xsdOf(await extractInvoice(encode(zugferd1(valid.replace('<ram:TypeCode>380</ram:TypeCode>', '<ram:Colour/>')))));
     expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^Line 9: Element 'Colour'.*ZUGFeRD1p0\.xsd/)]);
+  });
+
+  it('leaves a ZUGFeRD 1.0 release candidate unchecked: its schema is not the 1.0 one, and none is shipped', async () => {
+    const candidate = `<?xml version="1.0" encoding="UTF-8"?>
+<rsm:Invoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CBFBUY:5"><rsm:HeaderExchangedDocument/></rsm:Invoice>`;
+    const invoice = await extractInvoice(encode(candidate));
+    expect(invoice.format).toBe('zugferd1');
+    expect(xsdOf(invoice)).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
   ParseOption,
   type XmlInputProvider,
   XmlDocument,
+  XmlElement,
   XmlParseError,
   xmlRegisterInputProvider,
   XmlValidateError,
@@ -37,8 +38,9 @@ export type XsdSchema = keyof typeof SCHEMAS;
  * profile's own XSD; for a CII file judged by CEN (bare XML, or no Factur-X profile), the EXTENDED
  * XSD, the widest D16B subset shipped, so that a CEN invoice is not held to a Factur-X profile's subset.
  */
-export function xsdSchemaFor(syntax: Syntax, artefact: OfficialArtefact | undefined, rootName: string): XsdSchema {
-  if (syntax === 'zugferd1') return 'zugferd1';
+export function xsdSchemaFor(syntax: Syntax, artefact: OfficialArtefact | undefined, rootName: string): XsdSchema | undefined {
+  // The ZUGFeRD 1.0 release candidates (their own root, read as 1.0) have no schema here.
+  if (syntax === 'zugferd1') return rootName === 'CrossIndustryDocument' ? 'zugferd1' : undefined;
   if (syntax === 'ubl') return rootName === 'CreditNote' ? 'ubl-creditnote' : 'ubl-invoice';
   return artefact === undefined || artefact === 'cen-cii' || artefact === 'cen-ubl' ? 'fx-extended' : artefact;
 }
@@ -89,8 +91,15 @@ function finding(detail: ErrorDetail, schema: XsdSchema): Finding {
   return { rule: 'XSD', severity: 'error', message: `Line ${detail.line}: ${message} (schema ${SCHEMAS[schema].at(-1)})` };
 }
 
-/** The XSD errors of an XML document (its bytes as received, so that line numbers are the file's), one finding each. */
-export function validateXsd(xml: Uint8Array, schema: XsdSchema): Finding[] {
+/** A Peppol message is validated without its envelope: the payload after the header, as detect.ts reads it. */
+const PAYLOAD = "/*[local-name()='StandardBusinessDocument']/*[local-name()!='StandardBusinessDocumentHeader'][1]";
+
+/**
+ * The XSD errors of an XML document (its bytes as received, so that line numbers are the file's),
+ * one finding each; none when no schema applies.
+ */
+export function validateXsd(xml: Uint8Array, schema: XsdSchema | undefined): Finding[] {
+  if (schema === undefined) return [];
   const validator = validatorOf(schema);
   let document: XmlDocument;
   try {
@@ -101,7 +110,9 @@ export function validateXsd(xml: Uint8Array, schema: XsdSchema): Finding[] {
     return [{ rule: 'XSD', severity: 'error', message: `The XML cannot be read for schema validation: ${error.message.trim()}` }];
   }
   try {
-    validator.validate(document);
+    const payload = document.get(PAYLOAD);
+    if (payload instanceof XmlElement) validator.validate(payload);
+    else validator.validate(document);
     return [];
   } catch (error) {
     if (error instanceof XmlValidateError) return error.details.map((detail) => finding(detail, schema));
