@@ -13,9 +13,10 @@ const config: NextConfig = {
     'sharp',
     '@napi-rs/canvas',
     'piscina',
+    'libxml2-wasm',
   ],
-  // The migrations are read from disk at start-up; make sure serverless bundles carry them.
-  outputFileTracingIncludes: { '/**': ['./supabase/migrations/**'] },
+  // The migrations and the XML schemas are read from disk; make sure serverless bundles carry them.
+  outputFileTracingIncludes: { '/**': ['./supabase/migrations/**', './data/xsd/**'] },
   poweredByHeader: false,
 };
 

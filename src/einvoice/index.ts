@@ -19,6 +19,7 @@ import { checkProfileSyntax, gradeByProfile, officialArtefact } from './validate
 import { validateSyntax } from './validate/syntax.ts';
 import { validateCodeLists, validateProfileElements } from './validate/official-xpath.ts';
 import { checkVisibleText } from './validate/visible.ts';
+import { validateXsd, xsdSchemaFor } from './validate/xsd.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml/parse.ts';
 
 export interface ExtractLimits extends XmlLimits, ContainmentLimits {
@@ -56,6 +57,8 @@ const BINDINGS: Record<Syntax, CompiledBinding> = { cii: CII_BINDING, ubl: UBL_B
 interface OpenedInvoice {
   readonly detection: Detection;
   readonly root?: Element;
+  /** The invoice XML's bytes as received (the file, or the PDF's attachment), for schema validation. */
+  readonly xml?: Uint8Array;
   readonly pdf?: OpenedPdf;
 }
 
@@ -71,7 +74,7 @@ async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<
   if (container === 'xml') {
     const root = invoiceElement(rootElement(parseXml(bytes, limits)));
     const syntax = classifyXml(root);
-    return { detection: { kind: kindOf(container, syntax), container, syntax, mediaType }, root };
+    return { detection: { kind: kindOf(container, syntax), container, syntax, mediaType }, root, xml: bytes };
   }
   const pdf = await openPdf(bytes, limits);
   let attachment: InvoiceAttachment | undefined;
@@ -87,6 +90,7 @@ async function openInvoice(bytes: Uint8Array, options: ExtractOptions): Promise<
   return {
     detection: { kind: kindOf(container, syntax), container, syntax, attachment: name, mediaType },
     root: attachment.root,
+    xml: attachment.content,
     pdf,
   };
 }
@@ -106,9 +110,9 @@ export async function detectInvoice(bytes: Uint8Array, options: ExtractOptions =
  */
 export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions = {}): Promise<NormalisedInvoice> {
   options.signal?.throwIfAborted();
-  const { detection, root, pdf } = await openInvoice(bytes, options);
+  const { detection, root, xml, pdf } = await openInvoice(bytes, options);
   const { syntax } = detection;
-  if (root === undefined || syntax === undefined) {
+  if (root === undefined || xml === undefined || syntax === undefined) {
     // The worker opens the file again: this thread's copy is released before the long part.
     await pdf?.close();
     return readByVisualPath(bytes, detection, options);
@@ -147,6 +151,7 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
     ];
     invoice.validation.push(
       ...gradeByProfile(official, artefact, level),
+      ...validateXsd(xml, xsdSchemaFor(syntax, artefact, root.localName ?? '')),
       ...checkProfileSyntax(syntax, level, profile),
       ...validateFrance(invoice),
     );

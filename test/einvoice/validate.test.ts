@@ -136,7 +136,10 @@ describe('EN 16931 rules', () => {
 });
 
 describe('the rule set follows the profile', () => {
-  const errorsOf = (invoice: NormalisedInvoice) => invoice.validation.filter((f) => f.severity === 'error').map((f) => f.rule);
+  // The profiles' Schematron rules; the writer writes every term in the EN 16931 structure, which a
+  // MINIMUM or BASIC schema also refuses (XSD, tested in xsd.test.ts).
+  const errorsOf = (invoice: NormalisedInvoice) =>
+    invoice.validation.filter((f) => f.severity === 'error' && f.rule !== 'XSD').map((f) => f.rule);
   const withProfile = (profile: string, change: (c: InvoiceContent) => void = () => {}) => {
     const sample = sampleInvoice();
     sample.fields['BT-24'] = profile;
