@@ -19,7 +19,6 @@ import { checkProfileSyntax, gradeByProfile, officialArtefact } from './validate
 import { validateSyntax } from './validate/syntax.ts';
 import { validateCodeLists, validateProfileElements } from './validate/official-xpath.ts';
 import { checkVisibleText } from './validate/visible.ts';
-import { validateXsd, xsdSchemaFor } from './validate/xsd.ts';
 import { DEFAULT_XML_LIMITS, parseXml, rootElement, type XmlLimits } from './xml/parse.ts';
 
 export interface ExtractLimits extends XmlLimits, ContainmentLimits {
@@ -143,6 +142,8 @@ export async function extractInvoice(bytes: Uint8Array, options: ExtractOptions 
       validation: data.findings,
     };
     const artefact = officialArtefact(syntax, detection.container === 'pdf' ? 'pdf' : 'xml', level);
+    // Loaded at the first XML: libxml2's WebAssembly (~34 ms) is not paid by a process that only reads PDFs' pages.
+    const { validateXsd, xsdSchemaFor } = await import('./validate/xsd.ts');
     const official = [
       ...validateEn16931(invoice, data.present),
       ...validateSyntax(root, syntax),
