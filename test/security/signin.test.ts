@@ -27,8 +27,9 @@ function facteur(args: string[], env: Record<string, string>, input = ''): Promi
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, encoding: 'utf8' },
+      (error: { code?: unknown } | null, stdout: string, stderr: string) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
     child.stdin!.end(input);
   });
