@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import './styles.css';
+import { Account } from './account.tsx';
 import { messages } from './i18n.ts';
 import { requestLocale } from './locale.ts';
 
@@ -20,6 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <a href="/">{t.nav.inbox}</a>
             <a href="/queue">{t.nav.queue}</a>
           </nav>
+          <Account locale={locale} />
         </header>
         <main>{children}</main>
       </body>

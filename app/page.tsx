@@ -4,6 +4,7 @@ import { withApi } from '../src/http/runtime.ts';
 import { Inbox } from './inbox.tsx';
 import { invoiceListPath } from './invoice-list.ts';
 import { requestLocale } from './locale.ts';
+import { requireSignIn } from './session.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,6 +19,7 @@ async function firstPage(source: InvoiceSourceKind | ''): Promise<InvoicePage | 
 export default async function Home({ searchParams }: { searchParams: Promise<{ source?: string | string[] }> }) {
   const { source: wanted } = await searchParams;
   const source = INVOICE_SOURCE_KINDS.find((kind) => kind === wanted) ?? '';
+  await requireSignIn(source ? `/?source=${source}` : '/');
   const [locale, initial] = await Promise.all([requestLocale(), firstPage(source)]);
   return <Inbox locale={locale} initial={initial} initialSource={source} />;
 }

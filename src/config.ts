@@ -62,12 +62,13 @@ const schema = z.object({
   SUPABASE_URL: z.url().optional(),
   SUPABASE_JWT_SECRET: z.string().min(32, 'must be the project’s JWT secret (32 characters or more)').optional(),
   SUPABASE_JWKS_URL: z.url().optional(),
+  SUPABASE_ANON_KEY: z.string().optional(),
   FACTEUR_OWNER_CLAIM: z
     .string()
     .regex(/^[A-Za-z_][\w.]*$/, 'must be a claim name or a dotted path')
     .optional(),
   FACTEUR_AUTH: z
-    .enum(['none', 'token', 'supabase'])
+    .enum(['none', 'token', 'accounts', 'supabase'])
     .optional()
     .transform((value) => value ?? 'none'),
   FACTEUR_CONCURRENCY: integer(1, 1000, QUEUE_DEFAULTS.concurrency),
@@ -122,7 +123,8 @@ export interface Config {
   poolMode: 'session' | 'transaction';
   pollOnly: boolean;
   cronSecret: string | undefined;
-  auth: 'none' | 'token' | 'supabase';
+  /** `accounts`: people sign in with the users of `facteur user`; `token` is for machines. */
+  auth: 'none' | 'token' | 'accounts' | 'supabase';
   /** FACTEUR_AUTH=token: tokens given in the environment (others live in the api_tokens table). */
   tokens: ConfiguredToken[];
   /** FACTEUR_AUTH=supabase: how access tokens are checked, and which claim names the owner. */
@@ -225,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             jwtSecret: value.SUPABASE_JWT_SECRET,
             jwksUrl: value.SUPABASE_JWT_SECRET ? undefined : jwksUrl,
             ownerClaim: value.FACTEUR_OWNER_CLAIM ?? 'sub',
+            url: value.SUPABASE_URL,
+            anonKey: value.SUPABASE_ANON_KEY,
           }
         : undefined,
     concurrency: value.FACTEUR_CONCURRENCY,

@@ -9,8 +9,10 @@ CREATE TABLE api_tokens (
   owner text NOT NULL,
   label text,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
+  role text DEFAULT 'member'::text NOT NULL,
   CONSTRAINT api_tokens_owner_check CHECK ((owner <> ''::text)),
   CONSTRAINT api_tokens_pkey PRIMARY KEY (token_sha256),
+  CONSTRAINT api_tokens_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'member'::text]))),
   CONSTRAINT api_tokens_token_sha256_check CHECK ((token_sha256 ~ '^[0-9a-f]{64}$'::text))
 );
 
@@ -92,6 +94,13 @@ CREATE TABLE job_attempts (
 CREATE INDEX job_attempts_finished_at ON job_attempts USING btree (finished_at);
 CREATE INDEX job_attempts_job ON job_attempts USING btree (job_id, attempt);
 
+CREATE TABLE organisations (
+  name text NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT organisations_name_check CHECK ((name ~ '^[A-Za-z0-9._@-]{1,100}$'::text)),
+  CONSTRAINT organisations_pkey PRIMARY KEY (name)
+);
+
 CREATE TABLE processing_queue (
   id uuid DEFAULT facteur_uuid_v7() NOT NULL,
   invoice_id uuid,
@@ -132,12 +141,49 @@ CREATE TABLE queue_maintenance (
   CONSTRAINT queue_maintenance_pkey PRIMARY KEY (task)
 );
 
+CREATE TABLE sessions (
+  token_sha256 text NOT NULL,
+  user_id uuid NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  expires_at timestamp with time zone NOT NULL,
+  CONSTRAINT sessions_pkey PRIMARY KEY (token_sha256),
+  CONSTRAINT sessions_token_sha256_check CHECK ((token_sha256 ~ '^[0-9a-f]{64}$'::text)),
+  CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+);
+CREATE INDEX sessions_expires_at ON sessions USING btree (expires_at);
+CREATE INDEX sessions_user ON sessions USING btree (user_id);
+
+CREATE TABLE sign_in_attempts (
+  subject text NOT NULL,
+  window_start timestamp with time zone NOT NULL,
+  attempts integer NOT NULL,
+  CONSTRAINT sign_in_attempts_pkey PRIMARY KEY (subject, window_start)
+);
+CREATE INDEX sign_in_attempts_window_start ON sign_in_attempts USING btree (window_start);
+
 CREATE TABLE upload_rate_limits (
   owner text NOT NULL,
   window_start timestamp with time zone NOT NULL,
   files integer NOT NULL,
   CONSTRAINT upload_rate_limits_pkey PRIMARY KEY (owner, window_start)
 );
+
+CREATE TABLE users (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  email text NOT NULL,
+  organisation text NOT NULL,
+  role text NOT NULL,
+  password_hash text NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT users_email_check CHECK (((email = lower(email)) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))),
+  CONSTRAINT users_email_key UNIQUE (email),
+  CONSTRAINT users_organisation_fkey FOREIGN KEY (organisation) REFERENCES organisations(name),
+  CONSTRAINT users_password_hash_check CHECK ((password_hash ~~ 'scrypt$%'::text)),
+  CONSTRAINT users_pkey PRIMARY KEY (id),
+  CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'member'::text])))
+);
+CREATE INDEX users_organisation ON users USING btree (organisation);
 
 CREATE FUNCTION facteur_uuid_v7() RETURNS uuid
 LANGUAGE sql VOLATILE PARALLEL SAFE AS $$

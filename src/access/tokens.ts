@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sql } from '../db/types.ts';
 import { InvalidInputError } from '../errors.ts';
+import type { Role } from './accounts.ts';
 
 /** Tokens given in FACTEUR_TOKENS: `owner:token,owner:token`. */
 export interface ConfiguredToken {
@@ -8,7 +9,8 @@ export interface ConfiguredToken {
   token: string;
 }
 
-const OWNER = /^[A-Za-z0-9._@-]{1,100}$/;
+/** An owner's name: a token's owner, an organisation of FACTEUR_AUTH=accounts. */
+export const OWNER = /^[A-Za-z0-9._@-]{1,100}$/;
 const MIN_TOKEN_LENGTH = 24;
 
 export function parseConfiguredTokens(text: string): ConfiguredToken[] {
@@ -35,31 +37,37 @@ function sha256(text: string): Buffer {
 }
 
 // By hash, so the lookup reveals nothing about how close a wrong token came.
-const OWNER_OF_TOKEN = `SELECT owner FROM api_tokens WHERE token_sha256 = $1`;
+const OWNER_OF_TOKEN = `SELECT owner, role FROM api_tokens WHERE token_sha256 = $1`;
 
 /**
- * The owner a bearer token stands for, or null. Configured tokens are compared by their SHA-256 in
- * constant time, every one of them, so the time taken does not tell which came close.
+ * The owner a bearer token stands for, and its role, or null. Configured tokens are compared by
+ * their SHA-256 in constant time, every one of them, so the time taken does not tell which came
+ * close; they stand for members (an administrator's token is made with `facteur token create --role admin`).
  */
-export async function ownerOfToken(sql: Sql, token: string, configured: readonly ConfiguredToken[]): Promise<string | null> {
+export async function ownerOfToken(
+  sql: Sql,
+  token: string,
+  configured: readonly ConfiguredToken[],
+): Promise<{ owner: string; role: Role } | null> {
   const digest = sha256(token);
   let match: string | null = null;
   for (const entry of configured) {
     if (timingSafeEqual(digest, sha256(entry.token))) match ??= entry.owner;
   }
-  if (match) return match;
-  const { rows } = await sql.query<{ owner: string }>(OWNER_OF_TOKEN, [digest.toString('hex')]);
-  return rows[0]?.owner ?? null;
+  if (match) return { owner: match, role: 'member' };
+  const { rows } = await sql.query<{ owner: string; role: Role }>(OWNER_OF_TOKEN, [digest.toString('hex')]);
+  return rows[0] ?? null;
 }
 
 /** Creates a token for `owner`; the only time its text is seen is now. */
-export async function createToken(sql: Sql, owner: string, label?: string): Promise<string> {
+export async function createToken(sql: Sql, owner: string, label?: string, role: Role = 'member'): Promise<string> {
   if (!OWNER.test(owner)) throw new InvalidInputError('INVALID_OWNER', 'An owner is 1 to 100 letters, digits and . _ @ -.');
   const token = `fct_${randomBytes(32).toString('base64url')}`;
-  await sql.query('INSERT INTO api_tokens (token_sha256, owner, label) VALUES ($1, $2, $3)', [
+  await sql.query('INSERT INTO api_tokens (token_sha256, owner, label, role) VALUES ($1, $2, $3, $4)', [
     sha256(token).toString('hex'),
     owner,
     label ?? null,
+    role,
   ]);
   return token;
 }

@@ -9,6 +9,7 @@ import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
 import { registerReviewCommands } from './review.ts';
 import { registerTokenCommands } from './tokens.ts';
+import { registerUserCommands } from './users.ts';
 import { registerWatch } from './watch.ts';
 
 function formatStats(stats: QueueStats): string {
@@ -156,6 +157,7 @@ export function buildProgram(): Command {
   registerReviewCommands(program);
   registerDoctor(program);
   registerTokenCommands(program);
+  registerUserCommands(program);
   registerWatch(program);
 
   return program;

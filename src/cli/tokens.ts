@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { ROLES, type Role } from '../access/accounts.ts';
 import { createToken, revokeToken } from '../access/tokens.ts';
 import { InvalidInputError } from '../errors.ts';
 import { withFacteur } from './context.ts';
@@ -12,8 +13,9 @@ export function registerTokenCommands(program: Command): void {
     .description('create a token for an owner and print it: it is shown this once')
     .requiredOption('--owner <owner>', 'whose invoices the token reads and writes')
     .option('--label <label>', 'a note, e.g. what uses the token')
-    .action(async (options: { owner: string; label?: string }) => {
-      await withFacteur(async ({ db }) => console.log(await createToken(db, options.owner, options.label)));
+    .addOption(new Option('--role <role>', 'admin: the whole machine’s figures; member: its owner’s only').choices(ROLES).default('member'))
+    .action(async (options: { owner: string; label?: string; role: Role }) => {
+      await withFacteur(async ({ db }) => console.log(await createToken(db, options.owner, options.label, options.role)));
     });
 
   token

@@ -5,6 +5,7 @@ import { invoiceHandlers } from './invoices.ts';
 import { jsonBody } from './json-body.ts';
 import { metricsHandler } from './metrics.ts';
 import { queueHandlers } from './queue.ts';
+import { sessionHandlers } from './session.ts';
 import { uploadHandler } from './uploads.ts';
 
 export interface ApiOptions {
@@ -32,6 +33,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
   const events = statusEvents(facteur);
   const queue = queueHandlers(facteur, tick);
   const upload = guard.caller(uploadHandler(facteur, options.kickAfterUpload ? tick : null));
+  const session = sessionHandlers(facteur);
 
   return {
     listInvoices: guard.caller(invoices.list),
@@ -53,6 +55,11 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     retryAllFailed: guard.caller(queue.retryFailed),
     queueWorker: guard.scheduler(queue.worker, { refuseWithoutSecret: options.production }),
     metrics: guard.scheduler(metricsHandler(facteur.metrics), { refuseWithoutSecret: false }),
+
+    session: guard.caller(session.show),
+    signIn: guard.anyone(session.signIn),
+    signOut: guard.anyone(session.signOut),
+    signInOptions: session.options,
 
     // The URLs of the app Facteur descends from (README), served by the same handlers: the
     // invoice is named in the query or the body instead of the path.

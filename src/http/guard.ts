@@ -3,9 +3,13 @@ import { OwnedInvoices } from '../invoices/owned.ts';
 import { authenticate, checkCronSecret } from './auth.ts';
 import { errorResponse } from './respond.ts';
 
+export type CallerRole = 'admin' | 'member';
+
 /** Who is calling, settled before the handler runs: a handler reaches invoices only through it. */
 export interface Caller {
   owner: string;
+  /** `admin` sees the machine-wide figures; `member` only its owner's. */
+  role: CallerRole;
   /** The caller's invoices: another owner's are missing, exactly as ones that do not exist. */
   invoices: OwnedInvoices;
 }
@@ -37,9 +41,12 @@ export function createGuard(facteur: Pick<Facteur, 'config' | 'db' | 'logger'>) 
   return {
     caller: <A extends unknown[]>(handler: CallerHandler<A>): Endpoint<A> =>
       answered(async (request, ...args: A) => {
-        const owner = await authenticate(request, config, db);
-        return handler(request, { owner, invoices: new OwnedInvoices(db, owner) }, ...args);
+        const { owner, role } = await authenticate(request, config, db);
+        return handler(request, { owner, role, invoices: new OwnedInvoices(db, owner) }, ...args);
       }),
+
+    /** For what anyone may call (signing in): no caller, but the same door as every other request. */
+    anyone: <A extends unknown[]>(handler: Endpoint<A>): Endpoint<A> => answered(handler),
 
     /** `refuseWithoutSecret`: whether the endpoint is closed, rather than open, while CRON_SECRET is unset. */
     scheduler: <A extends unknown[]>(handler: Endpoint<A>, options: { refuseWithoutSecret: boolean }): Endpoint<A> =>

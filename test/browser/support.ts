@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { vi } from 'vitest';
+import { addUser } from '../../src/access/accounts.ts';
+import { openFacteur } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
 import { sampleInvoice } from '../einvoice/support/sample.ts';
 import { writeCii, writeFacturX, writeUbl, type InvoiceContent } from '../einvoice/support/writer.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
@@ -18,7 +22,61 @@ export const SCREENSHOTS = process.env.FACTEUR_SCREENSHOTS ?? fileURLToPath(new 
 export interface BrowserApp {
   server: RunningServer;
   browser: Browser;
+  /** Whether its pages are opened signed in (FACTEUR_BROWSER_AUTH=accounts). */
+  signedIn: boolean;
   stop(): Promise<void>;
+}
+
+/**
+ * FACTEUR_BROWSER_AUTH=accounts runs the suites signed in: the app in FACTEUR_AUTH=accounts, every
+ * page's browser signed in as an administrator of an organisation, and the suites' own calls to the
+ * API (uploads from Node) carrying a session too. Unset, the app runs with FACTEUR_AUTH=none. A
+ * suite that sets FACTEUR_AUTH itself (the sign-in suite) is left as it is.
+ */
+const SIGNED_IN = process.env.FACTEUR_BROWSER_AUTH === 'accounts';
+const TEST_ACCOUNT = {
+  email: 'marie@example.org',
+  organisation: 'acme',
+  role: 'admin',
+  password: 'un mot de passe assez long',
+} as const;
+
+/** Adds the test account to the app's database before the app opens it (the embedded one has room for one process only). */
+async function addTestAccount(env: Record<string, string>): Promise<void> {
+  const config = loadConfig(env);
+  const facteur = await openFacteur(config, createLogger('silent'));
+  try {
+    await addUser(facteur.db, TEST_ACCOUNT, TEST_ACCOUNT.password);
+  } finally {
+    await facteur.close();
+  }
+}
+
+/** Signs in through the API; answers the session cookie's value. */
+export async function signInAs(url: string, account: { email: string; password: string }): Promise<string> {
+  const response = await fetch(`${url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: account.email, password: account.password }),
+  });
+  const cookie = /facteur_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '');
+  if (!cookie) throw new Error(`signing in as ${account.email} answered ${response.status}`);
+  return cookie[1]!;
+}
+
+/** Every fetch from the test process to the app carries the session, as the browser's requests do; answers how to undo it. */
+function fetchSignedIn(url: string, session: string): () => void {
+  const original = globalThis.fetch;
+  globalThis.fetch = (input, init = {}) => {
+    const target = input instanceof Request ? input.url : String(input);
+    if (!target.startsWith(url)) return original(input, init);
+    const headers = new Headers(init.headers);
+    if (!headers.has('cookie') && !headers.has('authorization')) headers.set('cookie', `facteur_session=${session}`);
+    return original(input, { ...init, headers });
+  };
+  return () => {
+    globalThis.fetch = original;
+  };
 }
 
 /**
@@ -27,7 +85,16 @@ export interface BrowserApp {
  */
 export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
   const dir = mkdtempSync(join(tmpdir(), 'facteur-browser-'));
-  const server = await startServer({ FACTEUR_DATA_DIR: dir, FACTEUR_POLL_MS: '200', ...env });
+  const signedIn = SIGNED_IN && env.FACTEUR_AUTH === undefined;
+  const appEnv = {
+    FACTEUR_DATA_DIR: dir,
+    FACTEUR_POLL_MS: '200',
+    ...(signedIn ? { FACTEUR_AUTH: 'accounts', FACTEUR_WATCH_OWNER: TEST_ACCOUNT.organisation } : {}),
+    ...env,
+  };
+  if (signedIn) await addTestAccount(appEnv);
+  const server = await startServer(appEnv);
+  const restoreFetch = signedIn ? fetchSignedIn(server.url, await signInAs(server.url, TEST_ACCOUNT)) : () => undefined;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -36,7 +103,9 @@ export async function startBrowserApp(env: Record<string, string> = {}): Promise
   return {
     server,
     browser,
+    signedIn,
     async stop() {
+      restoreFetch();
       await browser.close();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -53,6 +122,11 @@ export async function newPage(
     locale: options.locale ?? 'fr-FR',
     viewport: { width: options.width ?? 1280, height: 900 },
   });
+  if (app.signedIn) {
+    // Through the browser context's own requests: the cookie lands in its jar, as a sign-in form's would.
+    const response = await context.request.post('/api/session', { data: { email: TEST_ACCOUNT.email, password: TEST_ACCOUNT.password } });
+    if (!response.ok()) throw new Error(`signing in answered ${response.status()}`);
+  }
   const page = await context.newPage();
   return { context, page };
 }

@@ -118,7 +118,8 @@ describe('access control with bearer tokens', () => {
     });
     expect(routes.length).toBeGreaterThan(15);
     const opened: string[] = [];
-    for (const route of routes) {
+    // Signing in and out need no caller (test/security/signin.test.ts).
+    for (const route of routes.filter((route) => !['POST /api/session', 'DELETE /api/session'].includes(route))) {
       const [method, path] = route.split(' ') as [string, string];
       const url = `${app.url}${path.replace('[id]', '00000000-0000-4000-8000-000000000000')}`;
       const refused = await fetch(url, { method });

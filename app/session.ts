@@ -1,0 +1,29 @@
+import { headers } from 'next/headers.js';
+import { redirect } from 'next/navigation.js';
+import { withApi } from '../src/http/runtime.ts';
+import type { SignInOptions } from '../src/http/session.ts';
+
+/** Who the page is shown to: the pages resolve the caller exactly as the API does, by asking it. */
+export interface Session {
+  owner: string;
+  role: 'admin' | 'member';
+  mode: SignInOptions['mode'];
+}
+
+/** The signed-in caller; null when nobody is, undefined when the server cannot tell (database down: the page's own reads say so). */
+export async function currentSession(): Promise<Session | null | undefined> {
+  const request = new Request('http://facteur.invalid/api/session', { headers: await headers() });
+  const response = await withApi((api) => api.session(request));
+  if (response.status === 401) return null;
+  return response.ok ? ((await response.json()) as Session) : undefined;
+}
+
+/** For a page that shows invoices: a visitor who is not signed in goes to the sign-in page, and comes back to `path` after. */
+export async function requireSignIn(path: string): Promise<void> {
+  if ((await currentSession()) === null) redirect(`/signin?next=${encodeURIComponent(path)}`);
+}
+
+/** Where to go after signing in: a path of this site only, never another origin (`//host`, `/\host`). */
+export function localPath(next: string | string[] | undefined): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
