@@ -52,7 +52,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     queueDashboard: guard.caller(queue.dashboard),
     retryAllFailed: guard.caller(queue.retryFailed),
     queueWorker: guard.scheduler(queue.worker, { refuseWithoutSecret: options.production }),
-    metrics: guard.scheduler(metricsHandler(facteur.metrics), { refuseWithoutSecret: false }),
+    metrics: guard.admin(metricsHandler(facteur.metrics)),
 
     // The URLs of the app Facteur descends from (README), served by the same handlers: the
     // invoice is named in the query or the body instead of the path.
