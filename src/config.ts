@@ -281,11 +281,11 @@ export function isLoopback(host: string): boolean {
  * Why the web server must not start as configured, or null. FACTEUR_AUTH=none gives every invoice
  * to whoever reaches the server: it is allowed on a loopback address only, unless the operator says
  * so twice (FACTEUR_AUTH=none written out, and FACTEUR_ALLOW_PUBLIC=1). `host` is the address the
- * server listens on.
+ * server listens on, null when it cannot be known (then only Vercel is refused).
  */
-export function exposureProblem(config: Config, host: string): string | null {
+export function exposureProblem(config: Config, host: string | null): string | null {
   if (config.auth !== 'none' || config.allowPublic) return null;
-  const where = config.onVercel ? 'on Vercel' : isLoopback(host) ? null : `on ${host}, which other machines can reach`;
+  const where = config.onVercel ? 'on Vercel' : host === null || isLoopback(host) ? null : `on ${host}, which other machines can reach`;
   if (!where) return null;
   return `Refusing to serve every invoice without sign-in ${where}: set FACTEUR_AUTH (token, supabase or accounts), or FACTEUR_AUTH=none with FACTEUR_ALLOW_PUBLIC=1 if a proxy in front checks who calls.`;
 }

@@ -21,15 +21,17 @@ const registry = globalThis as unknown as { [KEY]?: Promise<Runtime> };
 
 /**
  * The address `next start` listens on: its `-H`/`--hostname`, or Next.js's default, every
- * interface. (`npm start` passes FACTEUR_HOST, 127.0.0.1 unless set.)
+ * interface (`npm start` passes FACTEUR_HOST, 127.0.0.1 unless set). Null under `next dev`, whose
+ * server runs in a child process that is not given the address on its command line: a developer's
+ * own machine (`npm run dev` passes 127.0.0.1 too).
  */
-export function listeningHost(argv: readonly string[] = process.argv): string {
+export function listeningHost(argv: readonly string[] = process.argv): string | null {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if ((arg === '-H' || arg === '--hostname') && argv[i + 1]) return argv[i + 1]!;
     if (arg.startsWith('--hostname=')) return arg.slice('--hostname='.length);
   }
-  return '0.0.0.0';
+  return process.env.NODE_ENV === 'development' ? null : '0.0.0.0';
 }
 
 /** The configuration of this web server, refused (ConfigError) if it would publish every invoice. */
