@@ -63,6 +63,9 @@ const schema = z.object({
   SUPABASE_JWT_SECRET: z.string().min(32, 'must be the project’s JWT secret (32 characters or more)').optional(),
   SUPABASE_JWKS_URL: z.url().optional(),
   SUPABASE_ANON_KEY: z.string().optional(),
+  FACTEUR_SUPABASE_ISSUER: z.string().trim().min(1).optional(),
+  FACTEUR_ALLOW_PUBLIC: flag,
+  FACTEUR_METRICS_TOKEN: z.string().min(24, 'must be 24 characters or more').optional(),
   FACTEUR_OWNER_CLAIM: z
     .string()
     .regex(/^[A-Za-z_][\w.]*$/, 'must be a claim name or a dotted path')
@@ -125,6 +128,15 @@ export interface Config {
   cronSecret: string | undefined;
   /** `accounts`: people sign in with the users of `facteur user`; `token` is for machines. */
   auth: 'none' | 'token' | 'accounts' | 'supabase';
+  /**
+   * FACTEUR_AUTH=none set explicitly together with FACTEUR_ALLOW_PUBLIC=1: the operator chose to
+   * serve every invoice to whoever reaches the server (see `exposureProblem`).
+   */
+  allowPublic: boolean;
+  /** Running on Vercel (VERCEL is set): the app is on the internet. */
+  onVercel: boolean;
+  /** FACTEUR_METRICS_TOKEN: a bearer that opens /api/metrics (and nothing else), for a scraper. */
+  metricsToken: string | undefined;
   /** FACTEUR_AUTH=token: tokens given in the environment (others live in the api_tokens table). */
   tokens: ConfiguredToken[];
   /** FACTEUR_AUTH=supabase: how access tokens are checked, and which claim names the owner. */
@@ -220,6 +232,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollOnly: value.FACTEUR_POLL_ONLY || poolMode === 'transaction',
     cronSecret: value.CRON_SECRET,
     auth: value.FACTEUR_AUTH,
+    allowPublic: env.FACTEUR_AUTH?.trim() === 'none' && value.FACTEUR_ALLOW_PUBLIC,
+    onVercel: Boolean(value.VERCEL),
+    metricsToken: value.FACTEUR_METRICS_TOKEN,
     tokens,
     supabase:
       value.FACTEUR_AUTH === 'supabase'
@@ -229,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             ownerClaim: value.FACTEUR_OWNER_CLAIM ?? 'sub',
             url: value.SUPABASE_URL,
             anonKey: value.SUPABASE_ANON_KEY,
+            issuer: value.FACTEUR_SUPABASE_ISSUER,
           }
         : undefined,
     concurrency: value.FACTEUR_CONCURRENCY,
@@ -256,4 +272,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     logLevel: value.LOG_LEVEL,
   };
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/** Whether a host name or address (as given to `next start -H`, or in a Host header without its port) is this machine only. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/**
+ * Why the web server must not start as configured, or null. FACTEUR_AUTH=none gives every invoice
+ * to whoever reaches the server: it is allowed on a loopback address only, unless the operator says
+ * so twice (FACTEUR_AUTH=none written out, and FACTEUR_ALLOW_PUBLIC=1). `host` is the address the
+ * server listens on, null when it cannot be known (then only Vercel is refused).
+ */
+export function exposureProblem(config: Config, host: string | null): string | null {
+  if (config.auth !== 'none' || config.allowPublic) return null;
+  const where = config.onVercel ? 'on Vercel' : host === null || isLoopback(host) ? null : `on ${host}, which other machines can reach`;
+  if (!where) return null;
+  return `Refusing to serve every invoice without sign-in ${where}: set FACTEUR_AUTH (token, supabase or accounts), or FACTEUR_AUTH=none with FACTEUR_ALLOW_PUBLIC=1 if a proxy in front checks who calls.`;
 }

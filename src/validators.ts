@@ -95,14 +95,29 @@ export function pageLimitFrom(value: string | null): number {
   return limit;
 }
 
+// The list writes its cursors' times with toISOString(); anything else (`1`, a year 275760 that
+// JavaScript reads and PostgreSQL does not) is not one of its cursors.
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([^_]+)$/;
+
 /** A keyset cursor as the list gave it (`<created_at>_<id>`), or undefined for the first page. */
 export function pageCursorFrom(value: string | null): { createdAt: string; id: string } | undefined {
   if (!value) return undefined;
-  const [createdAt, id] = value.split('_');
+  const [, createdAt, id] = CURSOR.exec(value) ?? [];
   if (!createdAt || !id || !isUuid(id) || Number.isNaN(Date.parse(createdAt))) {
     throw new InvalidInputError('INVALID_CURSOR', 'The cursor is not one this API gave.');
   }
   return { createdAt, id };
+}
+
+const SEARCH_MAX = 200;
+
+/** The words searched for (`q`): PostgreSQL text holds no NUL, and no one searches for a control character. */
+export function searchFrom(value: string | null): string | undefined {
+  if (value === null || value === '') return undefined;
+  if (value.length > SEARCH_MAX || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidInputError('INVALID_SEARCH', `q must be at most ${SEARCH_MAX} characters, with no control characters.`);
+  }
+  return value;
 }
 
 /** One of a few words (`format=csv`, `range=day`), or the first of them when not given. */

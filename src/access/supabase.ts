@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Role } from './accounts.ts';
+import { isReservedOwner } from './tokens.ts';
 
 export interface SupabaseAuth {
   /** HS256 projects: the JWT secret of the Supabase project. */
@@ -12,6 +13,8 @@ export interface SupabaseAuth {
   url?: string;
   /** The project's public (anon) key, for the sign-in form's supabase-js. */
   anonKey?: string;
+  /** When set (FACTEUR_SUPABASE_ISSUER, e.g. `https://<project>.supabase.co/auth/v1`), tokens must carry exactly this `iss`. */
+  issuer?: string;
 }
 
 function claimAt(payload: JWTPayload, path: string): unknown {
@@ -24,22 +27,22 @@ function claimAt(payload: JWTPayload, path: string): unknown {
 }
 
 /**
- * Checks Supabase Auth access tokens (signature, expiry, audience `authenticated`) and answers
- * the owner they stand for, or null. The role is `app_metadata.role` when it is `admin` (only the
- * project's service side can write app_metadata), `member` otherwise. The JWKS is fetched once
- * and cached by jose.
+ * Checks Supabase Auth access tokens (signature, an `exp` that has not passed — a token without
+ * one never expires, so it is refused —, audience `authenticated`, the issuer when configured) and
+ * answers the owner they stand for, or null; a reserved owner name is refused like a bad token.
+ * The role is `app_metadata.role` when it is `admin` (only the project's service side can write
+ * app_metadata), `member` otherwise. The JWKS is fetched once and cached by jose.
  */
 export function supabaseVerifier(auth: SupabaseAuth): (token: string) => Promise<{ owner: string; role: Role } | null> {
   const key = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : new TextEncoder().encode(auth.jwtSecret ?? '');
+  const checks = { audience: 'authenticated', requiredClaims: ['exp'], ...(auth.issuer ? { issuer: auth.issuer } : {}) };
   return async (token) => {
     try {
       const { payload } =
-        key instanceof Uint8Array
-          ? await jwtVerify(token, key, { audience: 'authenticated', algorithms: ['HS256'] })
-          : await jwtVerify(token, key, { audience: 'authenticated' });
+        key instanceof Uint8Array ? await jwtVerify(token, key, { ...checks, algorithms: ['HS256'] }) : await jwtVerify(token, key, checks);
       const owner = claimAt(payload, auth.ownerClaim);
       const role: Role = claimAt(payload, 'app_metadata.role') === 'admin' ? 'admin' : 'member';
-      return typeof owner === 'string' && owner !== '' ? { owner, role } : null;
+      return typeof owner === 'string' && owner !== '' && !isReservedOwner(owner) ? { owner, role } : null;
     } catch {
       return null;
     }

@@ -11,6 +11,35 @@ export interface ConfiguredToken {
 
 /** An owner's name: a token's owner, an organisation of FACTEUR_AUTH=accounts. */
 export const OWNER = /^[A-Za-z0-9._@-]{1,100}$/;
+
+/**
+ * Names no token, account or claim may own: the database's roles and the words a reader takes for
+ * the system itself, so that no owner passes for an administrator in a log, a metric or an export.
+ * `local` is not among them: it is the one owner of FACTEUR_AUTH=none (and of a watched folder by
+ * default), and a token created for it is how an operator keeps those invoices on moving to `token`.
+ */
+export const RESERVED_OWNERS: ReadonlySet<string> = new Set([
+  'admin',
+  'administrator',
+  'root',
+  'system',
+  'facteur',
+  'postgres',
+  'public',
+  'anon',
+  'authenticated',
+  'service_role',
+  'supabase_admin',
+  'metrics',
+  'cron',
+]);
+
+/** Whether `owner` is reserved (compared without case, as a person reads it). */
+export function isReservedOwner(owner: string): boolean {
+  return RESERVED_OWNERS.has(owner.toLowerCase());
+}
+
+const RESERVED_MESSAGE = `is reserved (${[...RESERVED_OWNERS].join(', ')}): choose another owner name.`;
 const MIN_TOKEN_LENGTH = 24;
 
 export function parseConfiguredTokens(text: string): ConfiguredToken[] {
@@ -28,6 +57,7 @@ export function parseConfiguredTokens(text: string): ConfiguredToken[] {
           `FACTEUR_TOKENS entries are owner:token, owners of letters, digits and . _ @ -, tokens of ${MIN_TOKEN_LENGTH} characters or more.`,
         );
       }
+      if (isReservedOwner(owner)) throw new InvalidInputError('RESERVED_OWNER', `FACTEUR_TOKENS: the owner "${owner}" ${RESERVED_MESSAGE}`);
       return { owner, token };
     });
 }
@@ -62,6 +92,7 @@ export async function ownerOfToken(
 /** Creates a token for `owner`; the only time its text is seen is now. */
 export async function createToken(sql: Sql, owner: string, label?: string, role: Role = 'member'): Promise<string> {
   if (!OWNER.test(owner)) throw new InvalidInputError('INVALID_OWNER', 'An owner is 1 to 100 letters, digits and . _ @ -.');
+  if (isReservedOwner(owner)) throw new InvalidInputError('RESERVED_OWNER', `The owner "${owner}" ${RESERVED_MESSAGE}`);
   const token = `fct_${randomBytes(32).toString('base64url')}`;
   await sql.query('INSERT INTO api_tokens (token_sha256, owner, label, role) VALUES ($1, $2, $3, $4)', [
     sha256(token).toString('hex'),

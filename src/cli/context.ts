@@ -3,6 +3,7 @@ import { openFacteur, type Facteur } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { parseDuration } from '../duration.ts';
+import { printable } from '../text.ts';
 
 /** Exit statuses: 0 done, 1 the work failed (database down…), 2 unusable input or arguments. */
 export const EXIT_FAILURE = 1;
@@ -27,6 +28,14 @@ export function duration(value: string): number {
   const ms = parseDuration(value);
   if (ms === null) throw new InvalidArgumentError('expected a duration such as 30s, 15m, 12h or 7d.');
   return ms;
+}
+
+/**
+ * Prints a line for a person on the terminal: stored text (file names, what an invoice says, error
+ * texts) can hold control characters a terminal would obey, and bidi characters that reorder it.
+ */
+export function say(text: string): void {
+  console.log(printable(text));
 }
 
 /** Opens Facteur from the environment, runs `work`, and always closes the database. */

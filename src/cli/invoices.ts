@@ -8,7 +8,7 @@ import { exportRows, toCsv } from '../invoices/export.ts';
 import { OwnedInvoices } from '../invoices/owned.ts';
 import { acceptFile, storeInvoices, type StoredInvoice } from '../invoices/store.ts';
 import { invoiceIdFrom } from '../validators.ts';
-import { integer, withFacteur } from './context.ts';
+import { integer, say, withFacteur } from './context.ts';
 
 /** The owner the web app uses with FACTEUR_AUTH=none; others are named with --owner. */
 const LOCAL_OWNER = 'local';
@@ -102,7 +102,7 @@ export function registerInvoiceCommands(program: Command): void {
         console.log(
           `Queued ${queued.length} invoice${queued.length === 1 ? '' : 's'}${duplicates ? ` (${duplicates} already uploaded before)` : ''}; refused ${refused.length}.`,
         );
-        for (const item of refused) console.log(`  refused ${item.file}: ${item.message}`);
+        for (const item of refused) say(`  refused ${item.file}: ${item.message}`);
       }
       if (refused.length > 0)
         throw new InvalidInputError(
@@ -140,7 +140,7 @@ export function registerInvoiceCommands(program: Command): void {
         const status = await new OwnedInvoices(db, options.owner).status(invoiceId);
         if (options.json) return console.log(JSON.stringify(status));
         const { invoice } = status;
-        console.log(
+        say(
           [
             `${invoice.fileName}: ${status.status}, attempt ${status.attempts} of ${status.maxAttempts}` +
               (status.position !== null ? `, ${status.position} ahead in the queue` : ''),
@@ -169,6 +169,7 @@ export function registerInvoiceCommands(program: Command): void {
         if (isInvoiceError(error)) throw new InvalidInputError(error.code, `${file}: ${error.message}.`);
         throw error;
       }
-      console.log(options.json ? JSON.stringify(invoice, null, 2) : formatInvoice(invoice));
+      if (options.json) console.log(JSON.stringify(invoice, null, 2));
+      else say(formatInvoice(invoice));
     });
 }

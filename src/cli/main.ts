@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { connect, migrate, redactUrl } from '../db/index.ts';
 import { FacteurError, InvalidInputError, errorMessage } from '../errors.ts';
 import { QUEUE_DEFAULTS } from '../queue/defaults.ts';
+import { printable } from '../text.ts';
 import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
 import { registerDoctor } from './doctor.ts';
@@ -173,10 +174,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (error instanceof FacteurError) {
-      console.error(`facteur: ${error.message}`);
+      console.error(`facteur: ${printable(error.message)}`);
       return error instanceof InvalidInputError || error.code === 'CONFIG_INVALID' ? EXIT_USAGE : EXIT_FAILURE;
     }
-    console.error(`facteur: unexpected error: ${errorMessage(error)}`);
+    console.error(`facteur: unexpected error: ${printable(errorMessage(error))}`);
     if (process.env.LOG_LEVEL === 'debug') console.error(error);
     return EXIT_FAILURE;
   }

@@ -3,7 +3,7 @@ import { OwnedInvoices } from '../invoices/owned.ts';
 import type { Transition } from '../invoices/review.ts';
 import type { InvoiceStatus, ReviewReason, ReviewState } from '../invoices/views.ts';
 import { invoiceIdFrom, pageLimitFrom, rejectionReasonFrom, reviewStateFrom } from '../validators.ts';
-import { positiveInteger, withFacteur } from './context.ts';
+import { positiveInteger, say, withFacteur } from './context.ts';
 import { ownerOption } from './invoices.ts';
 
 /** The states and reasons in the words the inbox will use. */
@@ -51,7 +51,7 @@ async function decide(id: string, owner: string, transition: Transition, options
     await invoices.review(invoiceId, transition, { by: owner, ...options });
     const { review, version } = await invoices.status(invoiceId);
     const state = review.state ? STATE_WORDS[review.state] : '?';
-    console.log(`Facture ${invoiceId} ${state}${review.reason ? ` : ${review.reason}` : ''} (version ${version}).`);
+    say(`Facture ${invoiceId} ${state}${review.reason ? ` : ${review.reason}` : ''} (version ${version}).`);
   });
 }
 
@@ -72,7 +72,7 @@ export function registerReviewCommands(program: Command): void {
         const page = await new OwnedInvoices(db, options.owner).list({ review: state, limit });
         if (options.json) return page.invoices.forEach((status) => console.log(JSON.stringify(status)));
         if (page.invoices.length === 0) return console.log(state ? `Aucune facture ${STATE_WORDS[state]}.` : 'Aucune facture.');
-        for (const status of page.invoices) console.log(formatRow(status));
+        for (const status of page.invoices) say(formatRow(status));
       });
     });
 

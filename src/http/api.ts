@@ -54,7 +54,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     queueDashboard: guard.caller(queue.dashboard),
     retryAllFailed: guard.caller(queue.retryFailed),
     queueWorker: guard.scheduler(queue.worker, { refuseWithoutSecret: options.production }),
-    metrics: guard.scheduler(metricsHandler(facteur.metrics), { refuseWithoutSecret: false }),
+    metrics: guard.admin(metricsHandler(facteur.metrics)),
 
     session: guard.caller(session.show),
     signIn: guard.anyone(session.signIn),

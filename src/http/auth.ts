@@ -95,8 +95,14 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Whether the request carries `Authorization: Bearer <FACTEUR_METRICS_TOKEN>` (never true while it is unset). */
+export function checkMetricsToken(request: Request, config: Config): boolean {
+  const match = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '');
+  return config.metricsToken !== undefined && match !== null && sameSecret(match[1]!, config.metricsToken);
+}
+
 /**
- * The scheduler's endpoints (the worker tick, metrics). With CRON_SECRET set, they need exactly
+ * The scheduler's endpoint (the worker tick). With CRON_SECRET set, they need exactly
  * `Authorization: Bearer <CRON_SECRET>`; without it, they are open unless `refuseWithoutSecret`
  * (the worker in production), and then refuse everyone (never compare against an unset secret:
  * "Bearer undefined" must not pass).

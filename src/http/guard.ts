@@ -1,14 +1,15 @@
 import type { Facteur } from '../app.ts';
 import { OwnedInvoices } from '../invoices/owned.ts';
-import { authenticate, checkCronSecret } from './auth.ts';
-import { errorResponse } from './respond.ts';
+import { authenticate, checkCronSecret, checkMetricsToken } from './auth.ts';
+import { checkHost, checkSameOrigin } from './origin.ts';
+import { errorResponse, HttpError } from './respond.ts';
 
 export type CallerRole = 'admin' | 'member';
 
 /** Who is calling, settled before the handler runs: a handler reaches invoices only through it. */
 export interface Caller {
   owner: string;
-  /** `admin` sees the machine-wide figures; `member` only its owner's. */
+  /** `admin` sees the machine as a whole (metrics, every owner's figures); `member`, its owner's. */
   role: CallerRole;
   /** The caller's invoices: another owner's are missing, exactly as ones that do not exist. */
   invoices: OwnedInvoices;
@@ -32,17 +33,31 @@ export function createGuard(facteur: Pick<Facteur, 'config' | 'db' | 'logger'>) 
     <A extends unknown[]>(handler: Endpoint<A>): Endpoint<A> =>
     async (request, ...args) => {
       try {
+        // Before any credential is looked at: a request from the wrong place is refused as such.
+        checkHost(request, config);
+        checkSameOrigin(request);
         return await handler(request, ...args);
       } catch (error) {
         return errorResponse(error, logger);
       }
     };
 
+  const identify = async (request: Request): Promise<Caller> => {
+    const { owner, role } = await authenticate(request, config, db);
+    return { owner, role, invoices: new OwnedInvoices(db, owner) };
+  };
+
   return {
     caller: <A extends unknown[]>(handler: CallerHandler<A>): Endpoint<A> =>
+      answered(async (request, ...args: A) => handler(request, await identify(request), ...args)),
+
+    /** The machine's own figures (metrics): an admin, or a scraper with FACTEUR_METRICS_TOKEN. */
+    admin: <A extends unknown[]>(handler: Endpoint<A>): Endpoint<A> =>
       answered(async (request, ...args: A) => {
-        const { owner, role } = await authenticate(request, config, db);
-        return handler(request, { owner, role, invoices: new OwnedInvoices(db, owner) }, ...args);
+        if (!checkMetricsToken(request, config) && (await identify(request)).role !== 'admin') {
+          throw new HttpError(403, 'ADMIN_ONLY', 'Only an administrator, or a scraper with FACTEUR_METRICS_TOKEN, may read this.');
+        }
+        return handler(request, ...args);
       }),
 
     /** For what anyone may call (signing in): no caller, but the same door as every other request. */

@@ -9,6 +9,7 @@ import {
   priorityFrom,
   rejectionReasonFrom,
   reviewStateFrom,
+  searchFrom,
   versionFrom,
 } from '../validators.ts';
 import { PROCESS_INVOICE } from '../invoices/jobs.ts';
@@ -16,18 +17,22 @@ import type { Transition } from '../invoices/review.ts';
 import { invoiceCsv } from './export.ts';
 import type { Caller } from './guard.ts';
 import { jsonBody } from './json-body.ts';
-import { HttpError, json, jsonWithETag } from './respond.ts';
+import { extractionLimit } from './uploads.ts';
+import { contentDisposition, HttpError, json, jsonWithETag } from './respond.ts';
 
 /**
  * /api/invoices and /api/invoices/{id}/…: the caller's invoices, one at a time or a page of them.
  * Each handler is given the caller by the guard and reaches invoices only through it.
  */
-export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
+export function invoiceHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'>) {
+  const { queue } = facteur;
+  const limit = extractionLimit(facteur);
   /** Queues the invoice again (its live job if it has one), with `body.priority`: `enqueue`, and /api/queue/add. */
   const requeue = async (caller: Caller, id: unknown, body: Record<string, unknown>): Promise<Response> => {
     const invoiceId = invoiceIdFrom(id);
     const priority = priorityFrom(body.priority);
     await caller.invoices.check(invoiceId);
+    await limit.spend(caller.owner, 1);
     const job = await queue.enqueue({ task: PROCESS_INVOICE, invoiceId, priority });
     const status = await caller.invoices.status(invoiceId);
     return json({ ...status, created: job.created }, job.created ? 201 : 200);
@@ -49,7 +54,7 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
       const source = invoiceSourceFrom(params.get('source'));
       const limit = pageLimitFrom(params.get('limit'));
       const cursor = pageCursorFrom(params.get('cursor'));
-      return json(await caller.invoices.list({ status, review: reviewState, source, search: params.get('q') ?? undefined, limit, cursor }));
+      return json(await caller.invoices.list({ status, review: reviewState, source, search: searchFrom(params.get('q')), limit, cursor }));
     },
 
     /** POST /api/invoices/{id}/approve `{version?}` */
@@ -79,7 +84,7 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
         headers: {
           'content-type': file.mediaType,
           'content-length': String(file.bytes.byteLength),
-          'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+          'content-disposition': contentDisposition('inline', file.fileName),
           'x-content-type-options': 'nosniff',
           'content-security-policy': 'sandbox',
           'cache-control': 'private, max-age=3600',
@@ -98,6 +103,7 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
       const before = await caller.invoices.status(invoiceId);
       if (before.status !== 'failed')
         throw new HttpError(409, 'NOT_FAILED', `Invoice ${invoiceId} has not failed (it is ${before.status}); nothing to retry.`);
+      await limit.spend(caller.owner, 1);
       await queue.retryFailed({ invoiceId });
       return json(await caller.invoices.status(invoiceId));
     },
@@ -132,7 +138,11 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
           ? [invoiceCsv(detail.extracted), 'text/csv; charset=utf-8']
           : [`${JSON.stringify(detail.extracted, null, 2)}\n`, 'application/json; charset=utf-8'];
       return new Response(body, {
-        headers: { 'content-type': type, 'content-disposition': `attachment; filename="${base}.${format}"`, 'cache-control': 'no-store' },
+        headers: {
+          'content-type': type,
+          'content-disposition': contentDisposition('attachment', `${base}.${format}`),
+          'cache-control': 'no-store',
+        },
       });
     },
   };

@@ -3,12 +3,15 @@ import { queueHistory } from '../queue/history.ts';
 import { choiceFrom } from '../validators.ts';
 import type { Caller } from './guard.ts';
 import { json } from './respond.ts';
+import { extractionLimit } from './uploads.ts';
 
 /** Invoices one « retry all » revives at most; the next call takes the rest. */
 const RETRY_ALL_MAX = 1_000;
 
 /** /api/queue/…: the queue as a whole, and the drain tick the scheduler calls. */
-export function queueHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>, tick: () => Promise<unknown>) {
+export function queueHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'>, tick: () => Promise<unknown>) {
+  const { db, queue } = facteur;
+  const limit = extractionLimit(facteur);
   return {
     /** GET|POST /api/queue/worker: one drain tick, for the scheduler. */
     worker: async () => json(await tick()),
@@ -22,10 +25,15 @@ export function queueHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>, tick
       return json(await queueHistory(db, range));
     },
 
-    /** POST /api/queue/retry-failed: gives the caller's failed invoices (the oldest 1,000) a fresh set of attempts; `{retried}`. */
+    /**
+     * POST /api/queue/retry-failed: gives the caller's failed invoices (the oldest 1,000, and no more
+     * than the owner's rate limit leaves this minute) a fresh set of attempts; `{retried}`.
+     */
     retryFailed: async (_request: Request, caller: Caller) => {
+      const ids = await caller.invoices.failedIds(Math.min(RETRY_ALL_MAX, await limit.before(caller.owner)));
+      await limit.spend(caller.owner, ids.length);
       let retried = 0;
-      for (const invoiceId of await caller.invoices.failedIds(RETRY_ALL_MAX)) retried += (await queue.retryFailed({ invoiceId })).length;
+      for (const invoiceId of ids) retried += (await queue.retryFailed({ invoiceId })).length;
       return json({ retried });
     },
   };

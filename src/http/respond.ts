@@ -1,3 +1,4 @@
+import { printableLine } from '../text.ts';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isConnectionError } from '../db/errors.ts';
@@ -63,6 +64,25 @@ export function jsonWithETag(request: Request, data: unknown): Response {
   return jsonResponse(body, 200, { etag });
 }
 
+/**
+ * A Content-Disposition naming a file (RFC 6266): `filename*` carries the name in UTF-8, encoded as
+ * RFC 8187 asks — every byte outside its attr-char set percent-encoded, so a quote, a parenthesis
+ * or a line break in a name cannot end the header's value —, and `filename` an ASCII stand-in for
+ * clients that ignore `filename*`. The name loses its bidi and control characters first, so that
+ * `facture‮fdp.exe` is not saved as what it pretends to be.
+ */
+export function contentDisposition(kind: 'inline' | 'attachment', fileName: string): string {
+  const name = printableLine(fileName);
+  const encoded = Array.from(new TextEncoder().encode(name), (byte) =>
+    ATTR_CHAR.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+  ).join('');
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+// RFC 8187 §3.2.1 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
+const ATTR_CHAR = /^[A-Za-z0-9!#$&+\-.^_`|~]$/;
+
 // Codes of bad input that have a more precise status than 400.
 const STATUS_OF_CODE: Record<string, number> = {
   FILE_TOO_LARGE: 413,
@@ -72,6 +92,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   INVOICE_NOT_FOUND: 404,
   VERSION_CONFLICT: 409,
   INVALID_TRANSITION: 409,
+  CONFIG_INVALID: 500,
 };
 
 /** `{"error": {"code", "message"}}` with the right status; anything unexpected is logged and hidden. */

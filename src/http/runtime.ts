@@ -1,5 +1,6 @@
 import { openFacteur, type Facteur } from '../app.ts';
-import { loadConfig } from '../config.ts';
+import { exposureProblem, loadConfig } from '../config.ts';
+import { ConfigError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import type { Worker } from '../queue/index.ts';
 import { createApi, type Api } from './api.ts';
@@ -18,8 +19,31 @@ interface Runtime {
 const KEY = Symbol.for('facteur.runtime');
 const registry = globalThis as unknown as { [KEY]?: Promise<Runtime> };
 
-async function open(): Promise<Runtime> {
+/**
+ * The address `next start` listens on: its `-H`/`--hostname`, or Next.js's default, every
+ * interface (`npm start` passes FACTEUR_HOST, 127.0.0.1 unless set). Null under `next dev`, whose
+ * server runs in a child process that is not given the address on its command line: a developer's
+ * own machine (`npm run dev` passes 127.0.0.1 too).
+ */
+export function listeningHost(argv: readonly string[] = process.argv): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if ((arg === '-H' || arg === '--hostname') && argv[i + 1]) return argv[i + 1]!;
+    if (arg.startsWith('--hostname=')) return arg.slice('--hostname='.length);
+  }
+  return process.env.NODE_ENV === 'development' ? null : '0.0.0.0';
+}
+
+/** The configuration of this web server, refused (ConfigError) if it would publish every invoice. */
+export function serverConfig() {
   const config = loadConfig();
+  const problem = exposureProblem(config, listeningHost());
+  if (problem) throw new ConfigError(problem);
+  return config;
+}
+
+async function open(): Promise<Runtime> {
+  const config = serverConfig();
   const logger = createLogger(config.logLevel);
   const facteur = await openFacteur(config, logger);
   const api = createApi(facteur, {

@@ -1,3 +1,4 @@
+import { printableLine } from '../text.ts';
 import { createHash } from 'node:crypto';
 import type { Db, Sql } from '../db/types.ts';
 import { FacteurError, InvalidInputError } from '../errors.ts';
@@ -32,14 +33,10 @@ export interface StoredInvoice {
   duplicateOf?: string;
 }
 
-/** A file name fit to store and show: no directories, no control characters, not too long. */
+/** A file name fit to store and show: no directories, no control, bidi or invisible format characters, not too long. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .replace(/^\.+/, '')
-    .trim()
-    .slice(0, 200);
+  const clean = printableLine(base).replace(/^\.+/, '').trim().slice(0, 200);
   return clean === '' ? 'invoice' : clean;
 }
 

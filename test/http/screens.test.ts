@@ -97,7 +97,7 @@ describe('the interface endpoints', () => {
     await tick();
 
     const json = await fetch(`${app.url}/api/invoices/${invoiceId}/export?format=json`);
-    expect(json.headers.get('content-disposition')).toBe(`attachment; filename="${number}.json"`);
+    expect(json.headers.get('content-disposition')).toBe(`attachment; filename="${number}.json"; filename*=UTF-8''${number}.json`);
     expect(((await json.json()) as { fields: Record<string, string> }).fields).toMatchObject({ 'BT-1': number, 'BT-112': '1455.30' });
 
     const csv = await fetch(`${app.url}/api/invoices/${invoiceId}/export?format=csv`);

@@ -1,3 +1,4 @@
+import { printableLine } from '../../text.ts';
 import { isConnectionError } from '../../db/errors.ts';
 import type { Sql } from '../../db/types.ts';
 import { errorMessage } from '../../errors.ts';
@@ -40,7 +41,8 @@ export class OutcomeWriter {
       const results = await this.#queue.fail(
         allFailures.map((s) => ({
           ...s.outcome,
-          error: errorMessage(s.error),
+          // Stored, then shown on pages and terminals: an error may quote the file that caused it.
+          error: printableLine(errorMessage(s.error)),
           errorCode: errorCodeOf(s.error),
           permanent: isPermanent(s.error),
         })),
