@@ -3,9 +3,13 @@ import { OwnedInvoices } from '../invoices/owned.ts';
 import { authenticate, checkCronSecret } from './auth.ts';
 import { errorResponse } from './respond.ts';
 
+/** `admin` sees the machine-wide figures (queue, workers, metrics); `member` only its organisation's. */
+export type CallerRole = 'admin' | 'member';
+
 /** Who is calling, settled before the handler runs: a handler reaches invoices only through it. */
 export interface Caller {
   owner: string;
+  role: CallerRole;
   /** The caller's invoices: another owner's are missing, exactly as ones that do not exist. */
   invoices: OwnedInvoices;
 }
@@ -38,7 +42,10 @@ export function createGuard(facteur: Pick<Facteur, 'config' | 'db' | 'logger'>) 
     caller: <A extends unknown[]>(handler: CallerHandler<A>): Endpoint<A> =>
       answered(async (request, ...args: A) => {
         const owner = await authenticate(request, config, db);
-        return handler(request, { owner, invoices: new OwnedInvoices(db, owner) }, ...args);
+        // The one local owner of `none` runs the machine; a token or a Supabase user stands for one
+        // organisation among others.
+        const role: CallerRole = config.auth === 'none' ? 'admin' : 'member';
+        return handler(request, { owner, role, invoices: new OwnedInvoices(db, owner) }, ...args);
       }),
 
     /** `refuseWithoutSecret`: whether the endpoint is closed, rather than open, while CRON_SECRET is unset. */
