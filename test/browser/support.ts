@@ -23,15 +23,15 @@ export interface BrowserApp {
 
 /**
  * The production build on a free port with its own embedded database, and Debian's Chromium
- * driven by playwright-core (no downloaded browser).
+ * driven by playwright-core (no downloaded browser), started with `browserArgs` besides its own.
  */
-export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
+export async function startBrowserApp(env: Record<string, string> = {}, browserArgs: string[] = []): Promise<BrowserApp> {
   const dir = mkdtempSync(join(tmpdir(), 'facteur-browser-'));
   const server = await startServer({ FACTEUR_DATA_DIR: dir, FACTEUR_POLL_MS: '200', ...env });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...browserArgs],
   });
   return {
     server,
