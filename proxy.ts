@@ -7,7 +7,7 @@ import { pagePolicy } from './src/http/security-headers.ts';
  * rendered per request (`dynamic = 'force-dynamic'`), so each answer carries its own.
  */
 export function proxy(request: NextRequest) {
-  const policy = pagePolicy(Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64'));
+  const policy = pagePolicy(Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64'), process.env.SUPABASE_URL);
   const headers = new Headers(request.headers);
   headers.set('content-security-policy', policy);
   const response = NextResponse.next({ request: { headers } });
