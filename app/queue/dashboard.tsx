@@ -10,8 +10,11 @@ import { BucketChart } from './chart.tsx';
 const REFRESH_MS = 5_000;
 const STATUSES: Status[] = ['pending', 'processing', 'completed', 'failed'];
 
+/** What the caller may see: the machine's figures (admin), or its own organisation's (member). */
+type Scope = 'machine' | 'owner';
+
 interface Snapshot {
-  stats: QueueStats;
+  stats: QueueStats & { scope: Scope };
   history: QueueHistory;
   failed: InvoiceStatus[];
 }
@@ -26,7 +29,7 @@ export function QueueDashboard({ locale }: { locale: Locale }) {
   const load = useCallback(async () => {
     try {
       const [stats, history, failed] = await Promise.all([
-        fetch('/api/queue/stats', { cache: 'no-store' }).then((r) => r.json() as Promise<QueueStats>),
+        fetch('/api/queue/stats', { cache: 'no-store' }).then((r) => r.json() as Promise<Snapshot['stats']>),
         fetch(`/api/queue/dashboard?range=${range}`, { cache: 'no-store' }).then((r) => r.json() as Promise<QueueHistory>),
         fetch('/api/invoices?status=failed&limit=20', { cache: 'no-store' }).then((r) => r.json() as Promise<InvoicePage>),
       ]);
@@ -60,6 +63,11 @@ export function QueueDashboard({ locale }: { locale: Locale }) {
           </select>
         </div>
       </div>
+      {snapshot ? (
+        <p className="hint scope" data-scope={snapshot.stats.scope}>
+          {t.queue.scope[snapshot.stats.scope]}
+        </p>
+      ) : null}
       {snapshot ? <Counts t={t} snapshot={snapshot} /> : null}
       {snapshot ? (
         <div className="charts">
@@ -92,7 +100,7 @@ export function QueueDashboard({ locale }: { locale: Locale }) {
             onRetry={(id) => void retry(`/api/invoices/${id}/retry`)}
             onRetryAll={() => void retry('/api/queue/retry-failed')}
           />
-          <WorkersSeen t={t} history={snapshot.history} />
+          {snapshot.stats.scope === 'machine' ? <WorkersSeen t={t} history={snapshot.history} /> : null}
         </div>
       ) : null}
     </section>

@@ -4,6 +4,7 @@ import { authenticate, checkCronSecret, checkMetricsToken } from './auth.ts';
 import { checkHost, checkSameOrigin } from './origin.ts';
 import { errorResponse, HttpError } from './respond.ts';
 
+/** `admin` sees the machine-wide figures (queue, workers, metrics); `member` only its organisation's. */
 export type CallerRole = 'admin' | 'member';
 
 /** Who is calling, settled before the handler runs: a handler reaches invoices only through it. */

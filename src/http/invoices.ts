@@ -77,14 +77,18 @@ export function invoiceHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'
     /** GET /api/invoices/{id}/status: 304 when If-None-Match names the current status's ETag. */
     status: async (request: Request, caller: Caller, id: unknown) => jsonWithETag(request, await caller.invoices.status(invoiceIdFrom(id))),
 
-    /** GET /api/invoices/{id}/file: the original bytes, shown inline but never run as a page. */
+    /**
+     * GET /api/invoices/{id}/file: the original bytes, always as a download (`attachment`): opened
+     * at this URL, neither a PDF's JavaScript nor an XML or XHTML page runs in the app's origin.
+     * The review screen reads the same bytes with fetch (pdf.js draws a PDF; XML is shown as text).
+     */
     file: async (_request: Request, caller: Caller, id: string) => {
       const file = await caller.invoices.file(invoiceIdFrom(id));
       return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
         headers: {
           'content-type': file.mediaType,
           'content-length': String(file.bytes.byteLength),
-          'content-disposition': contentDisposition('inline', file.fileName),
+          'content-disposition': contentDisposition('attachment', file.fileName),
           'x-content-type-options': 'nosniff',
           'content-security-policy': 'sandbox',
           'cache-control': 'private, max-age=3600',

@@ -8,7 +8,15 @@ import { extractionLimit } from './uploads.ts';
 /** Invoices one « retry all » revives at most; the next call takes the rest. */
 const RETRY_ALL_MAX = 1_000;
 
-/** /api/queue/…: the queue as a whole, and the drain tick the scheduler calls. */
+/**
+ * What a caller may see of the queue: an admin the whole machine's, a member only its own
+ * organisation's jobs (the `scope` of the answer says which). A member never learns another
+ * organisation's counts, throughput or the machine's worker ids.
+ */
+const visibleTo = (caller: Caller) =>
+  caller.role === 'admin' ? { scope: 'machine' as const, owner: undefined } : { scope: 'owner' as const, owner: caller.owner };
+
+/** /api/queue/…: the queue as the caller may see it, and the drain tick the scheduler calls. */
 export function queueHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'>, tick: () => Promise<unknown>) {
   const { db, queue } = facteur;
   const limit = extractionLimit(facteur);
@@ -16,13 +24,20 @@ export function queueHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'>,
     /** GET|POST /api/queue/worker: one drain tick, for the scheduler. */
     worker: async () => json(await tick()),
 
-    /** GET /api/queue/stats */
-    stats: async () => json(await queue.stats()),
+    /** GET /api/queue/stats: the counts, with `scope` (`machine` for an admin, `owner` for a member). */
+    stats: async (_request: Request, caller: Caller) => {
+      const { scope, owner } = visibleTo(caller);
+      return json({ scope, ...(await queue.stats({ owner })) });
+    },
 
-    /** GET /api/queue/dashboard?range=hour|day: throughput and failures per bucket, processing times, workers seen. */
-    dashboard: async (request: Request) => {
+    /**
+     * GET /api/queue/dashboard?range=hour|day: throughput and failures per bucket, processing
+     * times, and, for an admin, the workers seen; with `scope` as in `stats`.
+     */
+    dashboard: async (request: Request, caller: Caller) => {
       const range = choiceFrom(new URL(request.url).searchParams.get('range'), ['hour', 'day'], 'INVALID_RANGE', 'range');
-      return json(await queueHistory(db, range));
+      const { scope, owner } = visibleTo(caller);
+      return json({ scope, ...(await queueHistory(db, range, { owner })) });
     },
 
     /**

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import type { Db, Sql } from '../db/types.ts';
 import { FacteurError, InvalidInputError } from '../errors.ts';
 import type { EnqueuedJob, Queue } from '../queue/index.ts';
-import { sniffContainer } from '../einvoice/detect.ts';
+import { classifyXml, invoiceElement, sniffContainer } from '../einvoice/detect.ts';
 import { isInvoiceError } from '../einvoice/errors.ts';
+import { parseXml } from '../einvoice/xml/parse.ts';
 import { PROCESS_INVOICE } from './jobs.ts';
 import type { InvoiceSource } from './views.ts';
 
@@ -47,7 +48,32 @@ export function checkSize(fileName: string, sizeBytes: number, maxBytes: number)
   }
 }
 
-/** Checks one uploaded file (empty, too large, not a kind Facteur reads) and fingerprints it. */
+/**
+ * Refuses XML whose root is not an invoice syntax Facteur reads (CII, ZUGFeRD 1.0, UBL, in a Peppol
+ * envelope or not): an XHTML or SVG page, an Order-X order. Such a file would only ever fail its
+ * extraction, and a stored page is one more thing a browser could be made to open. XML the safe
+ * parser refuses (a DOCTYPE, malformed markup) is accepted here, so that the extraction fails it
+ * for good with its reason in the inbox; it is never served inline either way.
+ */
+function refuseOtherXml(name: string, bytes: Uint8Array): void {
+  let root;
+  try {
+    root = parseXml(bytes).documentElement!;
+  } catch {
+    return;
+  }
+  try {
+    classifyXml(invoiceElement(root));
+  } catch (error) {
+    if (!isInvoiceError(error)) throw error;
+    throw new InvalidInputError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${name} is XML but not an invoice Facteur reads (CII, Factur-X, ZUGFeRD, UBL): ${error.message}.`,
+    );
+  }
+}
+
+/** Checks one uploaded file (empty, too large, not a kind Facteur reads, XML of another kind) and fingerprints it. */
 export function acceptFile(fileName: string, bytes: Uint8Array, maxBytes: number): AcceptedFile {
   const name = cleanFileName(fileName);
   checkSize(name, bytes.byteLength, maxBytes);
@@ -61,6 +87,7 @@ export function acceptFile(fileName: string, bytes: Uint8Array, maxBytes: number
   if (!ACCEPTED_MEDIA_TYPES.has(mediaType)) {
     throw new InvalidInputError('UNSUPPORTED_MEDIA_TYPE', `${name} is not a PDF, an XML invoice or an image (PNG, JPEG, TIFF, WebP).`);
   }
+  if (mediaType === 'application/xml') refuseOtherXml(name, bytes);
   return { fileName: name, mediaType, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 

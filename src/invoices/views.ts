@@ -39,8 +39,9 @@ export interface InvoiceJobView {
   maxAttempts: number;
   priority: number;
   /**
-   * Pending jobs that will be claimed before this one, counted up to `POSITION_COUNTED_UP_TO`
-   * (that number means at least as many); null unless pending.
+   * The owner's own pending jobs that will be claimed before this one (other owners' are never
+   * counted), up to `POSITION_COUNTED_UP_TO` (that number means at least as many); null unless
+   * pending.
    */
   position: number | null;
   createdAt: string;

@@ -37,8 +37,15 @@ export interface QueueHistory {
   /** Over the completed attempts of the window; null when there were none. */
   medianMs: number | null;
   p95Ms: number | null;
+  /** The machine's workers; empty when the history is one owner's (worker ids are the machine's). */
   workers: WorkerSeen[];
 }
+
+// With an owner, an attempt counts only when its job is about one of the owner's invoices: what an
+// organisation sees of a machine it shares. $3 (SERIES) and $2 (DURATIONS) are that owner, or null
+// for every attempt.
+const OWNED_ATTEMPT = (owner: string) =>
+  `(${owner}::text IS NULL OR a.job_id IN (SELECT q.id FROM processing_queue q JOIN invoices i ON i.id = q.invoice_id WHERE i.owner = ${owner}))`;
 
 // Attempts finished within the window, counted per bucket (bucket numbers are epoch seconds
 // divided by the bucket length, so the buckets line up from one call to the next), with the
@@ -48,7 +55,7 @@ const SERIES = `
          count(*) FILTER (WHERE a.outcome = 'completed')::int AS completed,
          count(*) FILTER (WHERE a.outcome IN ('failed', 'retried', 'reaped'))::int AS failed
     FROM job_attempts a
-   WHERE a.finished_at > now() - ($1 * $2) * interval '1 second'
+   WHERE a.finished_at > now() - ($1 * $2) * interval '1 second' AND ${OWNED_ATTEMPT('$3')}
    GROUP BY 1`;
 
 const NOW_BUCKET = `SELECT floor(extract(epoch FROM now()) / $1)::bigint AS bucket`;
@@ -57,8 +64,9 @@ const NOW_BUCKET = `SELECT floor(extract(epoch FROM now()) / $1)::bigint AS buck
 const DURATIONS = `
   SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms)::float8 AS median_ms,
          percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms)::float8 AS p95_ms
-    FROM job_attempts
-   WHERE outcome = 'completed' AND duration_ms IS NOT NULL AND finished_at > now() - $1 * interval '1 second'`;
+    FROM job_attempts a
+   WHERE a.outcome = 'completed' AND a.duration_ms IS NOT NULL AND a.finished_at > now() - $1 * interval '1 second'
+     AND ${OWNED_ATTEMPT('$2')}`;
 
 // Workers seen recently: those that finished an attempt within $1 seconds, and those holding a
 // job now (the lease's locked_by), whatever their last attempt.
@@ -79,13 +87,17 @@ const WORKERS = `
 /** How long a worker stays on the dashboard after its last attempt. */
 export const WORKER_SEEN_SECONDS = 15 * 60;
 
-export async function queueHistory(sql: Sql, range: HistoryRange): Promise<QueueHistory> {
+/** The machine's history, or with `owner` only the attempts of that owner's jobs, and no workers. */
+export async function queueHistory(sql: Sql, range: HistoryRange, options: { owner?: string } = {}): Promise<QueueHistory> {
   const { bucketSeconds, buckets } = RANGES[range];
+  const owner = options.owner ?? null;
   const [series, now, durations, workers] = await Promise.all([
-    sql.query<{ bucket: string | number; completed: number; failed: number }>(SERIES, [bucketSeconds, buckets]),
+    sql.query<{ bucket: string | number; completed: number; failed: number }>(SERIES, [bucketSeconds, buckets, owner]),
     sql.query<{ bucket: string | number }>(NOW_BUCKET, [bucketSeconds]),
-    sql.query<{ median_ms: number | null; p95_ms: number | null }>(DURATIONS, [bucketSeconds * buckets]),
-    sql.query<{ worker: string; last_seen_at: Date; running: number; completed: number }>(WORKERS, [WORKER_SEEN_SECONDS]),
+    sql.query<{ median_ms: number | null; p95_ms: number | null }>(DURATIONS, [bucketSeconds * buckets, owner]),
+    owner === null
+      ? sql.query<{ worker: string; last_seen_at: Date; running: number; completed: number }>(WORKERS, [WORKER_SEEN_SECONDS])
+      : { rows: [] },
   ]);
   const counts = new Map(series.rows.map((row) => [Number(row.bucket), row]));
   const last = Number(now.rows[0]!.bucket);

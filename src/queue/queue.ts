@@ -343,7 +343,9 @@ const TAKE_TURN = `
    WHERE queue_maintenance.last_run_at <= now() - $2 * interval '1 millisecond'
   RETURNING task`;
 
-// One pass over the table for every figure of the dashboard and of the original monitoring queries.
+// One pass over the table for every figure of the dashboard and of the original monitoring queries;
+// with an owner ($1), over that owner's jobs only (its invoices, through invoices_owner_created).
+// Reads only; takes no lock.
 const STATS = `
   SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
          count(*) FILTER (WHERE status = 'pending' AND run_at > now())::int AS scheduled,
@@ -358,7 +360,8 @@ const STATS = `
            AS completed_last_minute,
          count(*) FILTER (WHERE status = 'failed' AND completed_at > now() - interval '1 hour')::int
            AS failed_last_hour
-    FROM processing_queue`;
+    FROM processing_queue
+   WHERE $1::text IS NULL OR invoice_id IN (SELECT id FROM invoices WHERE owner = $1)`;
 
 /**
  * Notifications sent after the enqueue has committed, in a statement of their own. A NOTIFY inside
@@ -727,8 +730,12 @@ export class Queue {
     return rowCount > 0;
   }
 
-  async stats(): Promise<QueueStats> {
-    const result = await this.db.query<Record<string, number | null>>(STATS);
+  /**
+   * The queue's counts: every job, or with `owner` only the jobs of that owner's invoices (what an
+   * organisation may see of a machine it shares).
+   */
+  async stats(options: { owner?: string } = {}): Promise<QueueStats> {
+    const result = await this.db.query<Record<string, number | null>>(STATS, [options.owner ?? null]);
     const row = result.rows[0]!;
     return {
       pending: row.pending ?? 0,

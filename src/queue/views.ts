@@ -32,19 +32,22 @@ export function latestJob(invoice: string, task: string): string {
 export const POSITION_COUNTED_UP_TO = 1_000;
 
 /**
- * A pending job's position (an int, null unless the job `job` — an alias of a processing_queue row
- * — is pending): the pending jobs CLAIM_ORDER puts ahead of it, in two ranges of the claim index
- * that its bounds can seek to — higher priorities that are due by the time this job is, then the
- * same priority before it — and no further than POSITION_COUNTED_UP_TO.
+ * A pending job's position among its owner's jobs (an int, null unless the job `job` — an alias of
+ * a processing_queue row — is pending): the pending jobs of invoices of `owner` (an SQL expression)
+ * that CLAIM_ORDER puts ahead of it, in two ranges of the claim index that its bounds can seek to —
+ * higher priorities that are due by the time this job is, then the same priority before it — and
+ * no further than POSITION_COUNTED_UP_TO. Other owners' jobs are not counted, so the number tells
+ * nobody how busy anyone else is; each row walked is checked against invoices' primary key.
  */
-export function queuePosition(job: string): string {
+export function queuePosition(job: string, owner: string): string {
+  const owned = `EXISTS (SELECT 1 FROM invoices o WHERE o.id = p.invoice_id AND o.owner = ${owner})`;
   return `CASE WHEN ${job}.status = 'pending' THEN (
            SELECT count(*)::int FROM (
              (SELECT 1 FROM processing_queue p
-               WHERE p.status = 'pending' AND p.priority > ${job}.priority AND p.run_at <= greatest(now(), ${job}.run_at))
+               WHERE p.status = 'pending' AND p.priority > ${job}.priority AND p.run_at <= greatest(now(), ${job}.run_at) AND ${owned})
              UNION ALL
              (SELECT 1 FROM processing_queue p
-               WHERE p.status = 'pending' AND p.priority = ${job}.priority AND (p.run_at, p.id) < (${job}.run_at, ${job}.id))
+               WHERE p.status = 'pending' AND p.priority = ${job}.priority AND (p.run_at, p.id) < (${job}.run_at, ${job}.id) AND ${owned})
              LIMIT ${POSITION_COUNTED_UP_TO}
            ) ahead
          ) END`;

@@ -81,9 +81,9 @@ function fetchSignedIn(url: string, session: string): () => void {
 
 /**
  * The production build on a free port with its own embedded database, and Debian's Chromium
- * driven by playwright-core (no downloaded browser).
+ * driven by playwright-core (no downloaded browser), started with `browserArgs` besides its own.
  */
-export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
+export async function startBrowserApp(env: Record<string, string> = {}, browserArgs: string[] = []): Promise<BrowserApp> {
   const dir = mkdtempSync(join(tmpdir(), 'facteur-browser-'));
   const signedIn = SIGNED_IN && env.FACTEUR_AUTH === undefined;
   const appEnv = {
@@ -98,7 +98,7 @@ export async function startBrowserApp(env: Record<string, string> = {}): Promise
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...browserArgs],
   });
   return {
     server,

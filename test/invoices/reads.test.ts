@@ -1,5 +1,5 @@
-// An invoice's status as the status endpoint and the CLI read it: its place in the queue follows the
-// claim order exactly, and stops being counted at POSITION_COUNTED_UP_TO.
+// An invoice's status as the status endpoint and the CLI read it: its place among its owner's jobs
+// follows the claim order exactly, and stops being counted at POSITION_COUNTED_UP_TO.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import { invoiceStatus } from '../../src/invoices/reads.ts';
@@ -56,9 +56,24 @@ describe.each(testDatabases())('invoice status on $name', (database) => {
   });
 
   it(`stops counting at ${POSITION_COUNTED_UP_TO} jobs ahead`, async () => {
-    await queue.enqueueMany(Array.from({ length: POSITION_COUNTED_UP_TO + 5 }, () => ({ task: 'process_invoice' })));
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO invoices (owner, file_name, media_type, size_bytes, sha256)
+       SELECT 'local', 'test.xml', 'application/xml', 0, repeat('0', 64) FROM generate_series(1, $1) RETURNING id`,
+      [POSITION_COUNTED_UP_TO + 5],
+    );
+    await queue.enqueueMany(rows.map((row) => ({ task: PROCESS_INVOICE, invoiceId: row.id })));
     const last = await pendingInvoice();
     expect(await positionOf(last)).toBe(POSITION_COUNTED_UP_TO);
+  });
+
+  it("counts only the owner's own jobs: another owner's, and jobs of no invoice, are never ahead", async () => {
+    const elsewhere = await insertInvoice(db, 'someone-else');
+    await queue.enqueue({ task: PROCESS_INVOICE, invoiceId: elsewhere, priority: 100 });
+    await queue.enqueueMany(Array.from({ length: 3 }, () => ({ task: 'process_invoice' })));
+    const first = await pendingInvoice();
+    const second = await pendingInvoice();
+    expect([await positionOf(first), await positionOf(second)]).toEqual([0, 1]);
+    expect((await invoiceStatus(db, 'someone-else', elsewhere))!.position).toBe(0);
   });
 
   it("is null for another owner's invoice", async () => {

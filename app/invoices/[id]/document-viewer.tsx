@@ -2,8 +2,9 @@
 
 import { useEffect, useState } from 'react';
 import type { Messages } from '../../i18n.ts';
+import { PdfPages } from './pdf-pages.tsx';
 
-/** XML source, one element per line, indented by depth: readable without the browser's XML viewer (the file is served sandboxed). */
+/** XML source, one element per line, indented by depth, as text (React escapes it): the file itself is only ever a download. */
 function indentXml(text: string): string {
   let depth = 0;
   return text
@@ -34,7 +35,7 @@ function XmlSource({ src, title }: { src: string; title: string }) {
   );
 }
 
-/** The original file: a PDF in the browser's viewer, an image inline, XML as indented source. */
+/** The original file: a PDF drawn by pdf.js, an image inline, XML as indented text; and the original as a download. */
 export function DocumentViewer({
   t,
   invoiceId,
@@ -49,7 +50,7 @@ export function DocumentViewer({
   const src = `/api/invoices/${invoiceId}/file`;
   const title = `${t.review.document} — ${fileName}`;
   let view;
-  if (mediaType === 'application/pdf') view = <iframe src={`${src}#navpanes=0&view=FitH`} title={title} />;
+  if (mediaType === 'application/pdf') view = <PdfPages t={t} src={src} title={title} />;
   else if (mediaType.endsWith('xml')) view = <XmlSource src={src} title={title} />;
   else if (mediaType.startsWith('image/') && mediaType !== 'image/tiff') view = <img src={src} alt={title} />;
   else view = <p className="hint">{t.review.noPreview}</p>;
@@ -57,8 +58,8 @@ export function DocumentViewer({
     <section className="document panel" aria-labelledby="document-title">
       <div className="section-head">
         <h2 id="document-title">{t.review.document}</h2>
-        <a href={src} target="_blank" rel="noopener">
-          {t.review.openFile}
+        <a href={src} download={fileName}>
+          {t.review.download}
         </a>
       </div>
       {view}
