@@ -5,6 +5,7 @@ import { FacteurError, InvalidInputError, errorMessage } from '../errors.ts';
 import { QUEUE_DEFAULTS } from '../queue/defaults.ts';
 import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
+import { registerDeletedCommands } from './deleted.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
 import { registerReviewCommands } from './review.ts';
@@ -154,6 +155,7 @@ export function buildProgram(): Command {
 
   registerInvoiceCommands(program);
   registerReviewCommands(program);
+  registerDeletedCommands(program);
   registerDoctor(program);
   registerTokenCommands(program);
   registerWatch(program);
