@@ -6,7 +6,7 @@ import { FacteurError, InvalidInputError } from '../errors.ts';
 import { applyCorrections, correctionsOf, correctionTarget, valueAt, type CorrectionTarget } from './corrections.ts';
 import { parseFieldValue } from './field-values.ts';
 import { reviewOf } from './review.ts';
-import type { NormalisedInvoice } from '../einvoice/model.ts';
+import { REVIEW_BELOW, type NormalisedInvoice } from '../einvoice/index.ts';
 import type { ReviewState } from './views.ts';
 
 /** Fields one save may change: a whole invoice's header and a few dozen rows, not a bulk import. */
@@ -82,7 +82,8 @@ const TRAIL = `
  * `version`. Returns false when the invoice is not the owner's; throws CorrectionConflictError
  * (nothing stored) when it moved since `version`, is approved or rejected, not read yet, or
  * deleted, and INVALID_FIELD for a row the invoice does not have. Values equal to the current ones
- * are not recorded; with none left, nothing is written.
+ * are not recorded, except for a header term read with low confidence (the person confirms it: it
+ * is then sure); with none left, nothing is written.
  */
 export async function correctInvoice(
   db: Db,
@@ -116,7 +117,9 @@ export async function correctInvoice(
     const recorded = changes.flatMap(({ path, target, to }) => {
       const from = valueAt(before, target);
       if (from === null) throw new InvalidInputError('INVALID_FIELD', `${path}: the invoice has no such row.`);
-      return (from ?? null) === to ? [] : [{ term: path, from_value: from ?? null, to_value: to }];
+      // The same value is a change only where it confirms a header term read with low confidence.
+      const unsure = target.group === null && (before.confidence[target.term] ?? 1) < REVIEW_BELOW;
+      return (from ?? null) === to && !unsure ? [] : [{ term: path, from_value: from ?? null, to_value: to }];
     });
     if (recorded.length === 0) return true;
     const corrected = applyCorrections(row.extracted, [...earlier, ...recorded.map((c) => ({ term: c.term, to: c.to_value }))]);
