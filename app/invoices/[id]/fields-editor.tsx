@@ -6,13 +6,12 @@
 // names the version the form was filled from, and a conflict keeps every input.
 import { type ReactNode, useId, useMemo, useState } from 'react';
 import { TERMS, type NormalisedInvoice, type TermId } from '../../../src/einvoice/model.ts';
+import { REVIEW_BELOW } from '../../../src/einvoice/visual/fields.ts';
 import { FieldValueError, formatFieldValue, parseFieldValue } from '../../../src/invoices/field-values.ts';
 import type { InvoiceDetail } from '../../../src/invoices/views.ts';
 import { type Locale, type Messages, messages } from '../../i18n.ts';
 import { type FieldWords, fieldWords } from './fields-words.ts';
 
-/** Below this, a value read from the page is shown as one to check (as the read view does). */
-const SURE = 0.8;
 const EDITABLE = new Set(['to_review', 'ready']);
 
 type GroupTitle = 'document_' | 'seller' | 'buyer' | 'totals' | 'payment';
@@ -110,6 +109,8 @@ function FieldsEditor({
   const [theirs, setTheirs] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
+  // Values read with low confidence that the person declares right as they are: sent unchanged.
+  const [confirmed, setConfirmed] = useState<ReadonlySet<string>>(new Set());
   const paths = useMemo(() => editablePaths(invoice), [invoice]);
   const termOf = useMemo(() => new Map(paths.map((p) => [p.path, p.term])), [paths]);
   const corrected = useMemo(() => {
@@ -117,7 +118,7 @@ function FieldsEditor({
     for (const c of detail.corrections) byPath.set(c.term, { from: byPath.get(c.term)?.from ?? c.from ?? '', by: c.by });
     return byPath;
   }, [detail.corrections]);
-  const changed = Object.keys(inputs).filter((path) => inputs[path] !== base.values[path]);
+  const changed = Object.keys(inputs).filter((path) => inputs[path] !== base.values[path] || confirmed.has(path));
 
   const check = (path: string, text: string): string | null => {
     try {
@@ -186,6 +187,7 @@ function FieldsEditor({
       setBase({ version: result.version, values });
       setInputs(values);
       setTheirs({});
+      setConfirmed(new Set());
       setNotice({ kind: 'saved', text: w.saved(changed.length) });
       onChange(result);
     } catch {
@@ -205,8 +207,10 @@ function FieldsEditor({
       error={errors[path]}
       theirs={theirs[path]}
       corrected={corrected.get(path)}
-      uncertain={!path.startsWith('BG-') && (invoice.confidence[path as TermId] ?? 1) < SURE}
+      uncertain={!path.startsWith('BG-') && (invoice.confidence[path as TermId] ?? 1) < REVIEW_BELOW}
       changed={inputs[path] !== base.values[path]}
+      confirmed={confirmed.has(path)}
+      onConfirm={() => setConfirmed((current) => new Set([...current, path]))}
       t={t}
       w={w}
       onType={type}
@@ -303,6 +307,8 @@ function EditField({
   corrected,
   uncertain,
   changed,
+  confirmed,
+  onConfirm,
   t,
   w,
   onType,
@@ -316,6 +322,8 @@ function EditField({
   corrected: { from: string; by: string } | undefined;
   uncertain: boolean;
   changed: boolean;
+  confirmed: boolean;
+  onConfirm: () => void;
   t: Messages;
   w: FieldWords;
   onType: (path: string, text: string) => void;
@@ -376,7 +384,17 @@ function EditField({
         ) : null}
       </label>
       {input}
-      {uncertain ? <span className="uncertain-note">{t.review.lowConfidence}</span> : null}
+      {uncertain && !confirmed ? (
+        <span className="uncertain-note">
+          {t.review.lowConfidence}{' '}
+          {changed ? null : (
+            <button type="button" className="link-button" aria-label={`${w.confirm} · ${label}`} onClick={onConfirm}>
+              {w.confirm}
+            </button>
+          )}
+        </span>
+      ) : null}
+      {confirmed ? <span className="corrected-note">{w.confirmed}</span> : null}
       {theirs !== undefined ? <span className="theirs-note">{w.theirs(theirs)}</span> : null}
       {error ? (
         <span id={`${id}-error`} className="field-error" role="alert">

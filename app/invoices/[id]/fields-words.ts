@@ -14,6 +14,8 @@ const fr = {
     n === 0 ? 'Aucun changement à enregistrer.' : `Corrections enregistrées${NNBSP}: les contrôles sont à jour.`,
   unsaved: (n: number) => (n === 1 ? '1 champ modifié, pas encore enregistré.' : `${n} champs modifiés, pas encore enregistrés.`),
   corrected: 'corrigé',
+  confirm: 'Confirmer',
+  confirmed: 'confirmé, à enregistrer',
   correctedTitle: (from: string, by: string) => `Lu${NNBSP}: ${from || '(vide)'} · corrigé par ${by}`,
   conflict:
     'Quelqu’un d’autre a enregistré cette facture pendant que vous la corrigiez. Rien n’a été enregistré et vos saisies sont conservées ci-dessous. Chargez la dernière version pour les comparer, puis enregistrez à nouveau.',
@@ -77,6 +79,8 @@ const en: FieldWords = {
   saved: (n: number) => (n === 0 ? 'Nothing to save.' : 'Corrections saved: the checks are up to date.'),
   unsaved: (n: number) => (n === 1 ? '1 field changed, not saved yet.' : `${n} fields changed, not saved yet.`),
   corrected: 'corrected',
+  confirm: 'Confirm',
+  confirmed: 'confirmed, to be saved',
   correctedTitle: (from: string, by: string) => `Read: ${from || '(empty)'} · corrected by ${by}`,
   conflict:
     'Someone else saved this invoice while you were correcting it. Nothing was saved and your input is kept below. Load the latest version to compare, then save again.',
