@@ -25,10 +25,11 @@ export function deriveReview(invoice: NormalisedInvoice, duplicateOf: string | n
   return { state: reasons.length > 0 ? 'to_review' : 'ready', reasons };
 }
 
-// The earliest other invoice of the owner with the same bytes. Reads only.
+// The earliest other invoice of the owner with the same bytes, not deleted. Reads only.
 const EARLIER_DUPLICATE = `
   SELECT d.id FROM invoices i
     JOIN invoices d ON d.owner = i.owner AND d.sha256 = i.sha256 AND (d.created_at, d.id) < (i.created_at, i.id)
+                   AND d.deleted_at IS NULL
    WHERE i.id = $1
    ORDER BY d.created_at, d.id LIMIT 1`;
 

@@ -8,6 +8,7 @@ import { extractInvoice, type NormalisedInvoice } from '../../src/einvoice/index
 import { applyCorrections, correctionTarget } from '../../src/invoices/corrections.ts';
 import { fieldChangesFrom } from '../../src/invoices/correct.ts';
 import { purgeDeleted } from '../../src/invoices/deletion.ts';
+import { exportRows } from '../../src/invoices/export.ts';
 import { processInvoiceTask } from '../../src/invoices/handler.ts';
 import { OwnedInvoices } from '../../src/invoices/owned.ts';
 import { saveExtraction } from '../../src/invoices/review.ts';
@@ -181,6 +182,22 @@ describe.each(testDatabases())('corrections and deletion on $name', (database) =
       { action: 'delete', actor: 'alice' },
       { action: 'restore', actor: 'alice' },
     ]);
+  });
+
+  it('exports the corrected values and leaves deleted invoices out, of the export and of the duplicates', async () => {
+    const kept = await extracted(sampleInvoice());
+    await invoices.correct(kept, fieldChangesFrom({ 'BT-27': 'Au bon moulin' }), {
+      version: (await invoices.status(kept)).version,
+      by: 'alice',
+    });
+    const gone = await extracted(wrongTotal());
+    await invoices.setDeleted(gone, true, { by: 'alice' });
+    const rows = await exportRows(db, 'local', new Date(0));
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).toContain('Au bon moulin');
+
+    const again = await extracted(wrongTotal());
+    expect((await invoices.status(again)).review.reasons.map((r) => r.code)).not.toContain('DUPLICATE');
   });
 
   it('does not read an invoice deleted before its job ran', async () => {
