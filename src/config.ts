@@ -3,6 +3,7 @@ import { parseDuration } from './duration.ts';
 import type { SupabaseAuth } from './access/supabase.ts';
 import { type ConfiguredToken, parseConfiguredTokens } from './access/tokens.ts';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_DELETED_RETENTION_DAYS } from './invoices/deletion.ts';
 import { QUEUE_DEFAULTS } from './queue/defaults.ts';
 
 /** The one place where the environment is read. A bad value stops start-up with a clear message. */
@@ -93,6 +94,7 @@ const schema = z.object({
     .transform((value) => value ?? '7d')
     .refine((value) => value === 'forever' || parseDuration(value) !== null, 'must be a duration such as 7d or 12h, or forever')
     .transform((value) => (value === 'forever' ? null : parseDuration(value))),
+  FACTEUR_DELETED_RETENTION_DAYS: integer(0, 36_500, DEFAULT_DELETED_RETENTION_DAYS),
   FACTEUR_WORKER: z.enum(['inprocess', 'none']).optional(),
   FACTEUR_TICK_BUDGET_MS: integer(1_000, 3600_000, 270_000),
   FACTEUR_WATCH_DIR: z
@@ -161,6 +163,8 @@ export interface Config {
   retryMaxMs: number;
   /** Finished jobs older than this are purged by the workers; null keeps them. */
   retentionMs: number | null;
+  /** Days a deleted invoice stays restorable before `facteur purge-deleted` removes it. */
+  deletedRetentionDays: number;
   /**
    * `inprocess`: the web server runs a worker too (the default when self-hosting). `none`: it does
    * not (the default on Vercel): uploads kick a drain tick and the cron is the safety net.
@@ -260,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retryBaseMs: value.FACTEUR_RETRY_BASE_MS,
     retryMaxMs: value.FACTEUR_RETRY_MAX_MS,
     retentionMs: value.FACTEUR_RETENTION,
+    deletedRetentionDays: value.FACTEUR_DELETED_RETENTION_DAYS,
     worker: value.FACTEUR_WORKER ?? (value.VERCEL ? 'none' : 'inprocess'),
     tickBudgetMs: value.FACTEUR_TICK_BUDGET_MS,
     watch: value.FACTEUR_WATCH_DIR

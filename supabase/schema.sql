@@ -22,6 +22,34 @@ CREATE TABLE facteur_migrations (
   CONSTRAINT facteur_migrations_pkey PRIMARY KEY (name)
 );
 
+CREATE TABLE invoice_audit (
+  id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  invoice_id uuid NOT NULL,
+  owner text NOT NULL,
+  action text NOT NULL,
+  actor text NOT NULL,
+  at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT invoice_audit_action_check CHECK ((action = ANY (ARRAY['delete'::text, 'restore'::text, 'purge'::text]))),
+  CONSTRAINT invoice_audit_pkey PRIMARY KEY (id)
+);
+CREATE INDEX invoice_audit_invoice ON invoice_audit USING btree (invoice_id, id);
+
+CREATE TABLE invoice_corrections (
+  id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  invoice_id uuid NOT NULL,
+  owner text NOT NULL,
+  term text NOT NULL,
+  from_value text,
+  to_value text,
+  corrected_by text NOT NULL,
+  corrected_at timestamp with time zone DEFAULT now() NOT NULL,
+  version integer NOT NULL,
+  CONSTRAINT invoice_corrections_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id) ON DELETE CASCADE,
+  CONSTRAINT invoice_corrections_pkey PRIMARY KEY (id),
+  CONSTRAINT invoice_corrections_term_check CHECK ((term ~ '^(BG-(23|25)\[[0-9]+\]\.)?BT-[0-9]+$'::text))
+);
+CREATE INDEX invoice_corrections_invoice ON invoice_corrections USING btree (invoice_id, id);
+
 CREATE TABLE invoice_files (
   invoice_id uuid NOT NULL,
   content bytea NOT NULL,
@@ -64,6 +92,9 @@ CREATE TABLE invoices (
   reviewed_by text,
   reviewed_at timestamp with time zone,
   review_reason text,
+  corrected jsonb,
+  deleted_at timestamp with time zone,
+  deleted_by text,
   CONSTRAINT invoices_pkey PRIMARY KEY (id),
   CONSTRAINT invoices_review_reasons_check CHECK ((jsonb_typeof(review_reasons) = 'array'::text)),
   CONSTRAINT invoices_review_state_check CHECK ((review_state = ANY (ARRAY['to_review'::text, 'ready'::text, 'approved'::text, 'rejected'::text]))),
@@ -72,6 +103,7 @@ CREATE TABLE invoices (
   CONSTRAINT invoices_source_check CHECK ((source = ANY (ARRAY['upload'::text, 'api'::text, 'cli'::text, 'folder'::text, 'mailbox'::text, 'webhook'::text]))),
   CONSTRAINT invoices_source_details_check CHECK (((jsonb_typeof(source_details) = 'object'::text) AND (octet_length((source_details)::text) <= 4096)))
 );
+CREATE INDEX invoices_deleted_at ON invoices USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
 CREATE UNIQUE INDEX invoices_owner_arrival_key ON invoices USING btree (owner, arrival_key) WHERE (arrival_key IS NOT NULL);
 CREATE INDEX invoices_owner_created ON invoices USING btree (owner, created_at DESC);
 CREATE INDEX invoices_owner_review_created ON invoices USING btree (owner, review_state, created_at DESC);

@@ -6,6 +6,7 @@ import { QUEUE_DEFAULTS } from '../queue/defaults.ts';
 import { printable } from '../text.ts';
 import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
+import { registerDeletedCommands } from './deleted.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
 import { registerReviewCommands } from './review.ts';
@@ -156,6 +157,7 @@ export function buildProgram(): Command {
 
   registerInvoiceCommands(program);
   registerReviewCommands(program);
+  registerDeletedCommands(program);
   registerDoctor(program);
   registerTokenCommands(program);
   registerUserCommands(program);

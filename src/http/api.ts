@@ -49,6 +49,9 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     approveInvoice: guard.caller(invoices.approve),
     rejectInvoice: guard.caller(invoices.reject),
     reopenInvoice: guard.caller(invoices.reopen),
+    correctInvoice: guard.caller(invoices.correct),
+    deleteInvoice: guard.caller(invoices.remove),
+    restoreInvoice: guard.caller(invoices.restore),
 
     queueStats: guard.caller(queue.stats),
     queueDashboard: guard.caller(queue.dashboard),

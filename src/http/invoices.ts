@@ -12,7 +12,9 @@ import {
   searchFrom,
   versionFrom,
 } from '../validators.ts';
+import { fieldChangesFrom } from '../invoices/correct.ts';
 import { PROCESS_INVOICE } from '../invoices/jobs.ts';
+import { INVOICE_DELETED } from '../invoices/handler.ts';
 import type { Transition } from '../invoices/review.ts';
 import { invoiceCsv } from './export.ts';
 import type { Caller } from './guard.ts';
@@ -70,6 +72,39 @@ export function invoiceHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'
     /** POST /api/invoices/{id}/reopen `{version?}`: an approved or rejected invoice back to review. */
     reopen: async (request: Request, caller: Caller, id: string) =>
       review(caller, id, 'reopen', await jsonBody(request, { optional: true })),
+
+    /**
+     * PATCH /api/invoices/{id}/fields `{fields: {"BT-27": "…", "BG-23[0].BT-116": "…"}, version}`: a
+     * person's corrections, typed values checked before anything is read; answers the re-validated invoice.
+     */
+    correct: async (request: Request, caller: Caller, id: string) => {
+      const invoiceId = invoiceIdFrom(id);
+      const body = await jsonBody(request);
+      const changes = fieldChangesFrom(body.fields);
+      const version = versionFrom(body.version);
+      if (version === undefined)
+        throw new HttpError(400, 'VERSION_REQUIRED', 'version is required: the version the invoice showed when it was edited.');
+      await caller.invoices.correct(invoiceId, changes, { version, by: caller.owner });
+      return json(await caller.invoices.detail(invoiceId));
+    },
+
+    /** DELETE /api/invoices/{id} `{version?}`: soft; hidden from the lists and exports, restorable until the retention passes. */
+    remove: async (request: Request, caller: Caller, id: string) => {
+      const invoiceId = invoiceIdFrom(id);
+      const body = await jsonBody(request, { optional: true });
+      await caller.invoices.setDeleted(invoiceId, true, { by: caller.owner, version: versionFrom(body.version) });
+      return json(await caller.invoices.detail(invoiceId));
+    },
+
+    /** POST /api/invoices/{id}/restore `{version?}`: undoes a delete; a read the delete stopped is queued again. */
+    restore: async (request: Request, caller: Caller, id: string) => {
+      const invoiceId = invoiceIdFrom(id);
+      const body = await jsonBody(request, { optional: true });
+      await caller.invoices.setDeleted(invoiceId, false, { by: caller.owner, version: versionFrom(body.version) });
+      const status = await caller.invoices.status(invoiceId);
+      if (status.status === 'failed' && status.errorCode === INVOICE_DELETED) await queue.retryFailed({ invoiceId });
+      return json(await caller.invoices.detail(invoiceId));
+    },
 
     /** GET /api/invoices/{id}: status, extracted invoice, attempt history. */
     detail: async (_request: Request, caller: Caller, id: string) => json(await caller.invoices.detail(invoiceIdFrom(id))),

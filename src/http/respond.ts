@@ -93,6 +93,11 @@ const STATUS_OF_CODE: Record<string, number> = {
   VERSION_CONFLICT: 409,
   INVALID_TRANSITION: 409,
   CONFIG_INVALID: 500,
+  NOT_EDITABLE: 409,
+  NOT_EXTRACTED: 409,
+  INVOICE_DELETED: 409,
+  ALREADY_DELETED: 409,
+  NOT_DELETED: 409,
 };
 
 /** `{"error": {"code", "message"}}` with the right status; anything unexpected is logged and hidden. */

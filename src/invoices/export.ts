@@ -25,12 +25,13 @@ const COLUMNS: readonly { key: string; term?: TermId; amount?: boolean; fr: stri
 
 export type ExportRow = Record<string, string>;
 
-// One row per invoice received since the date, with its latest processing job's status, oldest first.
+// One row per invoice received since the date, with its latest processing job's status, oldest first:
+// the corrected values (src/invoices/corrections.ts), deleted invoices left out.
 const EXPORT = `
-  SELECT i.id, i.file_name, i.format, i.created_at, i.extracted->'fields' AS fields, q.status
+  SELECT i.id, i.file_name, i.format, i.created_at, COALESCE(i.corrected, i.extracted)->'fields' AS fields, q.status
     FROM invoices i
     LEFT JOIN LATERAL ${latestJob('i.id', '$3')} q ON true
-   WHERE i.owner = $1 AND i.created_at >= $2
+   WHERE i.owner = $1 AND i.created_at >= $2 AND i.deleted_at IS NULL
    ORDER BY i.created_at, i.id`;
 
 export async function exportRows(sql: Sql, owner: string, since: Date): Promise<ExportRow[]> {

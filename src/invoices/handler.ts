@@ -7,6 +7,12 @@ import { PROCESS_INVOICE } from './jobs.ts';
 import { saveExtraction } from './review.ts';
 import { readInvoiceFile } from './store.ts';
 
+/** The failure code of a job whose invoice was deleted before it ran; a restore queues it again. */
+export const INVOICE_DELETED = 'INVOICE_DELETED';
+
+// Whether the invoice was deleted (softly) since its job was queued. Reads only.
+const DELETED = 'SELECT 1 FROM invoices WHERE id = $1 AND deleted_at IS NOT NULL';
+
 /**
  * The `process_invoice` task: reads the invoice's file, extracts and validates it, and stores the
  * result in the transaction that completes the job. Unusable files fail at once (InvoiceError is
@@ -16,6 +22,10 @@ import { readInvoiceFile } from './store.ts';
 export function processInvoiceTask(db: Db, observer?: ExtractionObserver, options: { limits?: Partial<ExtractLimits> } = {}): TaskHandler {
   return async (_payload, { job, signal }) => {
     if (!job.invoiceId) throw new PermanentJobError('INVOICE_MISSING', `A ${PROCESS_INVOICE} job needs an invoice.`);
+    // A deleted invoice is not read: nobody is waiting for it, and a restore queues it again.
+    if ((await db.query(DELETED, [job.invoiceId])).rowCount > 0) {
+      throw new PermanentJobError(INVOICE_DELETED, `Invoice ${job.invoiceId} was deleted before it was read.`);
+    }
     const file = await readInvoiceFile(db, job.invoiceId);
     if (!file) throw new PermanentJobError('INVOICE_MISSING', `Invoice ${job.invoiceId} has no stored file.`);
     const started = performance.now();

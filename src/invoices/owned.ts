@@ -1,6 +1,8 @@
-import type { Sql } from '../db/types.ts';
+import type { Db } from '../db/types.ts';
 import { InvalidInputError } from '../errors.ts';
 import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices, type InvoiceListOptions } from './reads.ts';
+import { correctInvoice, type fieldChangesFrom } from './correct.ts';
+import { setDeleted } from './deletion.ts';
 import { transitionReview, type Transition } from './review.ts';
 import { readInvoiceFile } from './store.ts';
 import type { InvoiceDetail, InvoicePage, InvoiceStatus } from './views.ts';
@@ -15,10 +17,10 @@ const OWNED = 'SELECT 1 FROM invoices WHERE id = $1 AND owner = $2';
  * query, at the same cost, as one that does not exist, and both are the same INVOICE_NOT_FOUND.
  */
 export class OwnedInvoices {
-  readonly #sql: Sql;
+  readonly #sql: Db;
   readonly owner: string;
 
-  constructor(sql: Sql, owner: string) {
+  constructor(sql: Db, owner: string) {
     this.#sql = sql;
     this.owner = owner;
   }
@@ -56,6 +58,19 @@ export class OwnedInvoices {
    */
   async review(invoiceId: string, transition: Transition, options: { by: string; version?: number; reason?: string }): Promise<void> {
     if (!(await transitionReview(this.#sql, this.owner, invoiceId, transition, options))) throw notFound(invoiceId);
+  }
+
+  /**
+   * Saves a person's corrections (`fieldChangesFrom`) as `by`, from the `version` they saw; throws
+   * VERSION_CONFLICT, NOT_EDITABLE, NOT_EXTRACTED or INVOICE_DELETED (nothing stored).
+   */
+  async correct(invoiceId: string, changes: ReturnType<typeof fieldChangesFrom>, options: { version: number; by: string }): Promise<void> {
+    if (!(await correctInvoice(this.#sql, this.owner, invoiceId, changes, options))) throw notFound(invoiceId);
+  }
+
+  /** Deletes (softly) or restores the invoice as `by`; throws ALREADY_DELETED, NOT_DELETED or VERSION_CONFLICT. */
+  async setDeleted(invoiceId: string, deleted: boolean, options: { by: string; version?: number }): Promise<void> {
+    if (!(await setDeleted(this.#sql, this.owner, invoiceId, deleted, options))) throw notFound(invoiceId);
   }
 
   /** The invoices whose latest job failed, oldest first. */

@@ -4,6 +4,7 @@ import { invoiceAttempts } from '../queue/history.ts';
 import { latestJob, queuePosition } from '../queue/views.ts';
 import type { Finding, NormalisedInvoice, TermRecord } from '../einvoice/model.ts';
 import type { InvoiceDetail, InvoicePage, InvoiceSourceKind, InvoiceStatus, InvoiceSummary, ReviewReason, ReviewState } from './views.ts';
+import { correctionsOf } from './corrections.ts';
 import { reviewHistory } from './review.ts';
 import { PROCESS_INVOICE } from './jobs.ts';
 
@@ -41,7 +42,7 @@ interface StatusRow {
 // The invoice with its latest processing job (the invoice's status). Every statement below passes
 // PROCESS_INVOICE as $1.
 const STATUS_COLUMNS = `
-  i.id AS invoice_id, i.file_name, i.source, i.source_details, i.media_type, i.size_bytes, i.format, i.extracted->'fields' AS fields,
+  i.id AS invoice_id, i.file_name, i.source, i.source_details, i.media_type, i.size_bytes, i.format, COALESCE(i.corrected, i.extracted)->'fields' AS fields,
   i.validation, i.created_at AS invoice_created_at,
   i.version, i.review_state, i.review_reasons, i.reviewed_by, i.reviewed_at, i.review_reason,
   q.id AS job_id, q.status, q.attempts, q.max_attempts, q.priority, q.created_at, q.started_at,
@@ -127,14 +128,16 @@ export interface InvoiceListOptions {
   cursor?: { createdAt: string; id: string };
 }
 
-// Newest first, a page at a time by keyset (created_at, id): page 500 costs what page 1 does.
+// Newest first, a page at a time by keyset (created_at, id): page 500 costs what page 1 does. Deleted
+// invoices are left out (restorable from their own page); the values are the corrected ones.
 const LIST = `
   SELECT ${STATUS_COLUMNS}, NULL::int AS position
     FROM invoices i ${LATEST_JOB}
    WHERE i.owner = $2
      AND ($3::text IS NULL OR q.status = $3)
-     AND ($4::text IS NULL OR i.extracted->'fields'->>'BT-27' ILIKE '%' || $4 || '%'
-                           OR i.extracted->'fields'->>'BT-1' ILIKE '%' || $4 || '%'
+     AND i.deleted_at IS NULL
+     AND ($4::text IS NULL OR COALESCE(i.corrected, i.extracted)->'fields'->>'BT-27' ILIKE '%' || $4 || '%'
+                           OR COALESCE(i.corrected, i.extracted)->'fields'->>'BT-1' ILIKE '%' || $4 || '%'
                            OR i.file_name ILIKE '%' || $4 || '%')
      AND ($5::timestamptz IS NULL OR (i.created_at, i.id) < ($5, $6::uuid))
      AND ($8::text IS NULL OR i.review_state = $8)
@@ -163,23 +166,38 @@ export async function listInvoices(sql: Sql, owner: string, options: InvoiceList
   };
 }
 
-/** Everything the review screen shows: the status, the extracted invoice, every attempt of every job. */
+// The invoice as booked (corrected when a person corrected it) and its deletion. Reads only.
+const DETAIL = 'SELECT COALESCE(corrected, extracted) AS extracted, deleted_at, deleted_by FROM invoices WHERE id = $1';
+
+/**
+ * Everything the review screen shows: the status, the invoice with its corrections applied and the
+ * corrections themselves, every attempt of every job, the review trail, and its deletion if deleted.
+ */
 export async function invoiceDetail(sql: Sql, owner: string, invoiceId: string): Promise<InvoiceDetail | null> {
   const status = await invoiceStatus(sql, owner, invoiceId);
   if (!status) return null;
-  const [extracted, history, reviews] = await Promise.all([
-    sql.query<{ extracted: NormalisedInvoice | null }>('SELECT extracted FROM invoices WHERE id = $1', [invoiceId]),
+  const [detail, history, reviews, corrections] = await Promise.all([
+    sql.query<{ extracted: NormalisedInvoice | null; deleted_at: Date | null; deleted_by: string | null }>(DETAIL, [invoiceId]),
     invoiceAttempts(sql, invoiceId),
     reviewHistory(sql, owner, invoiceId),
+    correctionsOf(sql, invoiceId),
   ]);
-  return { ...status, extracted: extracted.rows[0]?.extracted ?? null, history, reviewHistory: reviews };
+  const row = detail.rows[0];
+  return {
+    ...status,
+    extracted: row?.extracted ?? null,
+    corrections,
+    deleted: row?.deleted_at ? { by: row.deleted_by ?? '', at: row.deleted_at.toISOString() } : null,
+    history,
+    reviewHistory: reviews,
+  };
 }
 
 // The owner's invoices whose latest job failed, oldest first: what « Tout relancer » revives, one
 // invoice at a time through Queue.retryFailed (which keeps its own guard against a live job).
 const FAILED_INVOICES = `
   SELECT i.id FROM invoices i ${LATEST_JOB}
-   WHERE i.owner = $2 AND q.status = 'failed'
+   WHERE i.owner = $2 AND q.status = 'failed' AND i.deleted_at IS NULL
    ORDER BY i.created_at, i.id
    LIMIT $3`;
 

@@ -1,6 +1,7 @@
 import type { Sql } from '../db/types.ts';
 import { FacteurError } from '../errors.ts';
 import { REVIEW_BELOW, type NormalisedInvoice, type TermId } from '../einvoice/index.ts';
+import { applyCorrections, correctionsOf } from './corrections.ts';
 import type { ReviewEvent, ReviewReason, ReviewState } from './views.ts';
 
 /** Who the trail names for the state derived when the extraction is stored. */
@@ -24,10 +25,11 @@ export function deriveReview(invoice: NormalisedInvoice, duplicateOf: string | n
   return { state: reasons.length > 0 ? 'to_review' : 'ready', reasons };
 }
 
-// The earliest other invoice of the owner with the same bytes. Reads only.
+// The earliest other invoice of the owner with the same bytes, not deleted. Reads only.
 const EARLIER_DUPLICATE = `
   SELECT d.id FROM invoices i
     JOIN invoices d ON d.owner = i.owner AND d.sha256 = i.sha256 AND (d.created_at, d.id) < (i.created_at, i.id)
+                   AND d.deleted_at IS NULL
    WHERE i.id = $1
    ORDER BY d.created_at, d.id LIMIT 1`;
 
@@ -38,7 +40,7 @@ const SAVE_EXTRACTION = `
   WITH old AS (SELECT id, owner, review_state FROM invoices WHERE id = $1 FOR UPDATE),
   saved AS (
     UPDATE invoices i
-       SET format = $2, extracted = $3::jsonb, validation = $4::jsonb, updated_at = now(), version = i.version + 1,
+       SET format = $2, extracted = $3::jsonb, validation = $4::jsonb, corrected = $8::jsonb, updated_at = now(), version = i.version + 1,
            review_state = CASE WHEN old.review_state IN ('approved', 'rejected') THEN old.review_state ELSE $5 END,
            review_reasons = $6::jsonb
       FROM old WHERE i.id = old.id
@@ -46,18 +48,33 @@ const SAVE_EXTRACTION = `
   INSERT INTO invoice_reviews (invoice_id, owner, from_state, to_state, reviewed_by)
   SELECT id, owner, from_state, to_state, $7 FROM saved WHERE from_state IS DISTINCT FROM to_state`;
 
-/** Written in the same transaction that marks the job completed. */
-export async function saveExtraction(tx: Sql, invoiceId: string, invoice: NormalisedInvoice): Promise<void> {
+/** The state the invoice earns as it reads now (extracted, or corrected), its duplicates looked up. */
+export async function reviewOf(
+  tx: Sql,
+  invoiceId: string,
+  invoice: NormalisedInvoice,
+): Promise<{ state: ReviewState; reasons: ReviewReason[] }> {
   const { rows } = await tx.query<{ id: string }>(EARLIER_DUPLICATE, [invoiceId]);
-  const { state, reasons } = deriveReview(invoice, rows[0]?.id ?? null);
+  return deriveReview(invoice, rows[0]?.id ?? null);
+}
+
+/**
+ * Written in the same transaction that marks the job completed. A re-read keeps what people
+ * corrected: the overlay is applied to the new extraction, and the state is the corrected invoice's.
+ */
+export async function saveExtraction(tx: Sql, invoiceId: string, invoice: NormalisedInvoice): Promise<void> {
+  const corrections = await correctionsOf(tx, invoiceId);
+  const current = applyCorrections(invoice, corrections);
+  const { state, reasons } = await reviewOf(tx, invoiceId, current);
   await tx.query(SAVE_EXTRACTION, [
     invoiceId,
     invoice.format,
     JSON.stringify(invoice),
-    JSON.stringify(invoice.validation),
+    JSON.stringify(current.validation),
     state,
     JSON.stringify(reasons),
     SYSTEM_REVIEWER,
+    corrections.length > 0 ? JSON.stringify(current) : null,
   ]);
 }
 

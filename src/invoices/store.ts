@@ -92,7 +92,7 @@ export function acceptFile(fileName: string, bytes: Uint8Array, maxBytes: number
 }
 
 // The earliest invoice of this owner with the same bytes, read inside the upload's transaction.
-const FIND_DUPLICATE = `SELECT id FROM invoices WHERE owner = $1 AND sha256 = $2 ORDER BY created_at, id LIMIT 1`;
+const FIND_DUPLICATE = `SELECT id FROM invoices WHERE owner = $1 AND sha256 = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1`;
 
 // The unique index on (owner, arrival_key) makes a second store of one arrival fail, whichever
 // transaction commits first.

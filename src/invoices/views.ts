@@ -1,6 +1,7 @@
 // The JSON the API answers and the pages read: types only, so that a page imports them without
 // the SQL that fills them (src/invoices/reads.ts).
 import type { NormalisedInvoice } from '../einvoice/model.ts';
+import type { Correction } from './corrections.ts';
 import type { AttemptView } from '../queue/history.ts';
 import type { JobStatus } from '../queue/job.ts';
 
@@ -68,7 +69,12 @@ export interface InvoicePage {
 }
 
 export interface InvoiceDetail extends InvoiceStatus {
+  /** The invoice as booked: the extraction with people's corrections applied and re-validated. */
   extracted: NormalisedInvoice | null;
+  /** Every correction, oldest first (src/invoices/corrections.ts). */
+  corrections: Correction[];
+  /** Who deleted the invoice and when, while it is deleted (restorable until the retention passes). */
+  deleted: { by: string; at: string } | null;
   /** Every attempt of every job of the invoice, oldest first. */
   history: AttemptView[];
   /** Every review transition, oldest first. */

@@ -3,11 +3,11 @@
 // owner's invoice answered as a missing one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
-import type { InvoiceDetail, InvoicePage } from '../../src/invoices/views.ts';
+import type { InvoicePage } from '../../src/invoices/views.ts';
 import { Queue } from '../../src/queue/queue.ts';
 import type { TestDb } from '../support/databases.ts';
 import { type RunningServer, serverBackends, startServer } from '../support/server.ts';
-import { waitFor } from '../support/wait.ts';
+import { invoiceApi } from '../support/invoice-api.ts';
 import { sampleInvoice } from '../einvoice/support/sample.ts';
 import { writeCii } from '../einvoice/support/writer.ts';
 
@@ -41,30 +41,7 @@ describe.each(backends)('the review API on $name', (backend) => {
     await cleanup?.();
   });
 
-  const call = async <T = InvoiceDetail>(path: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${app.url}${path}`, {
-      method: init.method ?? 'GET',
-      ...(init.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }),
-    });
-    return { status: response.status, body: (await response.json()) as T & { error?: { code: string; message: string } } };
-  };
-
-  /** Uploads the bytes and waits until the invoice is read; answers its detail. */
-  const uploaded = async (bytes: Uint8Array): Promise<InvoiceDetail> => {
-    const body = new FormData();
-    body.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), 'facture.xml');
-    const response = await fetch(`${app.url}/api/upload`, { method: 'POST', body });
-    expect(response.status).toBe(201);
-    const { invoices } = (await response.json()) as { invoices: { invoiceId: string }[] };
-    return waitFor(
-      'read',
-      async () => {
-        const detail = (await call(`/api/invoices/${invoices[0]!.invoiceId}`)).body;
-        return detail.status === 'completed' && detail;
-      },
-      30_000,
-    );
-  };
+  const { call, uploaded } = invoiceApi(() => app.url);
 
   it('makes a clean CII ready, one with an error to review, and a second upload of the same bytes a duplicate', async () => {
     const bytes = cii();

@@ -9,15 +9,8 @@ import { deriveReview, saveExtraction } from '../../src/invoices/review.ts';
 import { acceptFile, storeInvoices } from '../../src/invoices/store.ts';
 import { Queue } from '../../src/queue/queue.ts';
 import { resetTables, testDatabases, type TestDb } from '../support/databases.ts';
-import { sampleInvoice } from '../einvoice/support/sample.ts';
+import { sampleInvoice, sampleWithWrongTotal as wrongTotal } from '../einvoice/support/sample.ts';
 import { writeCii, type InvoiceContent } from '../einvoice/support/writer.ts';
-
-/** The sample invoice with its total with VAT off by a cent: BR-CO-15 fails. */
-function wrongTotal(): InvoiceContent {
-  const invoice = sampleInvoice();
-  invoice.fields['BT-112'] = (Number(invoice.fields['BT-112']) + 0.01).toFixed(2);
-  return invoice;
-}
 
 const ciiBytes = (invoice: InvoiceContent) => new TextEncoder().encode(writeCii(invoice));
 

@@ -1,13 +1,15 @@
 'use client';
 
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
-import type { NormalisedInvoice, TermRecord } from '../../../src/einvoice/model.ts';
+import type { Finding, NormalisedInvoice, TermRecord } from '../../../src/einvoice/model.ts';
 import type { InvoiceDetail, InvoiceStatus } from '../../../src/invoices/views.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber, messages, reasonOf, type Locale, type Messages } from '../../i18n.ts';
 import { useLiveStatus } from '../../live-status.ts';
 import { StatusBadge } from '../../status-badge.tsx';
 import { AttemptHistory } from './attempt-history.tsx';
 import { DocumentViewer } from './document-viewer.tsx';
+import { CorrectableFields } from './fields-editor.tsx';
+import { ReviewBar } from './review-bar.tsx';
 import { TermGroup } from './terms.tsx';
 
 const PRIORITIES = ['-10', '0', '10', '100'];
@@ -52,13 +54,23 @@ export function InvoiceReview({ locale, invoiceId }: { locale: Locale; invoiceId
       <div className="review">
         <DocumentViewer t={t} invoiceId={invoiceId} mediaType={invoice.mediaType} fileName={invoice.fileName} />
         <div className="fields">
+          <ReviewBar locale={locale} detail={detail} onChange={setDetail} />
           <ReviewActions t={t} detail={detail} onChange={(status) => setDetail({ ...detail, ...status })} />
           {detail.status === 'failed' ? (
             <p className="panel meta reason" role="alert">
               {reasonOf(t, detail.errorCode, detail.lastError)}
             </p>
           ) : null}
-          {extracted ? <ExtractedInvoice t={t} invoice={extracted} /> : <p className="panel hint">{t.review.waiting}</p>}
+          {extracted ? (
+            <>
+              <CorrectableFields locale={locale} detail={detail} onChange={setDetail}>
+                <ExtractedInvoice t={t} invoice={extracted} />
+              </CorrectableFields>
+              <Findings t={t} findings={extracted.validation} />
+            </>
+          ) : (
+            <p className="panel hint">{t.review.waiting}</p>
+          )}
           <AttemptHistory t={t} history={detail.history} />
         </div>
       </div>
@@ -179,22 +191,28 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
           { term: 'BT-20', value: f['BT-20'], wide: true },
         ]}
       />
-      <section className="group panel" aria-labelledby="findings-title">
-        <h2 id="findings-title">{t.review.findings}</h2>
-        {invoice.validation.length === 0 ? (
-          <p className="hint">{t.review.noFindings}</p>
-        ) : (
-          <ul className="findings">
-            {invoice.validation.map((finding, index) => (
-              <li key={index}>
-                <span className={`severity-${finding.severity}`}>{finding.severity === 'error' ? t.review.error : t.review.warning}</span> ·{' '}
-                {finding.message} <span className="hint">({finding.rule})</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
     </>
+  );
+}
+
+/** The findings of the invoice as it reads now: re-validated after each correction. */
+function Findings({ t, findings }: { t: Messages; findings: Finding[] }) {
+  return (
+    <section className="group panel" aria-labelledby="findings-title">
+      <h2 id="findings-title">{t.review.findings}</h2>
+      {findings.length === 0 ? (
+        <p className="hint">{t.review.noFindings}</p>
+      ) : (
+        <ul className="findings">
+          {findings.map((finding, index) => (
+            <li key={index}>
+              <span className={`severity-${finding.severity}`}>{finding.severity === 'error' ? t.review.error : t.review.warning}</span> ·{' '}
+              {finding.message} <span className="hint">({finding.rule})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

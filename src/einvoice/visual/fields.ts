@@ -381,15 +381,8 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
 
   const items = lineItemsOf(lines, [totals['BT-109']?.value, best(amounts.get('BT-106') ?? [])[0]?.value]);
 
-  const validation: Finding[] = [];
-  const unsure = Object.entries(confidence).filter(([, c]) => c < REVIEW_BELOW);
-  if (unsure.length > 0) {
-    validation.push({
-      rule: 'FACTEUR-REVIEW',
-      severity: 'warning',
-      message: `Read from the page with low confidence, to be checked: ${unsure.map(([t, c]) => `${t} (${c})`).join(', ')}`,
-    });
-  }
+  const review = reviewFinding(confidence);
+  const validation: Finding[] = review ? [review] : [];
   return {
     fields,
     confidence,
@@ -403,6 +396,17 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
       : [],
     lines: items,
     validation,
+  };
+}
+
+/** FACTEUR-REVIEW, naming the fields read below REVIEW_BELOW; also recomputed when a person corrects one. */
+export function reviewFinding(confidence: Partial<Record<TermId, number>>): Finding | undefined {
+  const unsure = Object.entries(confidence).filter(([, c]) => c < REVIEW_BELOW);
+  if (unsure.length === 0) return undefined;
+  return {
+    rule: 'FACTEUR-REVIEW',
+    severity: 'warning',
+    message: `Read from the page with low confidence, to be checked: ${unsure.map(([t, c]) => `${t} (${c})`).join(', ')}`,
   };
 }
 

@@ -90,3 +90,10 @@ export function sampleInvoice(): InvoiceContent {
     ],
   };
 }
+
+/** The sample with its total with VAT off by a cent: BR-CO-15 fails, and only it. */
+export function sampleWithWrongTotal(): InvoiceContent {
+  const invoice = sampleInvoice();
+  invoice.fields['BT-112'] = (Number(invoice.fields['BT-112']) + 0.01).toFixed(2);
+  return invoice;
+}
