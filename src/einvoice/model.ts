@@ -165,7 +165,10 @@ export interface Finding {
   /** The rule's id as the spec names it (`BR-CO-15`, `BR-FR-…`), or `FACTEUR-…` for our own checks. */
   readonly rule: string;
   readonly severity: Severity;
+  /** In English, for logs and the CLI; people read the catalogue's sentence (validate/messages.ts). */
   readonly message: string;
+  /** The values the sentence names (`actual`, `expected`, `term`, `code`…), as plain strings. */
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 export interface InvoiceSource {
@@ -223,5 +226,12 @@ export const normalisedInvoiceSchema = z.object({
   vatBreakdown: z.array(termRecord),
   lines: z.array(termRecord),
   confidence: z.partialRecord(z.enum(TERM_IDS), z.number().min(0).max(1)),
-  validation: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), message: z.string() })),
+  validation: z.array(
+    z.object({
+      rule: z.string(),
+      severity: z.enum(['error', 'warning']),
+      message: z.string(),
+      values: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
 });

@@ -388,6 +388,7 @@ export function findInvoiceFields(lines: readonly Line[]): FoundInvoice {
       rule: 'FACTEUR-REVIEW',
       severity: 'warning',
       message: `Read from the page with low confidence, to be checked: ${unsure.map(([t, c]) => `${t} (${c})`).join(', ')}`,
+      values: { terms: unsure.map(([t]) => t).join(', ') },
     });
   }
   return {
