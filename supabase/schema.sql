@@ -62,6 +62,8 @@ CREATE TABLE invoices (
   reviewed_by text,
   reviewed_at timestamp with time zone,
   review_reason text,
+  duplicate_of uuid,
+  CONSTRAINT invoices_duplicate_of_fkey FOREIGN KEY (duplicate_of) REFERENCES invoices(id) ON DELETE SET NULL,
   CONSTRAINT invoices_pkey PRIMARY KEY (id),
   CONSTRAINT invoices_review_reasons_check CHECK ((jsonb_typeof(review_reasons) = 'array'::text)),
   CONSTRAINT invoices_review_state_check CHECK ((review_state = ANY (ARRAY['to_review'::text, 'ready'::text, 'approved'::text, 'rejected'::text]))),
@@ -73,6 +75,7 @@ CREATE TABLE invoices (
 CREATE UNIQUE INDEX invoices_owner_arrival_key ON invoices USING btree (owner, arrival_key) WHERE (arrival_key IS NOT NULL);
 CREATE INDEX invoices_owner_created ON invoices USING btree (owner, created_at DESC);
 CREATE INDEX invoices_owner_review_created ON invoices USING btree (owner, review_state, created_at DESC);
+CREATE INDEX invoices_owner_seller ON invoices USING btree (owner, COALESCE(upper(((extracted -> 'fields'::text) ->> 'BT-31'::text)), lower(btrim(((extracted -> 'fields'::text) ->> 'BT-27'::text)))));
 CREATE INDEX invoices_owner_sha256 ON invoices USING btree (owner, sha256);
 
 CREATE TABLE job_attempts (

@@ -159,6 +159,10 @@ export type Syntax = (typeof SYNTAXES)[number];
 export const PROFILE_LEVELS = ['MINIMUM', 'BASIC WL', 'BASIC', 'EN16931', 'EXTENDED', 'XRECHNUNG', 'PEPPOL', 'ZUGFeRD1'] as const;
 export type ProfileLevel = (typeof PROFILE_LEVELS)[number];
 
+/** Document type codes (UNTDID 1001) of credit notes, on which nothing is due to the seller;
+ * their amounts are positive like an invoice's (EN 16931), the type saying which way the money goes. */
+export const CREDIT_NOTE_TYPES: ReadonlySet<string> = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
+
 export type Severity = 'error' | 'warning';
 
 export interface Finding {

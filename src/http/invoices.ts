@@ -1,6 +1,7 @@
 import type { Facteur } from '../app.ts';
 import {
   choiceFrom,
+  invoiceDateFrom,
   invoiceIdFrom,
   invoiceSourceFrom,
   jobStatusFrom,
@@ -9,6 +10,7 @@ import {
   priorityFrom,
   rejectionReasonFrom,
   reviewStateFrom,
+  supplierFrom,
   versionFrom,
 } from '../validators.ts';
 import { PROCESS_INVOICE } from '../invoices/jobs.ts';
@@ -41,7 +43,7 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
   };
 
   return {
-    /** GET /api/invoices?status=&review=&source=&q=&limit=&cursor= */
+    /** GET /api/invoices?status=&review=&source=&q=&supplier=&from=&to=&limit=&cursor= */
     list: async (request: Request, caller: Caller) => {
       const params = new URL(request.url).searchParams;
       const status = jobStatusFrom(params.get('status'));
@@ -49,7 +51,16 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
       const source = invoiceSourceFrom(params.get('source'));
       const limit = pageLimitFrom(params.get('limit'));
       const cursor = pageCursorFrom(params.get('cursor'));
-      return json(await caller.invoices.list({ status, review: reviewState, source, search: params.get('q') ?? undefined, limit, cursor }));
+      const supplier = supplierFrom(params.get('supplier'));
+      const issuedFrom = invoiceDateFrom(params.get('from'), 'from');
+      const issuedTo = invoiceDateFrom(params.get('to'), 'to');
+      if (issuedFrom && issuedTo && issuedFrom > issuedTo) {
+        throw new HttpError(400, 'INVALID_DATE_RANGE', `from (${issuedFrom}) is after to (${issuedTo}).`);
+      }
+      const search = params.get('q') ?? undefined;
+      return json(
+        await caller.invoices.list({ status, review: reviewState, source, search, supplier, issuedFrom, issuedTo, limit, cursor }),
+      );
     },
 
     /** POST /api/invoices/{id}/approve `{version?}` */

@@ -5,7 +5,7 @@
 // the mandatory-term rules (BR-01…BR-16, BR-21…BR-26, BR-31…BR-48) say when a subject is missing.
 import { Decimal } from 'decimal.js';
 import { validateVatCategories, VAT_CATEGORY_RULES } from './categories.ts';
-import { TERMS, type Finding, type NormalisedInvoice, type TermId, type TermRecord } from '../model.ts';
+import { CREDIT_NOTE_TYPES, TERMS, type Finding, type NormalisedInvoice, type TermId, type TermRecord } from '../model.ts';
 
 type Invoice = Pick<NormalisedInvoice, 'fields' | 'allowances' | 'charges' | 'vatBreakdown' | 'lines' | 'profileLevel' | 'source'>;
 
@@ -97,9 +97,6 @@ const PRESENT_GROUP_MANDATORY: ReadonlyArray<{ rule: string; group: string; what
   // UBL writes the tax point date code (BT-8) in the invoicing period, which is then not empty.
   { rule: 'BR-CO-19', group: 'BG-14', what: 'The Invoicing period (BG-14)', anyOf: ['BT-73', 'BT-74', 'BT-8'] },
 ];
-
-/** Document type codes (UNTDID 1001) of credit notes, on which nothing is due to the seller. */
-export const CREDIT_NOTE_TYPES: ReadonlySet<string> = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
 
 /** Payment means codes for credit transfers (UNTDID 4461), which need an account to pay into (BR-61). */
 const CREDIT_TRANSFER = new Set(['30', '58']);
