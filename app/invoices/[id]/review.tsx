@@ -2,12 +2,14 @@
 
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import type { NormalisedInvoice, TermRecord } from '../../../src/einvoice/model.ts';
+import { displayedAmount } from '../../../src/invoices/amounts.ts';
 import type { InvoiceDetail, InvoiceStatus } from '../../../src/invoices/views.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber, messages, reasonOf, type Locale, type Messages } from '../../i18n.ts';
 import { useLiveStatus } from '../../live-status.ts';
-import { StatusBadge } from '../../status-badge.tsx';
 import { AttemptHistory } from './attempt-history.tsx';
 import { DocumentViewer } from './document-viewer.tsx';
+import { Findings } from './findings.tsx';
+import { ReviewBadges } from './review-badges.tsx';
 import { TermGroup } from './terms.tsx';
 
 const PRIORITIES = ['-10', '0', '10', '100'];
@@ -44,7 +46,7 @@ export function InvoiceReview({ locale, invoiceId }: { locale: Locale; invoiceId
       </p>
       <header className="review-head">
         <h1>{t.review.title(invoice.number, invoice.fileName)}</h1>
-        <StatusBadge t={t} status={detail.status} />
+        <ReviewBadges t={t} detail={detail} onChange={load} />
         <span className="hint">
           {invoice.fileName} · {formatDateTime(t, detail.createdAt)}
         </span>
@@ -79,7 +81,8 @@ function address(
 
 function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvoice }) {
   const f = invoice.fields;
-  const money = (value: string | undefined) => formatMoney(t, value, f['BT-5']);
+  // A credit note's amounts are stored positive and shown negative, like everywhere people see them.
+  const money = (value: string | undefined) => formatMoney(t, displayedAmount(value, f['BT-3']), f['BT-5']);
   const percent = (value: string | undefined) =>
     value === undefined ? '' : `${formatNumber(t, value)}${t.tag === 'fr-FR' ? '\u202f' : ''}%`;
   const type = f['BT-3'] ? `${t.typeCodes[f['BT-3']] ?? ''} (${f['BT-3']})`.trim() : undefined;
@@ -179,21 +182,7 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
           { term: 'BT-20', value: f['BT-20'], wide: true },
         ]}
       />
-      <section className="group panel" aria-labelledby="findings-title">
-        <h2 id="findings-title">{t.review.findings}</h2>
-        {invoice.validation.length === 0 ? (
-          <p className="hint">{t.review.noFindings}</p>
-        ) : (
-          <ul className="findings">
-            {invoice.validation.map((finding, index) => (
-              <li key={index}>
-                <span className={`severity-${finding.severity}`}>{finding.severity === 'error' ? t.review.error : t.review.warning}</span> ·{' '}
-                {finding.message} <span className="hint">({finding.rule})</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <Findings t={t} invoice={invoice} />
     </>
   );
 }
