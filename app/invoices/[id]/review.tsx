@@ -2,6 +2,7 @@
 
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import type { NormalisedInvoice, TermRecord } from '../../../src/einvoice/model.ts';
+import { vatCategoryName } from '../../../src/einvoice/validate/messages.ts';
 import { displayedAmount } from '../../../src/invoices/amounts.ts';
 import type { InvoiceDetail, InvoiceStatus } from '../../../src/invoices/views.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber, messages, reasonOf, type Locale, type Messages } from '../../i18n.ts';
@@ -79,6 +80,12 @@ function address(
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
+/** A French legal registration id by its length: a SIREN has 9 digits, a SIRET 14 (SIREN + establishment). */
+function legalIdLabel(value: string | undefined): string {
+  const digits = value?.replace(/\s/g, '') ?? '';
+  return /^\d{14}$/.test(digits) ? 'SIRET' : /^\d{9}$/.test(digits) ? 'SIREN' : 'SIREN / SIRET';
+}
+
 function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvoice }) {
   const f = invoice.fields;
   // A credit note's amounts are stored positive and shown negative, like everywhere people see them.
@@ -110,7 +117,7 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
           invoice={invoice}
           items={[
             { term: 'BT-27', value: f['BT-27'] },
-            { term: 'BT-30', value: f['BT-30'] },
+            { term: 'BT-30', label: legalIdLabel(f['BT-30']), value: f['BT-30'] },
             { term: 'BT-31', value: f['BT-31'] },
             {
               term: 'seller-address',
@@ -127,7 +134,7 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
           invoice={invoice}
           items={[
             { term: 'BT-44', value: f['BT-44'] },
-            { term: 'BT-47', value: f['BT-47'] },
+            { term: 'BT-47', label: legalIdLabel(f['BT-47']), value: f['BT-47'] },
             { term: 'BT-48', value: f['BT-48'] },
             {
               term: 'buyer-address',
@@ -154,7 +161,7 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
         title={t.review.vat}
         records={invoice.vatBreakdown}
         columns={[
-          { header: t.review.category, cell: (vat) => vat['BT-118'] },
+          { header: t.review.category, cell: (vat) => vatCategoryName(vat['BT-118'], t.tag === 'fr-FR' ? 'fr' : 'en') },
           { header: t.review.rate, amount: true, cell: (vat) => percent(vat['BT-119']) },
           { header: t.review.base, amount: true, cell: (vat) => money(vat['BT-116']) },
           { header: t.review.amount, amount: true, cell: (vat) => money(vat['BT-117']) },
