@@ -54,7 +54,13 @@ describe('the work list, in Chromium', () => {
       }),
       'avoir.xml',
     );
-    await dropFiles(page, [clean, wrong, credit]);
+    const dollars = ciiFile(
+      dated('USD', '2025-03-04', (invoice) => {
+        invoice.fields['BT-5'] = 'USD';
+      }),
+      'dollars.xml',
+    );
+    await dropFiles(page, [clean, wrong, credit, dollars]);
     await expect.poll(() => badge(clean.name, page), { timeout: 30_000 }).toBe('prête');
     await expect.poll(() => badge(wrong.name, page), { timeout: 30_000 }).toBe('à vérifier');
     await expect.poll(() => badge(credit.name, page), { timeout: 30_000 }).toBe('prête');
@@ -64,6 +70,11 @@ describe('the work list, in Chromium', () => {
     // A credit note read from XML: stored positive, shown negative.
     expect(await rowOf(page, credit.name).locator('.col-total').textContent()).toBe(euros('-1455.30'));
     expect(await rowOf(page, clean.name).locator('.col-total').textContent()).toBe(euros('1455.30'));
+    // Never assumed €: the document's currency.
+    await expect.poll(() => badge(dollars.name, page), { timeout: 30_000 }).toBe('prête');
+    expect(await rowOf(page, dollars.name).locator('.col-total').textContent()).toBe(
+      new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'USD' }).format(1455.3),
+    );
     expect(await page.getByText('essai 1/3').count()).toBe(0);
     await screenshot(page, 'worklist-fr');
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractInvoice } from '../../src/einvoice/index.ts';
 import { CODE_LIST_RULES } from '../../src/einvoice/validate/code-list-rules.ts';
+import { OFFICIAL_RULES } from '../../src/einvoice/validate/official-rules.ts';
 import { EN16931_RULES, validateEn16931 } from '../../src/einvoice/validate/en16931.ts';
 import { findingMessage, hasMessage, MESSAGE_RULES, type MessageFormat } from '../../src/einvoice/validate/messages.ts';
 import { sampleInvoice } from './support/sample.ts';
@@ -86,6 +87,25 @@ describe('finding messages', () => {
       }
     }
     expect(MESSAGE_RULES.length).toBeGreaterThanOrEqual(EMITTED.length);
+  });
+
+  it('has a sentence in both languages for every rule of the official artefacts too', () => {
+    const official = [...new Set(Object.values(OFFICIAL_RULES).flatMap((artefact) => [...artefact.errors, ...artefact.warnings]))];
+    expect(official.length).toBeGreaterThan(1_500);
+    expect(official.filter((rule) => !hasMessage(rule))).toEqual([]);
+    for (const rule of official) {
+      const fr = findingMessage({ rule, message: 'english line' }, format('fr'));
+      const en = findingMessage({ rule, message: 'english line' }, format('en'));
+      expect(fr, rule).not.toBe(en);
+      expect(fr, rule).not.toBe('english line');
+    }
+    // EXTENDED's variants read as the EN 16931 rule they vary; its own rules have their own sentence.
+    expect(findingMessage({ rule: 'BR-FXEXT-S-08ini', message: '' }, format('fr'))).toBe(
+      findingMessage({ rule: 'BR-S-08', message: '' }, format('fr')),
+    );
+    expect(findingMessage({ rule: 'BR-FXEXT-01', message: '' }, format('fr'))).not.toBe(
+      findingMessage({ rule: 'BR-01', message: '' }, format('fr')),
+    );
   });
 
   it('names the values involved, in the reader’s money format', async () => {

@@ -4,7 +4,7 @@
 // reader's locale and the document's currency through `MessageFormat`. A rule family whose sentence
 // is truly shared (the code lists BR-CL-…, the ten rules of each VAT category, BR-DEC-…) is one
 // template; every other rule has its own. test/einvoice/messages.test.ts walks every rule id the
-// validators can emit and fails on a missing language.
+// validators can emit, and every rule id of the official artefacts, and fails on a missing language.
 import { TERMS, type Finding, type TermId } from '../model.ts';
 import { VAT_CATEGORY_RULES } from './categories.ts';
 import { LINE_MANDATORY, MANDATORY, TWO_DECIMALS } from './en16931.ts';
@@ -619,16 +619,201 @@ for (const [rule, list] of Object.entries(CODE_LISTS)) {
   });
 }
 
-/** Every rule id with a sentence: what the catalogue test compares with what the validators emit. */
+/**
+ * The other rules of the official artefacts: Facteur's validators do not emit them today (the
+ * artefacts themselves can, in the conformance suite), but a finding named by one is still written
+ * for people. Business rules one by one; the syntax and data-type families (CII-SR, UBL-CR, UBL-SR,
+ * CII-DT, UBL-DT, FX-SCH-A) share one statement each, as their English texts do.
+ */
+const official: Record<string, Entry> = {
+  'BR-30': {
+    fr: () => 'La période d’une ligne finit avant de commencer.',
+    en: () => 'A line’s period ends before it starts.',
+  },
+  'BR-41': { fr: () => 'Une remise de ligne n’a pas de montant.', en: () => 'A line allowance has no amount.' },
+  'BR-42': { fr: () => 'Une remise de ligne n’a pas de motif.', en: () => 'A line allowance gives no reason.' },
+  'BR-43': { fr: () => 'Des frais de ligne n’ont pas de montant.', en: () => 'A line charge has no amount.' },
+  'BR-44': { fr: () => 'Des frais de ligne n’ont pas de motif.', en: () => 'A line charge gives no reason.' },
+  'BR-50': {
+    fr: () => 'Un virement est indiqué sans le compte (IBAN) à créditer.',
+    en: () => 'A credit transfer is given without the account (IBAN) to pay into.',
+  },
+  'BR-51': {
+    fr: () => 'Le numéro de carte de paiement apparaît en entier : 6 premiers et 4 derniers chiffres au plus.',
+    en: () => 'The payment card number appears in full: at most its first 6 and last 4 digits.',
+  },
+  'BR-52': {
+    fr: () => 'Un justificatif joint n’a pas de référence.',
+    en: () => 'An additional supporting document has no reference.',
+  },
+  'BR-54': {
+    fr: () => 'Un attribut d’article n’a pas de nom ou de valeur.',
+    en: () => 'An item attribute lacks its name or value.',
+  },
+  'BR-62': {
+    fr: () => 'L’adresse électronique du fournisseur n’indique pas son schéma.',
+    en: () => 'The seller’s electronic address does not name its scheme.',
+  },
+  'BR-63': {
+    fr: () => 'L’adresse électronique du client n’indique pas son schéma.',
+    en: () => 'The buyer’s electronic address does not name its scheme.',
+  },
+  'BR-65': {
+    fr: () => 'La classification d’un article n’indique pas son schéma.',
+    en: () => 'An item classification does not name its scheme.',
+  },
+  'BR-B-01': {
+    fr: () => 'Le paiement fractionné (split payment) n’existe que pour une facture italienne.',
+    en: () => 'Split payment applies only to a domestic Italian invoice.',
+  },
+  'BR-B-02': {
+    fr: () => 'Une facture en paiement fractionné ne peut pas avoir aussi des montants au taux normal.',
+    en: () => 'A split-payment invoice cannot also have standard-rated amounts.',
+  },
+  'BR-CO-05': {
+    fr: () => 'Le code et le libellé du motif d’une remise ne disent pas la même chose.',
+    en: () => 'An allowance’s reason code and reason text do not say the same.',
+  },
+  'BR-CO-06': {
+    fr: () => 'Le code et le libellé du motif de frais ne disent pas la même chose.',
+    en: () => 'A charge’s reason code and reason text do not say the same.',
+  },
+  'BR-CO-07': {
+    fr: () => 'Le code et le libellé du motif d’une remise de ligne ne disent pas la même chose.',
+    en: () => 'A line allowance’s reason code and reason text do not say the same.',
+  },
+  'BR-CO-08': {
+    fr: () => 'Le code et le libellé du motif de frais de ligne ne disent pas la même chose.',
+    en: () => 'A line charge’s reason code and reason text do not say the same.',
+  },
+  'BR-CO-09': {
+    fr: () => 'Un numéro de TVA ne commence pas par le code de son pays (FR, DE…, EL pour la Grèce).',
+    en: () => 'A VAT number does not start with its country code (FR, DE…, EL for Greece).',
+  },
+  'BR-CO-20': {
+    fr: () => 'La période d’une ligne n’a ni début ni fin.',
+    en: () => 'A line’s period has neither a start nor an end date.',
+  },
+  'BR-DEC-24': lineDecimals('le montant d’une remise de ligne', 'a line allowance amount'),
+  'BR-DEC-25': lineDecimals('la base d’une remise de ligne', 'a line allowance base amount'),
+  'BR-DEC-27': lineDecimals('le montant de frais de ligne', 'a line charge amount'),
+  'BR-DEC-28': lineDecimals('la base de frais de ligne', 'a line charge base amount'),
+  'BR-CO-21': { fr: () => 'Une remise n’a pas de motif.', en: () => 'An allowance gives no reason.' },
+  'BR-CO-22': { fr: () => 'Des frais n’ont pas de motif.', en: () => 'A charge gives no reason.' },
+  'BR-CO-23': { fr: () => 'Une remise de ligne n’a pas de motif.', en: () => 'A line allowance gives no reason.' },
+  'BR-CO-24': { fr: () => 'Des frais de ligne n’ont pas de motif.', en: () => 'A line charge gives no reason.' },
+  'BR-FX-EN-04': {
+    fr: () => 'La facture n’indique ni date de livraison ni période (facture, ou chaque ligne), sauf pour un acompte.',
+    en: () => 'The invoice gives no delivery date or period (for the invoice or each line), unless it is a down payment.',
+  },
+  'PEPPOL-EN16931-R008': { fr: () => 'Le XML contient des éléments vides.', en: () => 'The XML contains empty elements.' },
+  'BR-FXEXT-01': {
+    fr: () => 'Une note avec un code sujet n’a pas de texte (ou ses deux textes diffèrent).',
+    en: () => 'A note with a subject code has no text (or its two texts differ).',
+  },
+  'BR-FXEXT-02': {
+    fr: () => 'Une note de ligne avec un code sujet n’a pas de texte (ou ses deux textes diffèrent).',
+    en: () => 'A line note with a subject code has no text (or its two texts differ).',
+  },
+  'BR-FXEXT-03': {
+    fr: () => 'Pour ce partenaire (livraison de ligne, agent, représentant fiscal…), seul un numéro de TVA est admis.',
+    en: () => 'For this party (line ship-to, agent, tax representative…), only a VAT number may be given.',
+  },
+  'BR-FXEXT-04': {
+    fr: () => 'Un attribut d’article utilise un code hors de la liste UNTDED 6313 + extension Factur-X.',
+    en: () => 'An item attribute uses a code outside UNTDED 6313 + the Factur-X extension.',
+  },
+  'BR-FXEXT-06': {
+    fr: () => 'Des lignes ont une ligne parente, mais pas toutes n’indiquent leur sous-type.',
+    en: () => 'Lines have a parent line, but not every line gives its subtype.',
+  },
+  'BR-FXEXT-08': {
+    fr: () => 'Le montant d’un sous-total ne correspond pas à la somme de ses lignes.',
+    en: () => 'A subtotal’s amount does not match the sum of its lines.',
+  },
+  'BR-FXEXT-11': {
+    fr: () => 'Une ligne renvoie à une ligne parente qui n’existe pas.',
+    en: () => 'A line refers to a parent line that does not exist.',
+  },
+  'BR-FXEXT-12': {
+    fr: () => 'Un groupe de lignes avec un montant contient des sous-groupes sans montant.',
+    en: () => 'A line group with an amount contains subgroups without one.',
+  },
+};
+for (const [id, entry] of Object.entries(official)) add(id, entry);
+
+function lineDecimals(fr: string, en: string): Entry {
+  return {
+    fr: (v) => `${cap(fr)}${paren(v.value)} a plus de deux décimales.`,
+    en: (v) => `${cap(en)}${paren(v.value)} has more than two decimals.`,
+  };
+}
+
+/** The syntax and data-type families of the official artefacts, each one statement. */
+const FAMILIES: ReadonlyArray<readonly [RegExp, Entry]> = [
+  [
+    /^CII-SR-\d+$/,
+    {
+      fr: () => 'Un élément de la facture CII est en trop ou répété : EN 16931 ne le prévoit pas, ou pas plusieurs fois.',
+      en: () => 'An element of the CII invoice is not expected, or repeated: EN 16931 does not provide for it, or not more than once.',
+    },
+  ],
+  [
+    /^UBL-CR-\d+$/,
+    {
+      fr: () => 'La facture UBL contient un élément qu’EN 16931 ne prévoit pas.',
+      en: () => 'The UBL invoice contains an element EN 16931 does not provide for.',
+    },
+  ],
+  [
+    /^UBL-SR-\d+$/,
+    {
+      fr: () => 'Un élément de la facture UBL est répété alors qu’EN 16931 n’en admet qu’un (ou des valeurs égales).',
+      en: () => 'An element of the UBL invoice is repeated where EN 16931 allows one (or equal values).',
+    },
+  ],
+  [
+    /^(?:BR-FXEXT-)?(?:CII|UBL)-DT-\d+[a-z]?$/,
+    {
+      fr: () => 'Un attribut ou un format de donnée n’est pas celui qu’EN 16931 prévoit (règle de types de données).',
+      en: () => 'An attribute or data format is not the one EN 16931 provides for (data type rule).',
+    },
+  ],
+  [
+    /^FX-SCH-A-\d+$/,
+    {
+      fr: () => 'La structure XML ne suit pas le schéma du profil Factur-X déclaré.',
+      en: () => 'The XML structure does not follow the declared Factur-X profile’s schema.',
+    },
+  ],
+];
+
+/**
+ * A rule's entry: its own, else Factur-X EXTENDED's variant of an EN 16931 rule (BR-FXEXT-S-08ini,
+ * BR-FXEXT-CO-10, BR-FXEXT-BR-54-1: the EN 16931 rule's sentence), else its family's.
+ */
+function entryOf(rule: string): Entry | undefined {
+  const own = ENTRIES[rule];
+  if (own) return own;
+  const [, named, variant] = /^BR-FXEXT-(BR-)?([A-Z]+-?\d+|\d+)(?:ini|rev|b|-\d)?$/.exec(rule) ?? [];
+  // BR-FXEXT-01…12 are EXTENDED's own rules (they have their own sentences); BR-FXEXT-BR-22 varies BR-22.
+  if (variant && (named || !/^\d+$/.test(variant))) {
+    const base = ENTRIES[`BR-${variant.replace(/^([A-Z]+)(\d)/, '$1-$2')}`];
+    if (base) return base;
+  }
+  return FAMILIES.find(([pattern]) => pattern.test(rule))?.[1];
+}
+
+/** Every rule id with a sentence of its own (families and EXTENDED variants are resolved by `hasMessage`). */
 export const MESSAGE_RULES: readonly string[] = Object.keys(ENTRIES);
 
 /** The finding as a person reads it in `f.language`; the finding's own English line for a rule the catalogue does not know. */
 export function findingMessage(finding: Pick<Finding, 'rule' | 'message' | 'values'>, f: MessageFormat): string {
-  const entry = ENTRIES[finding.rule];
+  const entry = entryOf(finding.rule);
   return entry ? entry[f.language](finding.values ?? {}, f) : finding.message;
 }
 
 /** Whether the catalogue has both languages for the rule. */
 export function hasMessage(rule: string): boolean {
-  return ENTRIES[rule] !== undefined;
+  return entryOf(rule) !== undefined;
 }
