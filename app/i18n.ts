@@ -1,7 +1,7 @@
 // The interface's words, in French (the default) and English, and the locale's number, money and
 // date formats. French typography: « » with narrow no-break spaces inside, a narrow no-break space
 // before : ; ! ?, the typographic apostrophe. Shared by server and client components.
-import type { InvoiceSourceKind } from '../src/invoices/views.ts';
+import type { InvoiceSourceKind, ReviewState } from '../src/invoices/views.ts';
 
 export type Locale = 'fr' | 'en';
 export type Status = 'pending' | 'processing' | 'completed' | 'failed';
@@ -163,6 +163,70 @@ const fr = {
     '386': 'facture d’acompte',
     '389': 'autofacture',
   } as Record<string, string>,
+  reviewStates: { to_review: 'à vérifier', ready: 'prête', approved: 'validée', rejected: 'rejetée' } satisfies Record<ReviewState, string>,
+  documentKinds: { invoice: 'Facture', credit_note: 'Avoir', corrected: 'Facture rectificative' } as Record<string, string>,
+  unknownCurrency: 'devise inconnue',
+  worklist: {
+    reviewFilter: 'À faire',
+    allReviews: 'Toutes',
+    supplier: 'Fournisseur',
+    from: 'Date du',
+    to: 'au',
+    type: 'Type',
+    checks: 'Contrôles',
+    errors: (n: number) => (n === 1 ? '1 erreur' : `${n} erreurs`),
+    warnings: (n: number) => (n === 1 ? '1 avertissement' : `${n} avertissements`),
+    noChecks: 'aucune anomalie',
+    select: (name: string) => `Sélectionner ${name}`,
+    selectAll: 'Tout sélectionner',
+    selected: (n: number) => (n === 1 ? '1 facture sélectionnée' : `${n} factures sélectionnées`),
+    approve: 'Valider',
+    reject: 'Rejeter',
+    rejectReason: 'Motif du rejet',
+    confirmReject: 'Confirmer le rejet',
+    cancel: 'Annuler',
+    export: 'Exporter',
+    remove: 'Supprimer',
+    done: (verb: string, n: number, failed: number) =>
+      `${verb}${NNBSP}: ${n === 1 ? '1 facture' : `${n} factures`}${failed > 0 ? `, ${failed} refusée${failed > 1 ? 's' : ''} (déjà décidée ou modifiée entre-temps)` : ''}.`,
+    approved: 'Validées',
+    rejected: 'Rejetées',
+    removed: 'Supprimées',
+    removeUnavailable: 'La suppression n’est pas encore disponible sur ce serveur.',
+    duplicate: {
+      file: 'Fichier déjà reçu',
+      number: 'Même fournisseur et même numéro',
+      date_total: 'Même fournisseur, date et montant',
+    } as Record<string, string>,
+    duplicateOf: 'voir l’original',
+    queued: 'en attente de traitement',
+    processing: 'en cours de lecture',
+    failed: 'lecture en échec',
+    retrying: 'nouvel essai prévu',
+    dropped: (total: number, received: number) =>
+      received === total
+        ? total === 1
+          ? '1 fichier reçu.'
+          : `${total} fichiers reçus.`
+        : `${total} fichiers déposés${NNBSP}: ${received} reçu${received > 1 ? 's' : ''}, ${total - received} refusé${total - received > 1 ? 's' : ''} (motif sur chaque ligne).`,
+    reupload: 'Déjà reçu',
+    retried: (name: string) => `${name}${NNBSP}: relancée, de nouveau en file d’attente.`,
+    retryOutcome: (name: string, completed: boolean) =>
+      completed
+        ? `${name}${NNBSP}: relance réussie, la facture est lue.`
+        : `${name}${NNBSP}: la relance a de nouveau échoué (motif sur la ligne).`,
+    retryRefused: 'Relance refusée',
+    keyboard: 'Raccourcis : j / k facture suivante / précédente, a valider, Entrée ouvrir',
+    reasons: {
+      ERRORS: 'erreurs',
+      LOW_CONFIDENCE: 'lecture incertaine',
+      UNKNOWN_CURRENCY: 'devise inconnue',
+      DUPLICATE: 'doublon probable',
+      PRE_REVIEW: 'lue avant la vérification',
+    } as Record<string, string>,
+    reviewedBy: (who: string, when: string) => `par ${who}, ${when}`,
+    rule: 'règle',
+  },
   queue: {
     title: 'File de traitement',
     counts: 'Factures par statut',
@@ -358,6 +422,64 @@ const en: Messages = {
     '386': 'prepayment invoice',
     '389': 'self-billed invoice',
   },
+  reviewStates: { to_review: 'to review', ready: 'ready', approved: 'approved', rejected: 'rejected' },
+  documentKinds: { invoice: 'Invoice', credit_note: 'Credit note', corrected: 'Corrected invoice' },
+  unknownCurrency: 'unknown currency',
+  worklist: {
+    reviewFilter: 'To do',
+    allReviews: 'All',
+    supplier: 'Supplier',
+    from: 'Dated from',
+    to: 'to',
+    type: 'Type',
+    checks: 'Checks',
+    errors: (n: number) => (n === 1 ? '1 error' : `${n} errors`),
+    warnings: (n: number) => (n === 1 ? '1 warning' : `${n} warnings`),
+    noChecks: 'no issue',
+    select: (name: string) => `Select ${name}`,
+    selectAll: 'Select all',
+    selected: (n: number) => (n === 1 ? '1 invoice selected' : `${n} invoices selected`),
+    approve: 'Approve',
+    reject: 'Reject',
+    rejectReason: 'Reason for rejecting',
+    confirmReject: 'Confirm rejection',
+    cancel: 'Cancel',
+    export: 'Export',
+    remove: 'Delete',
+    done: (verb: string, n: number, failed: number) =>
+      `${verb}: ${n === 1 ? '1 invoice' : `${n} invoices`}${failed > 0 ? `, ${failed} refused (already decided or changed meanwhile)` : ''}.`,
+    approved: 'Approved',
+    rejected: 'Rejected',
+    removed: 'Deleted',
+    removeUnavailable: 'Deleting is not available on this server yet.',
+    duplicate: { file: 'File already received', number: 'Same supplier and number', date_total: 'Same supplier, date and amount' },
+    duplicateOf: 'see the original',
+    queued: 'waiting to be read',
+    processing: 'being read',
+    failed: 'reading failed',
+    retrying: 'another try planned',
+    dropped: (total: number, received: number) =>
+      received === total
+        ? total === 1
+          ? '1 file received.'
+          : `${total} files received.`
+        : `${total} files dropped: ${received} received, ${total - received} refused (reason on each row).`,
+    reupload: 'Already received',
+    retried: (name: string) => `${name}: retried, queued again.`,
+    retryOutcome: (name: string, completed: boolean) =>
+      completed ? `${name}: the retry worked, the invoice is read.` : `${name}: the retry failed again (reason on the row).`,
+    retryRefused: 'Retry refused',
+    keyboard: 'Shortcuts: j / k next / previous invoice, a approve, Enter open',
+    reasons: {
+      ERRORS: 'errors',
+      LOW_CONFIDENCE: 'uncertain reading',
+      UNKNOWN_CURRENCY: 'unknown currency',
+      DUPLICATE: 'probable duplicate',
+      PRE_REVIEW: 'read before review existed',
+    },
+    reviewedBy: (who: string, when: string) => `by ${who}, ${when}`,
+    rule: 'rule',
+  },
   queue: {
     title: 'Processing queue',
     counts: 'Invoices by status',
@@ -425,16 +547,21 @@ export function reasonOf(t: Messages, code: string | null | undefined, message: 
   return message ? `${t.reasons.fallback} (${message})` : t.reasons.fallback!;
 }
 
-/** « 1 234,56 € » in French, « €1,234.56 » in English; the decimal string as is when it is not a number. */
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/**
+ * « 1 234,56 € » in French, « €1,234.56 » in English, in the document's currency, never assumed:
+ * without a currency Intl knows, the number and « devise inconnue ». The decimal string as is when
+ * it is not a number. Give a credit note's amount through `displayedAmount` (src/invoices/amounts.ts).
+ */
 export function formatMoney(t: Messages, amount: string | undefined, currency: string | undefined): string {
   if (amount === undefined) return '';
   const value = Number(amount);
   if (!Number.isFinite(value)) return amount;
-  try {
-    return new Intl.NumberFormat(t.tag, { style: 'currency', currency: currency ?? 'EUR' }).format(value);
-  } catch {
-    return `${new Intl.NumberFormat(t.tag, { minimumFractionDigits: 2 }).format(value)} ${currency ?? ''}`.trim();
+  if (currency === undefined || !KNOWN_CURRENCIES.has(currency)) {
+    return `${new Intl.NumberFormat(t.tag, { minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(value)} (${t.unknownCurrency}${currency ? ` ${currency}` : ''})`;
   }
+  return new Intl.NumberFormat(t.tag, { style: 'currency', currency }).format(value);
 }
 
 export function formatNumber(t: Messages, value: string | number | undefined, options: Intl.NumberFormatOptions = {}): string {

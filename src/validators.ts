@@ -87,6 +87,31 @@ export function invoiceSourceFrom(value: string | null): InvoiceSourceKind | und
 }
 
 /** How many rows a page holds. */
+/** An invoice date bound of the list (`from`, `to`): a calendar date YYYY-MM-DD, or undefined when absent. */
+export function invoiceDateFrom(value: string | null, name: 'from' | 'to'): string | undefined {
+  if (value === null || value === '') return undefined;
+  const date = new Date(`${value}T00:00:00Z`);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  if (!valid)
+    throw new InvalidInputError(
+      'INVALID_DATE',
+      `${name} must be a calendar date written YYYY-MM-DD (got ${JSON.stringify(value.slice(0, 40))}).`,
+    );
+  return value;
+}
+
+const SUPPLIER_MAX = 200;
+
+/** The supplier filter of the list: part of the seller's name, at most 200 characters, no control characters. */
+export function supplierFrom(value: string | null): string | undefined {
+  const supplier = value?.trim() ?? '';
+  if (supplier === '') return undefined;
+  if (supplier.length > SUPPLIER_MAX || /[\u0000-\u001f\u007f]/.test(supplier)) {
+    throw new InvalidInputError('INVALID_SUPPLIER', `supplier must be at most ${SUPPLIER_MAX} characters of text.`);
+  }
+  return supplier;
+}
+
 export function pageLimitFrom(value: string | null): number {
   const limit = Number(value ?? PAGE_LIMIT_DEFAULT);
   if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMIT_MAX) {

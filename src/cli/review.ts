@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { OwnedInvoices } from '../invoices/owned.ts';
 import type { Transition } from '../invoices/review.ts';
-import type { InvoiceStatus, ReviewReason, ReviewState } from '../invoices/views.ts';
+import type { DuplicateMatch, InvoiceStatus, ReviewReason, ReviewState } from '../invoices/views.ts';
 import { invoiceIdFrom, pageLimitFrom, rejectionReasonFrom, reviewStateFrom } from '../validators.ts';
 import { positiveInteger, say, withFacteur } from './context.ts';
 import { ownerOption } from './invoices.ts';
@@ -14,6 +14,12 @@ const STATE_WORDS: Record<ReviewState, string> = {
   rejected: 'rejetée',
 };
 
+const DUPLICATE_WORDS: Record<DuplicateMatch, string> = {
+  file: 'même fichier',
+  number: 'même fournisseur et numéro',
+  date_total: 'même fournisseur, date et montant',
+};
+
 function reasonWords(reason: ReviewReason): string {
   switch (reason.code) {
     case 'ERRORS':
@@ -23,7 +29,7 @@ function reasonWords(reason: ReviewReason): string {
     case 'UNKNOWN_CURRENCY':
       return `devise inconnue${reason.value ? ` (${reason.value})` : ''}`;
     case 'DUPLICATE':
-      return `doublon de ${reason.duplicateOf}`;
+      return `doublon de ${reason.duplicateOf} (${DUPLICATE_WORDS[reason.match ?? 'file']})`;
     case 'PRE_REVIEW':
       return 'lue avant la vérification';
   }

@@ -159,13 +159,20 @@ export type Syntax = (typeof SYNTAXES)[number];
 export const PROFILE_LEVELS = ['MINIMUM', 'BASIC WL', 'BASIC', 'EN16931', 'EXTENDED', 'XRECHNUNG', 'PEPPOL', 'ZUGFeRD1'] as const;
 export type ProfileLevel = (typeof PROFILE_LEVELS)[number];
 
+/** Document type codes (UNTDID 1001) of credit notes, on which nothing is due to the seller;
+ * their amounts are positive like an invoice's (EN 16931), the type saying which way the money goes. */
+export const CREDIT_NOTE_TYPES: ReadonlySet<string> = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
+
 export type Severity = 'error' | 'warning';
 
 export interface Finding {
   /** The rule's id as the spec names it (`BR-CO-15`, `BR-FR-…`), or `FACTEUR-…` for our own checks. */
   readonly rule: string;
   readonly severity: Severity;
+  /** In English, for logs and the CLI; people read the catalogue's sentence (validate/messages.ts). */
   readonly message: string;
+  /** The values the sentence names (`actual`, `expected`, `term`, `code`…), as plain strings. */
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 export interface InvoiceSource {
@@ -223,5 +230,12 @@ export const normalisedInvoiceSchema = z.object({
   vatBreakdown: z.array(termRecord),
   lines: z.array(termRecord),
   confidence: z.partialRecord(z.enum(TERM_IDS), z.number().min(0).max(1)),
-  validation: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), message: z.string() })),
+  validation: z.array(
+    z.object({
+      rule: z.string(),
+      severity: z.enum(['error', 'warning']),
+      message: z.string(),
+      values: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
 });

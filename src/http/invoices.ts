@@ -1,6 +1,7 @@
 import type { Facteur } from '../app.ts';
 import {
   choiceFrom,
+  invoiceDateFrom,
   invoiceIdFrom,
   invoiceSourceFrom,
   jobStatusFrom,
@@ -10,6 +11,7 @@ import {
   rejectionReasonFrom,
   reviewStateFrom,
   searchFrom,
+  supplierFrom,
   versionFrom,
 } from '../validators.ts';
 import { fieldChangesFrom } from '../invoices/correct.ts';
@@ -48,7 +50,7 @@ export function invoiceHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'
   };
 
   return {
-    /** GET /api/invoices?status=&review=&source=&q=&limit=&cursor= */
+    /** GET /api/invoices?status=&review=&source=&q=&supplier=&from=&to=&limit=&cursor= */
     list: async (request: Request, caller: Caller) => {
       const params = new URL(request.url).searchParams;
       const status = jobStatusFrom(params.get('status'));
@@ -56,7 +58,16 @@ export function invoiceHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'
       const source = invoiceSourceFrom(params.get('source'));
       const limit = pageLimitFrom(params.get('limit'));
       const cursor = pageCursorFrom(params.get('cursor'));
-      return json(await caller.invoices.list({ status, review: reviewState, source, search: searchFrom(params.get('q')), limit, cursor }));
+      const supplier = supplierFrom(params.get('supplier'));
+      const issuedFrom = invoiceDateFrom(params.get('from'), 'from');
+      const issuedTo = invoiceDateFrom(params.get('to'), 'to');
+      if (issuedFrom && issuedTo && issuedFrom > issuedTo) {
+        throw new HttpError(400, 'INVALID_DATE_RANGE', `from (${issuedFrom}) is after to (${issuedTo}).`);
+      }
+      const search = searchFrom(params.get('q'));
+      return json(
+        await caller.invoices.list({ status, review: reviewState, source, search, supplier, issuedFrom, issuedTo, limit, cursor }),
+      );
     },
 
     /** POST /api/invoices/{id}/approve `{version?}` */

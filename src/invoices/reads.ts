@@ -81,6 +81,7 @@ function summaryOf(row: StatusRow): InvoiceSummary {
   copy('seller', 'BT-27');
   copy('totalWithVat', 'BT-112');
   copy('currency', 'BT-5');
+  copy('typeCode', 'BT-3');
   return summary;
 }
 
@@ -124,6 +125,11 @@ export interface InvoiceListOptions {
   /** One way in: upload, cli, folder… */
   source?: InvoiceSourceKind;
   search?: string;
+  /** Part of the seller's name (BT-27). */
+  supplier?: string;
+  /** Invoice dates (BT-2) from and to, inclusive, YYYY-MM-DD. */
+  issuedFrom?: string;
+  issuedTo?: string;
   limit: number;
   cursor?: { createdAt: string; id: string };
 }
@@ -142,11 +148,15 @@ const LIST = `
      AND ($5::timestamptz IS NULL OR (i.created_at, i.id) < ($5, $6::uuid))
      AND ($8::text IS NULL OR i.review_state = $8)
      AND ($9::text IS NULL OR i.source = $9)
+     AND ($10::text IS NULL OR i.extracted->'fields'->>'BT-27' ILIKE '%' || $10 || '%')
+     AND ($11::text IS NULL OR i.extracted->'fields'->>'BT-2' >= $11)
+     AND ($12::text IS NULL OR i.extracted->'fields'->>'BT-2' <= $12)
    ORDER BY i.created_at DESC, i.id DESC
    LIMIT $7`;
 
 export async function listInvoices(sql: Sql, owner: string, options: InvoiceListOptions): Promise<InvoicePage> {
-  const search = options.search?.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const likeEscaped = (text: string | undefined) => text?.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const search = likeEscaped(options.search);
   const { rows } = await sql.query<StatusRow>(LIST, [
     PROCESS_INVOICE,
     owner,
@@ -157,6 +167,9 @@ export async function listInvoices(sql: Sql, owner: string, options: InvoiceList
     options.limit + 1,
     options.review ?? null,
     options.source ?? null,
+    likeEscaped(options.supplier) ?? null,
+    options.issuedFrom ?? null,
+    options.issuedTo ?? null,
   ]);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);

@@ -2,7 +2,8 @@ import type { Sql } from '../db/types.ts';
 import { FacteurError } from '../errors.ts';
 import { REVIEW_BELOW, type NormalisedInvoice, type TermId } from '../einvoice/index.ts';
 import { applyCorrections, correctionsOf } from './corrections.ts';
-import type { ReviewEvent, ReviewReason, ReviewState } from './views.ts';
+import { earlierDuplicate } from './duplicates.ts';
+import type { DuplicateMatch, ReviewEvent, ReviewReason, ReviewState } from './views.ts';
 
 /** Who the trail names for the state derived when the extraction is stored. */
 export const SYSTEM_REVIEWER = 'facteur';
@@ -13,7 +14,10 @@ const KEY_TERMS: readonly TermId[] = ['BT-1', 'BT-2', 'BT-3', 'BT-5', 'BT-27', '
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** The state an extraction earns: `to_review` with its reasons, else `ready`. */
-export function deriveReview(invoice: NormalisedInvoice, duplicateOf: string | null): { state: ReviewState; reasons: ReviewReason[] } {
+export function deriveReview(
+  invoice: NormalisedInvoice,
+  duplicate: { duplicateOf: string; match: DuplicateMatch } | null,
+): { state: ReviewState; reasons: ReviewReason[] } {
   const reasons: ReviewReason[] = [];
   const errors = [...new Set(invoice.validation.filter((f) => f.severity === 'error').map((f) => f.rule))];
   if (errors.length > 0) reasons.push({ code: 'ERRORS', rules: errors });
@@ -21,17 +25,9 @@ export function deriveReview(invoice: NormalisedInvoice, duplicateOf: string | n
   if (unsure.length > 0) reasons.push({ code: 'LOW_CONFIDENCE', terms: unsure });
   const currency = invoice.fields['BT-5'] ?? null;
   if (currency === null || !KNOWN_CURRENCIES.has(currency)) reasons.push({ code: 'UNKNOWN_CURRENCY', terms: ['BT-5'], value: currency });
-  if (duplicateOf) reasons.push({ code: 'DUPLICATE', duplicateOf });
+  if (duplicate) reasons.push({ code: 'DUPLICATE', ...duplicate });
   return { state: reasons.length > 0 ? 'to_review' : 'ready', reasons };
 }
-
-// The earliest other invoice of the owner with the same bytes, not deleted. Reads only.
-const EARLIER_DUPLICATE = `
-  SELECT d.id FROM invoices i
-    JOIN invoices d ON d.owner = i.owner AND d.sha256 = i.sha256 AND (d.created_at, d.id) < (i.created_at, i.id)
-                   AND d.deleted_at IS NULL
-   WHERE i.id = $1
-   ORDER BY d.created_at, d.id LIMIT 1`;
 
 // Stores the extraction and the state it earns in one statement. The row lock taken by the UPDATE
 // orders it against a person's transition: a decision already made (approved, rejected) is kept,
@@ -54,8 +50,7 @@ export async function reviewOf(
   invoiceId: string,
   invoice: NormalisedInvoice,
 ): Promise<{ state: ReviewState; reasons: ReviewReason[] }> {
-  const { rows } = await tx.query<{ id: string }>(EARLIER_DUPLICATE, [invoiceId]);
-  return deriveReview(invoice, rows[0]?.id ?? null);
+  return deriveReview(invoice, await earlierDuplicate(tx, invoiceId, invoice));
 }
 
 /**

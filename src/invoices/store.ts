@@ -91,15 +91,15 @@ export function acceptFile(fileName: string, bytes: Uint8Array, maxBytes: number
   return { fileName: name, mediaType, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-// The earliest invoice of this owner with the same bytes, read inside the upload's transaction.
-const FIND_DUPLICATE = `SELECT id FROM invoices WHERE owner = $1 AND sha256 = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1`;
-
 // The unique index on (owner, arrival_key) makes a second store of one arrival fail, whichever
-// transaction commits first.
+// transaction commits first. The earliest invoice of the owner with the same bytes is found by the
+// same statement (an index probe on (owner, sha256), locking nothing) and kept in duplicate_of: the
+// only lookup of an identical file, which the extraction reads back (src/invoices/duplicates.ts).
 const INSERT_INVOICE = `
-  INSERT INTO invoices (owner, file_name, media_type, size_bytes, sha256, source, source_details, arrival_key)
-  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
-  RETURNING id`;
+  INSERT INTO invoices (owner, file_name, media_type, size_bytes, sha256, source, source_details, arrival_key, duplicate_of)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8,
+          (SELECT id FROM invoices WHERE owner = $1 AND sha256 = $5 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1))
+  RETURNING id, duplicate_of`;
 
 // The invoice an arrival already made, if any. Reads only.
 const FIND_ARRIVAL = `SELECT id FROM invoices WHERE owner = $1 AND arrival_key = $2`;
@@ -126,8 +126,7 @@ export async function storeInvoices(
   return db.transaction(async (tx) => {
     const stored: { invoiceId: string; duplicateOf?: string }[] = [];
     for (const file of files) {
-      const duplicate = await tx.query<{ id: string }>(FIND_DUPLICATE, [owner, file.sha256]);
-      const { rows } = await tx.query<{ id: string }>(INSERT_INVOICE, [
+      const { rows } = await tx.query<{ id: string; duplicate_of: string | null }>(INSERT_INVOICE, [
         owner,
         file.fileName,
         file.mediaType,
@@ -137,9 +136,9 @@ export async function storeInvoices(
         JSON.stringify(options.source.details),
         file.arrivalKey ?? null,
       ]);
-      const invoiceId = rows[0]!.id;
+      const { id: invoiceId, duplicate_of: duplicateOf } = rows[0]!;
       await tx.query(INSERT_FILE, [invoiceId, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength)]);
-      stored.push({ invoiceId, ...(duplicate.rows[0] ? { duplicateOf: duplicate.rows[0].id } : {}) });
+      stored.push({ invoiceId, ...(duplicateOf ? { duplicateOf } : {}) });
     }
     const jobs = await queue.enqueueMany(
       stored.map(({ invoiceId }) => ({ task: PROCESS_INVOICE, invoiceId, priority: options.priority })),

@@ -29,6 +29,8 @@ export interface InvoiceSummary {
   seller?: string;
   totalWithVat?: string;
   currency?: string;
+  /** BT-3, UNTDID 1001: 380 invoice, 381 credit note, 384 corrected invoice… Amounts stay positive whatever it is. */
+  typeCode?: string;
   errors: number;
   warnings: number;
 }
@@ -89,8 +91,12 @@ export type ReviewReason =
   | { code: 'ERRORS'; rules: string[] }
   | { code: 'LOW_CONFIDENCE'; terms: string[] }
   | { code: 'UNKNOWN_CURRENCY'; terms: ['BT-5']; value: string | null }
-  | { code: 'DUPLICATE'; duplicateOf: string }
+  /** `match`: the same file, the same supplier and number, or the same supplier, date and total (absent on older rows: the same file). */
+  | { code: 'DUPLICATE'; duplicateOf: string; match?: DuplicateMatch }
   | { code: 'PRE_REVIEW' };
+
+/** How an invoice repeats an earlier one. */
+export type DuplicateMatch = 'file' | 'number' | 'date_total';
 
 /** The review as the API shows it; `state` is null until the extraction is stored. */
 export interface ReviewView {

@@ -15,6 +15,7 @@ import {
   startBrowserApp,
   ublFile,
   type BrowserApp,
+  READ_BADGE,
 } from './support.ts';
 
 const TOTAL = sampleInvoice().fields['BT-112']!;
@@ -29,7 +30,7 @@ describe('the inbox, in Chromium, on the production build', () => {
     await app?.stop();
   });
 
-  it('drops three generated invoices: each row reaches « terminée » with its total, live, without a reload', async () => {
+  it('drops three generated invoices: each row reaches its review state with its total, live, without a reload', async () => {
     const { context, page } = await newPage(app);
     await openPage(page);
 
@@ -75,7 +76,7 @@ describe('the inbox, in Chromium, on the production build', () => {
 
     for (const file of files) {
       const row = rowOf(page, file.name);
-      await expect.poll(() => row.locator('.badge').textContent(), { timeout: 30_000 }).toBe('terminée');
+      await expect.poll(() => row.locator('.badge').textContent(), { timeout: 30_000 }).toMatch(READ_BADGE);
       expect(await row.locator('.col-total').textContent()).toBe(euros(TOTAL));
       expect(await row.locator('.col-seller').textContent()).toBe('ATELIER DU FACTEUR SAS');
       expect(await row.locator('.col-date').textContent()).toBe('15 sept. 2026');
@@ -90,7 +91,7 @@ describe('the inbox, in Chromium, on the production build', () => {
     await context.close();
   });
 
-  it('uploads with the file picker opened from the keyboard, closes the page, and a new page shows the invoice « terminée »', async () => {
+  it('uploads with the file picker opened from the keyboard, closes the page, and a new page shows the invoice read', async () => {
     const first = await newPage(app);
     await openPage(first.page);
     const file = ciiFile(numberedInvoice('CLOSE'), 'facture-fermee.xml');
@@ -106,7 +107,7 @@ describe('the inbox, in Chromium, on the production build', () => {
 
     const second = await newPage(app);
     await openPage(second.page);
-    await expect.poll(() => rowOf(second.page, file.name).locator('.badge').textContent(), { timeout: 30_000 }).toBe('terminée');
+    await expect.poll(() => rowOf(second.page, file.name).locator('.badge').textContent(), { timeout: 30_000 }).toMatch(READ_BADGE);
     expect(await rowOf(second.page, file.name).locator('.col-total').textContent()).toBe(euros(TOTAL));
     await second.context.close();
   });
@@ -135,6 +136,12 @@ describe('the inbox, in Chromium, on the production build', () => {
       )
       .toBe(2);
     await expect.poll(() => row.locator('.badge').textContent(), { timeout: 30_000 }).toBe('échec');
+    // « Relancer » says how it ended, and the history numbers the two attempts 1 and 2.
+    await expect
+      .poll(() => page.locator('.notice').textContent())
+      .toBe('facture-cassee.xml\u202f: la relance a de nouveau échoué (motif sur la ligne).');
+    await page.goto(`/invoices/${invoiceId}`);
+    await expect.poll(() => page.locator('table.history tbody tr td:first-child').allTextContents()).toEqual(['1', '2']);
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait.ts';
-import { euros, facturXFile, newPage, numberedInvoice, screenshot, startBrowserApp, type BrowserApp } from './support.ts';
+import { euros, facturXFile, newPage, numberedInvoice, screenshot, startBrowserApp, type BrowserApp, READ_BADGE } from './support.ts';
 
 describe('the review screen, in Chromium', () => {
   let app: BrowserApp;
@@ -90,7 +90,7 @@ describe('the review screen, in Chromium', () => {
     await page.getByLabel('Priorité').selectOption('10');
     await page.getByRole('button', { name: 'Retraiter' }).click();
     await expect.poll(() => page.locator('table.history tbody tr').count(), { timeout: 30_000 }).toBe(2);
-    await expect.poll(() => page.locator('.review-head .badge').textContent()).toBe('terminée');
+    await expect.poll(() => page.locator('.review-head .badge').textContent()).toMatch(READ_BADGE);
 
     await page.setViewportSize({ width: 375, height: 800 });
     await page.waitForTimeout(1_500);

@@ -16,6 +16,9 @@ import { startServer, type RunningServer } from '../support/server.ts';
 // default second of expect.poll is too short for what takes a few hundred milliseconds when idle.
 vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
+/** A read invoice's badge: its review state, « prête », or « à vérifier » (the samples share supplier, date and total: probable duplicates). */
+export const READ_BADGE = /^(prête|à vérifier)$/;
+
 /** Where the browser suites save a screenshot of each screen: CI keeps this folder as an artefact. */
 export const SCREENSHOTS = process.env.FACTEUR_SCREENSHOTS ?? fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 

@@ -15,10 +15,12 @@ const MISSING = '00000000-0000-4000-8000-000000000000';
 
 let sequence = 0;
 /** A distinct CII each call; `wrongTotal` breaks BR-CO-15 by a cent. */
-function cii(options: { wrongTotal?: boolean } = {}): Uint8Array {
+function cii(options: { wrongTotal?: boolean; issued?: string; typeCode?: string } = {}): Uint8Array {
   const invoice = sampleInvoice();
   sequence += 1;
   invoice.fields['BT-1'] = `REVIEW-${Date.now()}-${sequence}`;
+  if (options.issued) invoice.fields['BT-2'] = options.issued;
+  if (options.typeCode) invoice.fields['BT-3'] = options.typeCode;
   if (options.wrongTotal) invoice.fields['BT-112'] = (Number(invoice.fields['BT-112']) + 0.01).toFixed(2);
   return new TextEncoder().encode(writeCii(invoice));
 }
@@ -62,6 +64,29 @@ describe.each(backends)('the review API on $name', (backend) => {
     expect(toReview).toContain(again.invoiceId);
     expect(toReview).not.toContain(clean.invoiceId);
     expect(await call('/api/invoices?review=maybe')).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REVIEW_STATE' } } });
+  });
+
+  it('filters the list by supplier and invoice dates, says the document type, and refuses bad bounds with a 400', async () => {
+    const march = await uploaded(cii({ issued: '2024-03-10' }));
+    const april = await uploaded(cii({ issued: '2024-04-20', typeCode: '381' }));
+    const ids = async (query: string) => (await call<InvoicePage>(`/api/invoices?${query}`)).body.invoices.map((i) => i.invoiceId);
+    expect(await ids('from=2024-03-01&to=2024-03-31')).toEqual([march.invoiceId]);
+    expect(await ids('from=2024-04-01&to=2024-04-30&supplier=atelier%20du')).toEqual([april.invoiceId]);
+    expect(await ids('from=2024-03-01&to=2024-04-30&supplier=nobody')).toEqual([]);
+    expect(await ids('to=2024-03-31')).toContain(march.invoiceId);
+    const listed = (await call<InvoicePage>('/api/invoices?from=2024-04-20&to=2024-04-20')).body.invoices[0]!;
+    // Stored as EN 16931 keeps it: a credit note's total is positive, its type says credit.
+    expect(listed.invoice).toMatchObject({ typeCode: '381', totalWithVat: sampleInvoice().fields['BT-112'] });
+
+    for (const [query, code] of [
+      ['from=2024-02-30', 'INVALID_DATE'],
+      ['to=yesterday', 'INVALID_DATE'],
+      ['from=2024-05-01&to=2024-04-01', 'INVALID_DATE_RANGE'],
+      [`supplier=${'x'.repeat(201)}`, 'INVALID_SUPPLIER'],
+      ['supplier=a%00b', 'INVALID_SUPPLIER'],
+    ] as const) {
+      expect(await call(`/api/invoices?${query}`), query).toMatchObject({ status: 400, body: { error: { code } } });
+    }
   });
 
   it('approves, refuses stale and impossible moves with 409, rejects with a reason, and keeps the trail', async () => {

@@ -69,6 +69,30 @@ describe.each(testDatabases())('the review state on $name', (database) => {
     });
   });
 
+  it('flags probable duplicates: the same supplier and number, or the same supplier, date and total, in other bytes', async () => {
+    const first = await extracted(sampleInvoice());
+    const sameNumber = sampleInvoice();
+    sameNumber.fields['BT-22'] = 'sent again';
+    sameNumber.fields['BT-2'] = '2026-01-31';
+    const again = await extracted(sameNumber);
+    const sameTotal = sampleInvoice();
+    sameTotal.fields['BT-1'] = 'OTHER-NUMBER';
+    const total = await extracted(sameTotal);
+    const other = sampleInvoice();
+    other.fields['BT-1'] = 'NEW-1';
+    other.fields['BT-2'] = '2026-02-01';
+    const fresh = await extracted(other);
+    expect((await invoices.status(again)).review.reasons).toContainEqual({ code: 'DUPLICATE', duplicateOf: first, match: 'number' });
+    expect((await invoices.status(total)).review.reasons).toContainEqual({ code: 'DUPLICATE', duplicateOf: first, match: 'date_total' });
+    expect((await invoices.status(fresh)).review.reasons.filter((r) => r.code === 'DUPLICATE')).toEqual([]);
+    // The same bytes are named as such, found once at upload.
+    expect((await invoices.status(await extracted(sampleInvoice()))).review.reasons).toContainEqual({
+      code: 'DUPLICATE',
+      duplicateOf: first,
+      match: 'file',
+    });
+  });
+
   it('names low-confidence key fields and an unknown currency', async () => {
     const invoice = await extractInvoice(ciiBytes(sampleInvoice()));
     invoice.confidence = { 'BT-27': 0.5, 'BT-1': 0.95, 'BT-22': 0.1 };

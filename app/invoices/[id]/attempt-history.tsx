@@ -25,7 +25,8 @@ export function AttemptHistory({ t, history }: { t: Messages; history: AttemptVi
             <tbody>
               {history.map((attempt, index) => (
                 <tr key={index} data-outcome={attempt.outcome}>
-                  <td>{attempt.attempt}</td>
+                  {/* Numbered across every job of the invoice: a retry or a re-processing never shows « 1 » twice. */}
+                  <td>{index + 1}</td>
                   <td>{formatDateTime(t, attempt.startedAt ?? attempt.finishedAt)}</td>
                   <td className="amount">{formatDuration(t, attempt.durationMs)}</td>
                   <td>{t.review.outcomes[attempt.outcome] ?? attempt.outcome}</td>

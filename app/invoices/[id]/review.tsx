@@ -1,14 +1,17 @@
 'use client';
 
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react';
-import type { Finding, NormalisedInvoice, TermRecord } from '../../../src/einvoice/model.ts';
+import type { NormalisedInvoice, TermRecord } from '../../../src/einvoice/model.ts';
+import { vatCategoryName } from '../../../src/einvoice/validate/messages.ts';
+import { displayedAmount } from '../../../src/invoices/amounts.ts';
 import type { InvoiceDetail, InvoiceStatus } from '../../../src/invoices/views.ts';
 import { formatDate, formatDateTime, formatMoney, formatNumber, messages, reasonOf, type Locale, type Messages } from '../../i18n.ts';
 import { useLiveStatus } from '../../live-status.ts';
-import { StatusBadge } from '../../status-badge.tsx';
 import { AttemptHistory } from './attempt-history.tsx';
 import { DocumentViewer } from './document-viewer.tsx';
 import { CorrectableFields } from './fields-editor.tsx';
+import { Findings } from './findings.tsx';
+import { ReviewBadges } from './review-badges.tsx';
 import { ReviewBar } from './review-bar.tsx';
 import { TermGroup } from './terms.tsx';
 
@@ -46,7 +49,7 @@ export function InvoiceReview({ locale, invoiceId }: { locale: Locale; invoiceId
       </p>
       <header className="review-head">
         <h1>{t.review.title(invoice.number, invoice.fileName)}</h1>
-        <StatusBadge t={t} status={detail.status} />
+        <ReviewBadges t={t} detail={detail} onChange={load} />
         <span className="hint">
           {invoice.fileName} · {formatDateTime(t, detail.createdAt)}
         </span>
@@ -66,7 +69,7 @@ export function InvoiceReview({ locale, invoiceId }: { locale: Locale; invoiceId
               <CorrectableFields locale={locale} detail={detail} onChange={setDetail}>
                 <ExtractedInvoice t={t} invoice={extracted} />
               </CorrectableFields>
-              <Findings t={t} findings={extracted.validation} />
+              <Findings t={t} invoice={extracted} />
             </>
           ) : (
             <p className="panel hint">{t.review.waiting}</p>
@@ -89,9 +92,16 @@ function address(
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
+/** A French legal registration id by its length: a SIREN has 9 digits, a SIRET 14 (SIREN + establishment). */
+function legalIdLabel(value: string | undefined): string {
+  const digits = value?.replace(/\s/g, '') ?? '';
+  return /^\d{14}$/.test(digits) ? 'SIRET' : /^\d{9}$/.test(digits) ? 'SIREN' : 'SIREN / SIRET';
+}
+
 function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvoice }) {
   const f = invoice.fields;
-  const money = (value: string | undefined) => formatMoney(t, value, f['BT-5']);
+  // A credit note's amounts are stored positive and shown negative, like everywhere people see them.
+  const money = (value: string | undefined) => formatMoney(t, displayedAmount(value, f['BT-3']), f['BT-5']);
   const percent = (value: string | undefined) =>
     value === undefined ? '' : `${formatNumber(t, value)}${t.tag === 'fr-FR' ? '\u202f' : ''}%`;
   const type = f['BT-3'] ? `${t.typeCodes[f['BT-3']] ?? ''} (${f['BT-3']})`.trim() : undefined;
@@ -119,7 +129,7 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
           invoice={invoice}
           items={[
             { term: 'BT-27', value: f['BT-27'] },
-            { term: 'BT-30', value: f['BT-30'] },
+            { term: 'BT-30', label: legalIdLabel(f['BT-30']), value: f['BT-30'] },
             { term: 'BT-31', value: f['BT-31'] },
             {
               term: 'seller-address',
@@ -136,7 +146,7 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
           invoice={invoice}
           items={[
             { term: 'BT-44', value: f['BT-44'] },
-            { term: 'BT-47', value: f['BT-47'] },
+            { term: 'BT-47', label: legalIdLabel(f['BT-47']), value: f['BT-47'] },
             { term: 'BT-48', value: f['BT-48'] },
             {
               term: 'buyer-address',
@@ -163,7 +173,7 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
         title={t.review.vat}
         records={invoice.vatBreakdown}
         columns={[
-          { header: t.review.category, cell: (vat) => vat['BT-118'] },
+          { header: t.review.category, cell: (vat) => vatCategoryName(vat['BT-118'], t.tag === 'fr-FR' ? 'fr' : 'en') },
           { header: t.review.rate, amount: true, cell: (vat) => percent(vat['BT-119']) },
           { header: t.review.base, amount: true, cell: (vat) => money(vat['BT-116']) },
           { header: t.review.amount, amount: true, cell: (vat) => money(vat['BT-117']) },
@@ -192,27 +202,6 @@ function ExtractedInvoice({ t, invoice }: { t: Messages; invoice: NormalisedInvo
         ]}
       />
     </>
-  );
-}
-
-/** The findings of the invoice as it reads now: re-validated after each correction. */
-function Findings({ t, findings }: { t: Messages; findings: Finding[] }) {
-  return (
-    <section className="group panel" aria-labelledby="findings-title">
-      <h2 id="findings-title">{t.review.findings}</h2>
-      {findings.length === 0 ? (
-        <p className="hint">{t.review.noFindings}</p>
-      ) : (
-        <ul className="findings">
-          {findings.map((finding, index) => (
-            <li key={index}>
-              <span className={`severity-${finding.severity}`}>{finding.severity === 'error' ? t.review.error : t.review.warning}</span> ·{' '}
-              {finding.message} <span className="hint">({finding.rule})</span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
   );
 }
 

@@ -182,7 +182,7 @@ function breakdownsMatchUses(c: Category, uses: number, breakdowns: number, synt
 
 export function validateVatCategories(invoice: Invoice): Finding[] {
   const findings: Finding[] = [];
-  const error = (rule: string, message: string) => findings.push({ rule, severity: 'error', message });
+  const error: Report = (rule, message, values) => findings.push({ rule, severity: 'error', message, ...(values ? { values } : {}) });
   const f = invoice.fields;
 
   for (const c of CATEGORIES) {
@@ -226,6 +226,7 @@ export function validateVatCategories(invoice: Invoice): Finding[] {
         error(
           `${c.prefix}-${use.rateRule}`,
           `A ${use.what} of category ${c.name} (${c.code}) shall have ${c.rate === 'absent' ? 'no' : `a ${c.rate}`} ${label(use.rate)}${rate === undefined ? '' : `, not ${rate}`}`,
+          rate === undefined ? undefined : { rate },
         );
       }
     }
@@ -260,7 +261,9 @@ export function validateVatCategories(invoice: Invoice): Finding[] {
   return findings;
 }
 
-function checkBreakdown(invoice: Invoice, c: Category, vat: TermRecord, error: (rule: string, message: string) => void): void {
+type Report = (rule: string, message: string, values?: Record<string, string>) => void;
+
+function checkBreakdown(invoice: Invoice, c: Category, vat: TermRecord, error: Report): void {
   const base = vat['BT-116'];
   const rate = vat['BT-119'];
   const tax = vat['BT-117'];
@@ -279,6 +282,7 @@ function checkBreakdown(invoice: Invoice, c: Category, vat: TermRecord, error: (
       error(
         `${c.prefix}-08`,
         `${which} has a taxable amount (BT-116) of ${base}; its lines, charges and allowances add up to ${expected.toFixed()}`,
+        { actual: base, expected: expected.toFixed(), ...(rate === undefined ? {} : { rate }) },
       );
     }
   }
@@ -294,7 +298,10 @@ function checkBreakdown(invoice: Invoice, c: Category, vat: TermRecord, error: (
     const actual = c.tax === 'zero' ? new Decimal(tax) : new Decimal(tax).abs();
     const wrong = expected !== undefined && (c.tax === 'zero' ? !actual.isZero() : actual.minus(expected).abs().greaterThanOrEqualTo(ONE));
     if (wrong && expected !== undefined) {
-      error(`${c.prefix}-09`, `${which} has a tax amount (BT-117) of ${tax}; it should be ${expected.toFixed()}`);
+      error(`${c.prefix}-09`, `${which} has a tax amount (BT-117) of ${tax}; it should be ${expected.toFixed()}`, {
+        actual: tax,
+        expected: expected.toFixed(),
+      });
     }
   }
 

@@ -5,7 +5,7 @@
 // the mandatory-term rules (BR-01…BR-16, BR-21…BR-26, BR-31…BR-48) say when a subject is missing.
 import { Decimal } from 'decimal.js';
 import { validateVatCategories, VAT_CATEGORY_RULES } from './categories.ts';
-import { TERMS, type Finding, type NormalisedInvoice, type TermId, type TermRecord } from '../model.ts';
+import { CREDIT_NOTE_TYPES, TERMS, type Finding, type NormalisedInvoice, type TermId, type TermRecord } from '../model.ts';
 
 type Invoice = Pick<NormalisedInvoice, 'fields' | 'allowances' | 'charges' | 'vatBreakdown' | 'lines' | 'profileLevel' | 'source'>;
 
@@ -20,7 +20,7 @@ const round2 = (value: Decimal): Decimal => value.toDecimalPlaces(2, Decimal.ROU
 const label = (id: TermId) => `${TERMS[id].name} (${id})`;
 
 /** The mandatory terms (BR-01…BR-16 on the header, BR-21…BR-26 on each line). */
-const MANDATORY: ReadonlyArray<readonly [string, TermId]> = [
+export const MANDATORY: ReadonlyArray<readonly [string, TermId]> = [
   ['BR-01', 'BT-24'],
   ['BR-02', 'BT-1'],
   ['BR-03', 'BT-2'],
@@ -36,7 +36,7 @@ const MANDATORY: ReadonlyArray<readonly [string, TermId]> = [
   ['BR-15', 'BT-115'],
 ];
 
-const LINE_MANDATORY: ReadonlyArray<readonly [string, TermId]> = [
+export const LINE_MANDATORY: ReadonlyArray<readonly [string, TermId]> = [
   ['BR-21', 'BT-126'],
   ['BR-22', 'BT-129'],
   ['BR-23', 'BT-130'],
@@ -49,7 +49,7 @@ const SELLER_ADDRESS: readonly TermId[] = ['BT-35', 'BT-36', 'BT-162', 'BT-37', 
 const BUYER_ADDRESS: readonly TermId[] = ['BT-50', 'BT-51', 'BT-163', 'BT-52', 'BT-53', 'BT-54', 'BT-55'];
 
 /** BR-DEC: amounts carry at most two decimals. Rule ids as numbered in EN 16931-1. */
-const TWO_DECIMALS: Partial<Record<TermId, string>> = {
+export const TWO_DECIMALS: Partial<Record<TermId, string>> = {
   'BT-92': 'BR-DEC-01',
   'BT-93': 'BR-DEC-02',
   'BT-99': 'BR-DEC-05',
@@ -98,9 +98,6 @@ const PRESENT_GROUP_MANDATORY: ReadonlyArray<{ rule: string; group: string; what
   { rule: 'BR-CO-19', group: 'BG-14', what: 'The Invoicing period (BG-14)', anyOf: ['BT-73', 'BT-74', 'BT-8'] },
 ];
 
-/** Document type codes (UNTDID 1001) of credit notes, on which nothing is due to the seller. */
-const CREDIT_NOTE_TYPES = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
-
 /** Payment means codes for credit transfers (UNTDID 4461), which need an account to pay into (BR-61). */
 const CREDIT_TRANSFER = new Set(['30', '58']);
 
@@ -141,39 +138,45 @@ export const EN16931_RULES: readonly string[] = [
  */
 export function validateEn16931(invoice: Invoice, present?: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
-  const error = (rule: string, message: string) => findings.push({ rule, severity: 'error', message });
+  const error: Report = (rule, message, values) => findings.push({ rule, severity: 'error', message, ...(values ? { values } : {}) });
   const f = invoice.fields;
   const has = (id: string) => present?.has(id) || (f as Record<string, string | undefined>)[id] !== undefined;
 
-  for (const [rule, id] of MANDATORY) if (!has(id)) error(rule, `An invoice shall have a ${label(id)}`);
+  for (const [rule, id] of MANDATORY) if (!has(id)) error(rule, `An invoice shall have a ${label(id)}`, { term: id });
   if (!has('BG-5') && !SELLER_ADDRESS.some(has)) error('BR-08', 'An invoice shall contain the Seller postal address (BG-5)');
   if (!has('BG-8') && !BUYER_ADDRESS.some(has)) error('BR-10', 'An invoice shall contain the Buyer postal address (BG-8)');
   if (invoice.lines.length === 0) error('BR-16', 'An invoice shall have at least one Invoice line (BG-25)');
 
   invoice.lines.forEach((line, index) => {
-    const which = `Invoice line ${line['BT-126'] ?? `#${index + 1}`}`;
-    for (const [rule, id] of LINE_MANDATORY) if (line[id] === undefined) error(rule, `${which} shall have an ${label(id)}`);
-    if (dec(line['BT-146'])?.isNegative()) error('BR-27', `${which}: the ${label('BT-146')} shall not be negative`);
-    if (dec(line['BT-148'])?.isNegative()) error('BR-28', `${which}: the ${label('BT-148')} shall not be negative`);
+    const lineNo = line['BT-126'] ?? `#${index + 1}`;
+    const which = `Invoice line ${lineNo}`;
+    for (const [rule, id] of LINE_MANDATORY)
+      if (line[id] === undefined) error(rule, `${which} shall have an ${label(id)}`, { line: lineNo, term: id });
+    if (dec(line['BT-146'])?.isNegative())
+      error('BR-27', `${which}: the ${label('BT-146')} shall not be negative`, { line: lineNo, value: line['BT-146'] ?? '' });
+    if (dec(line['BT-148'])?.isNegative())
+      error('BR-28', `${which}: the ${label('BT-148')} shall not be negative`, { line: lineNo, value: line['BT-148'] ?? '' });
   });
 
   for (const { rule, group, what, anyOf } of GROUP_MANDATORY) {
     invoice[group].forEach((record, index) => {
       if (!anyOf.some((id) => record[id] !== undefined)) {
-        error(rule, `${what} #${index + 1} shall have ${anyOf.map(label).join(' or ')}`);
+        error(rule, `${what} #${index + 1} shall have ${anyOf.map(label).join(' or ')}`, { index: String(index + 1) });
       }
     });
   }
   invoice.vatBreakdown.forEach((vat, index) => {
     if (vat['BT-119'] === undefined && vat['BT-118'] !== 'O') {
-      error('BR-48', `VAT breakdown #${index + 1} shall have a ${label('BT-119')}, unless it is not subject to VAT (O)`);
+      error('BR-48', `VAT breakdown #${index + 1} shall have a ${label('BT-119')}, unless it is not subject to VAT (O)`, {
+        index: String(index + 1),
+      });
     }
   });
   if (f['BT-73'] !== undefined && f['BT-74'] !== undefined && f['BT-74'] < f['BT-73']) {
-    error('BR-29', `${label('BT-74')} ${f['BT-74']} is before the ${label('BT-73')} ${f['BT-73']}`);
+    error('BR-29', `${label('BT-74')} ${f['BT-74']} is before the ${label('BT-73')} ${f['BT-73']}`, { start: f['BT-73'], end: f['BT-74'] });
   }
   if (f['BT-81'] !== undefined && CREDIT_TRANSFER.has(f['BT-81']) && f['BT-84'] === undefined) {
-    error('BR-61', `A credit transfer (BT-81 = ${f['BT-81']}) shall name the ${label('BT-84')}`);
+    error('BR-61', `A credit transfer (BT-81 = ${f['BT-81']}) shall name the ${label('BT-84')}`, { code: f['BT-81'] });
   }
   for (const { rule, group, what, anyOf } of PRESENT_GROUP_MANDATORY) {
     if (has(group) && !anyOf.some(has)) error(rule, `${what} shall have ${anyOf.join(' or ')}`);
@@ -203,15 +206,21 @@ export function validateEn16931(invoice: Invoice, present?: ReadonlySet<string>)
   return findings;
 }
 
-type Report = (rule: string, message: string) => void;
+type Report = (rule: string, message: string, values?: Record<string, string>) => void;
 
 function checkTotals(invoice: Invoice, error: Report): void {
   const f = invoice.fields;
-  const expectEqual = (rule: string, id: TermId, expected: Decimal, formula: string, tolerance = ZERO) => {
+  /** `parts`: the terms the expected value is computed from, named in the sentence people read. */
+  const expectEqual = (rule: string, id: TermId, expected: Decimal, formula: string, tolerance = ZERO, parts: readonly TermId[] = []) => {
     const actual = dec(f[id]);
     if (actual === undefined) return;
     if (actual.minus(expected).abs().greaterThan(tolerance)) {
-      error(rule, `${label(id)} is ${actual.toFixed()} but ${formula} is ${expected.toFixed()}`);
+      const named = Object.fromEntries(parts.map((part) => [part, f[part] ?? '0']));
+      error(rule, `${label(id)} is ${actual.toFixed()} but ${formula} is ${expected.toFixed()}`, {
+        actual: actual.toFixed(),
+        expected: expected.toFixed(),
+        ...named,
+      });
     }
   };
 
@@ -228,17 +237,20 @@ function checkTotals(invoice: Invoice, error: Report): void {
   expectEqual('BR-CO-12', 'BT-108', round2(sum(invoice.charges.map((c) => c['BT-99']))), 'the sum of document level charges');
   if (f['BT-106'] !== undefined) {
     const expected = round2(new Decimal(f['BT-106']).minus(f['BT-107'] ?? 0).plus(f['BT-108'] ?? 0));
-    expectEqual('BR-CO-13', 'BT-109', expected, 'BT-106 − BT-107 + BT-108');
+    expectEqual('BR-CO-13', 'BT-109', expected, 'BT-106 − BT-107 + BT-108', ZERO, ['BT-106', 'BT-107', 'BT-108']);
   }
   if (invoice.vatBreakdown.length > 0) {
     expectEqual('BR-CO-14', 'BT-110', round2(sum(invoice.vatBreakdown.map((v) => v['BT-117']))), 'the sum of VAT category tax amounts');
   }
   if (f['BT-109'] !== undefined) {
-    expectEqual('BR-CO-15', 'BT-112', round2(new Decimal(f['BT-109']).plus(f['BT-110'] ?? 0)), 'BT-109 + BT-110');
+    expectEqual('BR-CO-15', 'BT-112', round2(new Decimal(f['BT-109']).plus(f['BT-110'] ?? 0)), 'BT-109 + BT-110', ZERO, [
+      'BT-109',
+      'BT-110',
+    ]);
   }
   if (f['BT-112'] !== undefined) {
     const expected = round2(new Decimal(f['BT-112']).minus(f['BT-113'] ?? 0).plus(f['BT-114'] ?? 0));
-    expectEqual('BR-CO-16', 'BT-115', expected, 'BT-112 − BT-113 + BT-114');
+    expectEqual('BR-CO-16', 'BT-115', expected, 'BT-112 − BT-113 + BT-114', ZERO, ['BT-112', 'BT-113', 'BT-114']);
   }
 }
 
@@ -259,6 +271,7 @@ function checkVatBreakdown(invoice: Invoice, error: Report): void {
         error(
           'BR-CO-17',
           `VAT category tax amount (BT-117) ${tax.toFixed()} for ${category ?? '?'} ${rate.toFixed()} % should be ${expected.toFixed()}`,
+          { actual: tax.toFixed(), expected: expected.toFixed(), base: base.toFixed(), rate: rate.toFixed(), category: category ?? '' },
         );
       }
     }
@@ -271,7 +284,7 @@ function checkDecimals(invoice: Invoice, error: Report): void {
       const rule = TWO_DECIMALS[id];
       // Counted as written: "1.500" has three decimals for the Schematron, whatever its value.
       if (rule && (value.split('.')[1]?.length ?? 0) > 2) {
-        error(rule, `${label(id)} ${value} has more than two decimals`);
+        error(rule, `${label(id)} ${value} has more than two decimals`, { term: id, value });
       }
     }
   };

@@ -69,7 +69,8 @@ const isFrench = (country: string | undefined, vat: string | undefined) =>
 
 export function validateFrance(invoice: Invoice): Finding[] {
   const findings: Finding[] = [];
-  const warn = (rule: string, message: string) => findings.push({ rule, severity: 'warning', message });
+  const warn = (rule: string, message: string, values?: Record<string, string>) =>
+    findings.push({ rule, severity: 'warning', message, ...(values ? { values } : {}) });
   const f = invoice.fields;
 
   const parties: ReadonlyArray<readonly [string, TermId, TermId]> = [
@@ -79,40 +80,55 @@ export function validateFrance(invoice: Invoice): Finding[] {
   for (const [party, legalId, vatId] of parties) {
     const legal = f[legalId];
     if (legal !== undefined && /^\d{9}$/.test(legal) && !sirenValid(legal)) {
-      warn('FACTEUR-FR-SIREN', `${party} SIREN ${legal} (${legalId}) fails its check digit`);
+      warn('FACTEUR-FR-SIREN', `${party} SIREN ${legal} (${legalId}) fails its check digit`, { term: legalId, value: legal });
     }
     if (legal !== undefined && /^\d{14}$/.test(legal) && !siretValid(legal)) {
-      warn('FACTEUR-FR-SIRET', `${party} SIRET ${legal} (${legalId}) fails its check digit`);
+      warn('FACTEUR-FR-SIRET', `${party} SIRET ${legal} (${legalId}) fails its check digit`, { term: legalId, value: legal });
     }
     const vat = f[vatId]?.toUpperCase();
     const frenchVat = vat === undefined ? null : /^FR([0-9A-Z]{2})(\d{9})$/.exec(vat);
     if (vat?.startsWith('FR') && !frenchVat) {
-      warn('FACTEUR-FR-VAT', `${party} VAT identifier ${vat} (${vatId}) is not FR + 2 key characters + 9-digit SIREN`);
+      warn('FACTEUR-FR-VAT', `${party} VAT identifier ${vat} (${vatId}) is not FR + 2 key characters + 9-digit SIREN`, {
+        term: vatId,
+        value: vat,
+      });
     } else if (frenchVat?.[1] && frenchVat[2]) {
-      const [, key, siren] = frenchVat;
+      const [, key = '', siren = ''] = frenchVat;
       // Keys with letters are the older alphanumeric form, computed by a rule that is not public.
       if (/^\d{2}$/.test(key) && key !== frenchVatKey(siren)) {
-        warn('FACTEUR-FR-VAT', `${party} VAT identifier ${vat} (${vatId}) has key ${key}; its SIREN gives ${frenchVatKey(siren)}`);
+        warn('FACTEUR-FR-VAT', `${party} VAT identifier ${vat} (${vatId}) has key ${key}; its SIREN gives ${frenchVatKey(siren)}`, {
+          term: vatId,
+          value: vat ?? '',
+          key,
+          expected: frenchVatKey(siren),
+        });
       }
       if (legal !== undefined && /^\d{9}(\d{5})?$/.test(legal) && !legal.startsWith(siren)) {
-        warn('FACTEUR-FR-VAT', `${party} VAT identifier ${vat} (${vatId}) is for SIREN ${siren}, not ${legal} (${legalId})`);
+        warn('FACTEUR-FR-VAT', `${party} VAT identifier ${vat} (${vatId}) is for SIREN ${siren}, not ${legal} (${legalId})`, {
+          term: vatId,
+          value: vat ?? '',
+          siren,
+          legal,
+        });
       }
     }
   }
 
   const iban = f['BT-84'];
   if (iban !== undefined && looksLikeIban(iban) && !ibanValid(iban)) {
-    warn('FACTEUR-IBAN', `Payment account ${iban} (BT-84) fails the IBAN check (mod 97)`);
+    warn('FACTEUR-IBAN', `Payment account ${iban} (BT-84) fails the IBAN check (mod 97)`, { value: iban });
   }
 
   // The BR-FR rules govern invoices between two French companies (flux 2 of the reform).
   if (!isFrench(f['BT-40'], f['BT-31']) || !isFrench(f['BT-55'], f['BT-48'])) return findings;
   if (f['BT-1'] !== undefined && f['BT-1'].length > 35) {
-    warn('BR-FR-01', `Invoice number (BT-1) has ${f['BT-1'].length} characters; at most 35 are allowed`);
+    warn('BR-FR-01', `Invoice number (BT-1) has ${f['BT-1'].length} characters; at most 35 are allowed`, {
+      length: String(f['BT-1'].length),
+    });
   }
   const subjects = new Set(invoice.notes.map((note) => note['BT-21']));
   for (const [subject, meaning] of MANDATORY_NOTE_SUBJECTS) {
-    if (!subjects.has(subject)) warn('BR-FR-05', `No invoice note (BG-1) with subject ${subject} states ${meaning}`);
+    if (!subjects.has(subject)) warn('BR-FR-05', `No invoice note (BG-1) with subject ${subject} states ${meaning}`, { code: subject });
   }
   if (f['BT-30'] === undefined || !/^\d{9}$/.test(f['BT-30'])) {
     warn('BR-FR-10', 'Seller legal registration identifier (BT-30) shall be the 9-digit SIREN');

@@ -50,6 +50,8 @@ interface Rule {
   readonly alternatives: readonly Alternative[];
   readonly test: Test;
   readonly message: string;
+  /** The attribute the test reads (`@currencyID`), or undefined for the element's text: the value a finding names. */
+  readonly subject?: string;
 }
 
 /**
@@ -130,7 +132,8 @@ function index(sources: ReadonlyArray<readonly [string, string, string, string]>
           match: parse(matchOf(steps)),
         };
       });
-      rule = { id, alternatives: compiledAlternatives, test: compileTest(test), message };
+      const subject = /^\(*(?:not\()?contains\(normalize-space\(@([\w-]+)\)/.exec(test)?.[1];
+      rule = { id, alternatives: compiledAlternatives, test: compileTest(test), message, ...(subject === undefined ? {} : { subject }) };
     } catch {
       continue;
     }
@@ -166,7 +169,13 @@ function evaluate(root: Element, namespaces: Record<string, string>, rules: Map<
         a.match.evaluateBoolean({ node, namespaces });
       try {
         if (r.alternatives.some(matches) && r.test(element, node, namespaces) === fires) {
-          findings.push({ rule: r.id, severity: 'error', message: r.message });
+          const value = (r.subject === undefined ? element.textContent : element.getAttribute(r.subject)) ?? '';
+          findings.push({
+            rule: r.id,
+            severity: 'error',
+            message: r.message,
+            values: { element: element.localName ?? '', value: value.trim() },
+          });
         }
       } catch {
         // An expression the library cannot evaluate: the official artefact stays the judge.

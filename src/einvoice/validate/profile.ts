@@ -56,6 +56,7 @@ export function gradeByProfile(
       rule: 'FACTEUR-PROFILE',
       severity: 'warning',
       message: `A ${level} invoice is not a full EN 16931 invoice: it carries no lines, and is judged by its Factur-X profile's rules`,
+      values: { level },
     });
   }
   return graded;
@@ -83,6 +84,7 @@ export function checkProfileSyntax(syntax: Syntax, level: ProfileLevel | undefin
       rule: 'FACTEUR-PROFILE-SYNTAX',
       severity: 'error',
       message: `The specification identifier (BT-24) ${specification ?? ''} names a ${level} profile, which is not written in ${written}`,
+      values: { level, syntax: written },
     },
   ];
 }

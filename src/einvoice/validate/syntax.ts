@@ -57,7 +57,12 @@ function ublAmountDecimals(root: Element): Finding[] {
     if (!name.endsWith('Amount') || name.endsWith('PriceAmount') || inPriceAllowance(element)) continue;
     const text = element.textContent ?? '';
     if ((text.split('.')[1]?.length ?? 0) > 2) {
-      findings.push({ rule: 'UBL-DT-01', severity: 'error', message: `The amount ${name} "${text.trim()}" has more than two decimals` });
+      findings.push({
+        rule: 'UBL-DT-01',
+        severity: 'error',
+        message: `The amount ${name} "${text.trim()}" has more than two decimals`,
+        values: { element: name, value: text.trim() },
+      });
     }
   }
   return findings;

@@ -88,7 +88,12 @@ const localNames = (text: string) => text.replace(/\{[^}]*\}/g, '');
 
 function finding(detail: ErrorDetail, schema: XsdSchema): Finding {
   const message = localNames(detail.message.trim());
-  return { rule: 'XSD', severity: 'error', message: `Line ${detail.line}: ${message} (schema ${SCHEMAS[schema].at(-1)})` };
+  return {
+    rule: 'XSD',
+    severity: 'error',
+    message: `Line ${detail.line}: ${message} (schema ${SCHEMAS[schema].at(-1)})`,
+    values: { line: String(detail.line), detail: message },
+  };
 }
 
 /** A Peppol message is validated without its envelope: the payload after the header, as detect.ts reads it. */

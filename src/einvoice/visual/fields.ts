@@ -407,6 +407,7 @@ export function reviewFinding(confidence: Partial<Record<TermId, number>>): Find
     rule: 'FACTEUR-REVIEW',
     severity: 'warning',
     message: `Read from the page with low confidence, to be checked: ${unsure.map(([t, c]) => `${t} (${c})`).join(', ')}`,
+    values: { terms: unsure.map(([t]) => t).join(', ') },
   };
 }
 

@@ -53,7 +53,12 @@ export function normaliseTerm(id: string, type: TermType, raw: string, dateForma
       if (value !== undefined) return { value };
       const shown = dateFormat ? `${raw.trim()} (format ${dateFormat})` : raw.trim();
       return {
-        finding: { rule: 'FACTEUR-DATE', severity: 'warning', message: `${id} ${shown} is not a calendar date` },
+        finding: {
+          rule: 'FACTEUR-DATE',
+          severity: 'warning',
+          message: `${id} ${shown} is not a calendar date`,
+          values: { term: id, value: raw.trim() },
+        },
       };
     }
     case 'amount':
@@ -72,11 +77,17 @@ export function normaliseTerm(id: string, type: TermType, raw: string, dateForma
             rule: 'FACTEUR-NUMBER',
             severity: 'warning',
             message: `${id} "${raw.trim()}" uses a decimal comma; read as ${withComma[1]}.${withComma[2]}`,
+            values: { term: id, value: raw.trim(), read: `${withComma[1]}.${withComma[2]}` },
           },
         };
       }
       return {
-        finding: { rule: 'FACTEUR-NUMBER', severity: 'error', message: `${id} "${raw.trim()}" is not a decimal number` },
+        finding: {
+          rule: 'FACTEUR-NUMBER',
+          severity: 'error',
+          message: `${id} "${raw.trim()}" is not a decimal number`,
+          values: { term: id, value: raw.trim() },
+        },
       };
     }
     case 'identifier':
