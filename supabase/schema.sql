@@ -126,7 +126,7 @@ CREATE INDEX processing_queue_finished_at ON processing_queue USING btree (compl
 CREATE INDEX processing_queue_invoice ON processing_queue USING btree (invoice_id) WHERE (invoice_id IS NOT NULL);
 CREATE INDEX processing_queue_lease_expiry ON processing_queue USING btree (locked_until) WHERE (status = 'processing'::text);
 CREATE UNIQUE INDEX processing_queue_one_live_job_per_task ON processing_queue USING btree (task, invoice_id) WHERE ((status = ANY (ARRAY['pending'::text, 'processing'::text])) AND (invoice_id IS NOT NULL));
-ALTER TABLE processing_queue SET (autovacuum_analyze_scale_factor=0, autovacuum_analyze_threshold=1000, autovacuum_vacuum_scale_factor=0, autovacuum_vacuum_threshold=1000);
+ALTER TABLE processing_queue SET (autovacuum_analyze_scale_factor=0, autovacuum_analyze_threshold=1000, autovacuum_vacuum_scale_factor=0, autovacuum_vacuum_threshold=1000, fillfactor=70);
 
 CREATE TABLE queue_maintenance (
   task text NOT NULL,
