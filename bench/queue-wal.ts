@@ -2,7 +2,7 @@
  * Where the database's work per job goes: the WAL each phase of a job's life writes (enqueue,
  * claim + complete through a Worker), per job and per relation, read back exactly with pg_waldump.
  *
- *   node bench/queue-wal.ts [--jobs 10000] [--concurrency 10] [--prefetch 100] [--owners 1]
+ *   node bench/queue-wal.ts [--jobs 10000] [--concurrency 10] [--prefetch 100] [--owners 1] [--fillfactor N]
  *
  * pg_current_wal_lsn() counts the whole cluster, and eight people share this server: the deltas
  * alone would count their WAL too. So the run's WAL range is read with pg_waldump (the server's
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '10' },
     prefetch: { type: 'string', default: '100' },
     owners: { type: 'string', default: '1' },
+    /** To try another fillfactor for processing_queue than the migrations set. */
+    fillfactor: { type: 'string' },
   },
 });
 const JOBS = Number(values.jobs);
@@ -94,6 +96,7 @@ const schema = await createSchema(serverUrl);
 const db = await connect({ url: schema.url, applicationName: 'bench-queue-wal' });
 try {
   await migrate(db);
+  if (values.fillfactor) await db.query(`ALTER TABLE processing_queue SET (fillfactor = ${Number(values.fillfactor)})`);
   const { rows: facts } = await db.query<{ oid: number; dir: string }>(
     `SELECT (SELECT oid FROM pg_database WHERE datname = current_database())::int AS oid, current_setting('data_directory') AS dir`,
   );
@@ -131,7 +134,7 @@ try {
   if (drained.completed !== JOBS) throw new Error(`expected ${JOBS} completed, got ${drained.completed}`);
   const relations = await names();
   console.log(
-    `${JOBS} no-op jobs, ${OWNERS} owner(s), concurrency ${values.concurrency}, prefetch ${values.prefetch}; drained in ${Math.round(drainMs)} ms (${Math.round(JOBS / (drainMs / 1000))} jobs/s, in-process worker)`,
+    `${JOBS} no-op jobs, ${OWNERS} owner(s)${values.fillfactor ? `, fillfactor ${values.fillfactor}` : ''}, concurrency ${values.concurrency}, prefetch ${values.prefetch}; drained in ${Math.round(drainMs)} ms (${Math.round(JOBS / (drainMs / 1000))} jobs/s, in-process worker)`,
   );
   report('enqueue (bulk, 1,000 per statement)', walOf(dir, t0, t1, oid, relations));
   report('claim + complete (Worker.drain)', walOf(dir, t2, t3, oid, relations));
