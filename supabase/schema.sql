@@ -78,7 +78,7 @@ CREATE INDEX invoices_owner_review_created ON invoices USING btree (owner, revie
 CREATE INDEX invoices_owner_seller ON invoices USING btree (owner, COALESCE(upper(((extracted -> 'fields'::text) ->> 'BT-31'::text)), lower(btrim(((extracted -> 'fields'::text) ->> 'BT-27'::text)))));
 CREATE INDEX invoices_owner_sha256 ON invoices USING btree (owner, sha256);
 
-CREATE TABLE job_attempts (
+CREATE TABLE job_attempt_rows (
   id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
   job_id uuid NOT NULL,
   attempt integer NOT NULL,
@@ -89,11 +89,11 @@ CREATE TABLE job_attempts (
   error text,
   error_code text,
   duration_ms integer,
-  CONSTRAINT job_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['completed'::text, 'failed'::text, 'retried'::text, 'reaped'::text, 'released'::text]))),
-  CONSTRAINT job_attempts_pkey PRIMARY KEY (id)
+  CONSTRAINT job_attempt_rows_pkey PRIMARY KEY (id),
+  CONSTRAINT job_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['completed'::text, 'failed'::text, 'retried'::text, 'reaped'::text, 'released'::text])))
 );
-CREATE INDEX job_attempts_finished_at ON job_attempts USING btree (finished_at);
-CREATE INDEX job_attempts_job ON job_attempts USING btree (job_id, attempt);
+CREATE INDEX job_attempt_rows_finished_at ON job_attempt_rows USING btree (finished_at);
+CREATE INDEX job_attempt_rows_job ON job_attempt_rows USING btree (job_id, attempt);
 
 CREATE TABLE processing_queue (
   id uuid DEFAULT facteur_uuid_v7() NOT NULL,
@@ -114,6 +114,8 @@ CREATE TABLE processing_queue (
   started_at timestamp with time zone,
   completed_at timestamp with time zone,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  owner text DEFAULT ''::text NOT NULL,
+  duration_ms integer,
   CONSTRAINT processing_queue_attempts_check CHECK ((attempts >= 0)),
   CONSTRAINT processing_queue_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id) ON DELETE CASCADE,
   CONSTRAINT processing_queue_lease_iff_processing CHECK (((status = 'processing'::text) = ((lock_token IS NOT NULL) AND (locked_until IS NOT NULL)))),
@@ -122,12 +124,12 @@ CREATE TABLE processing_queue (
   CONSTRAINT processing_queue_priority_check CHECK (((priority >= '-1000'::integer) AND (priority <= 1000))),
   CONSTRAINT processing_queue_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text])))
 );
-CREATE INDEX processing_queue_claim_order ON processing_queue USING btree (priority DESC, run_at, id) WHERE (status = 'pending'::text);
+CREATE INDEX processing_queue_claim_order ON processing_queue USING btree (owner, priority DESC, run_at, id) WHERE (status = 'pending'::text);
 CREATE INDEX processing_queue_finished_at ON processing_queue USING btree (completed_at) WHERE (status = ANY (ARRAY['completed'::text, 'failed'::text]));
 CREATE INDEX processing_queue_invoice ON processing_queue USING btree (invoice_id) WHERE (invoice_id IS NOT NULL);
 CREATE INDEX processing_queue_lease_expiry ON processing_queue USING btree (locked_until) WHERE (status = 'processing'::text);
 CREATE UNIQUE INDEX processing_queue_one_live_job_per_task ON processing_queue USING btree (task, invoice_id) WHERE ((status = ANY (ARRAY['pending'::text, 'processing'::text])) AND (invoice_id IS NOT NULL));
-ALTER TABLE processing_queue SET (autovacuum_analyze_scale_factor=0, autovacuum_analyze_threshold=1000, autovacuum_vacuum_scale_factor=0, autovacuum_vacuum_threshold=1000);
+ALTER TABLE processing_queue SET (autovacuum_analyze_scale_factor=0, autovacuum_analyze_threshold=1000, autovacuum_vacuum_scale_factor=0, autovacuum_vacuum_threshold=1000, fillfactor=70);
 
 CREATE TABLE queue_maintenance (
   task text NOT NULL,
@@ -135,12 +137,45 @@ CREATE TABLE queue_maintenance (
   CONSTRAINT queue_maintenance_pkey PRIMARY KEY (task)
 );
 
+CREATE TABLE queue_owners (
+  owner text NOT NULL,
+  last_claimed_at timestamp with time zone DEFAULT '-infinity'::timestamp with time zone NOT NULL,
+  CONSTRAINT queue_owners_pkey PRIMARY KEY (owner)
+);
+ALTER TABLE queue_owners SET (fillfactor=50);
+
 CREATE TABLE upload_rate_limits (
   owner text NOT NULL,
   window_start timestamp with time zone NOT NULL,
   files integer NOT NULL,
   CONSTRAINT upload_rate_limits_pkey PRIMARY KEY (owner, window_start)
 );
+
+CREATE VIEW job_attempts WITH (security_invoker=true) AS
+SELECT a.id,
+    a.job_id,
+    a.attempt,
+    a.worker,
+    a.started_at,
+    a.finished_at,
+    a.outcome,
+    a.error,
+    a.error_code,
+    a.duration_ms
+   FROM job_attempt_rows a
+UNION ALL
+ SELECT NULL::bigint AS id,
+    q.id AS job_id,
+    q.attempts AS attempt,
+    q.locked_by AS worker,
+    q.started_at,
+    q.completed_at AS finished_at,
+    'completed'::text AS outcome,
+    NULL::text AS error,
+    NULL::text AS error_code,
+    q.duration_ms
+   FROM processing_queue q
+  WHERE (q.status = 'completed'::text);
 
 CREATE FUNCTION facteur_uuid_v7() RETURNS uuid
 LANGUAGE sql VOLATILE PARALLEL SAFE AS $$

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { projectPath } from '../src/paths.ts';
 
 const ROOT = projectPath();
-const QUEUE_TABLE = /\b(processing_queue|job_attempts|queue_maintenance)\b/g;
+const QUEUE_TABLE = /\b(processing_queue|job_attempts|job_attempt_rows|queue_maintenance|queue_owners)\b/g;
 const IMPURE = ['src/db/', 'src/queue/', 'src/invoices/', 'src/http/', 'src/access/', 'src/cli/', 'src/app.ts'];
 const IMPORT =
   /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]|\bnew URL\(\s*['"]([^'"]+)['"]/g;

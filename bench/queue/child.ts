@@ -4,10 +4,12 @@
  * → {result} with its own peak RSS (process.resourceUsage().maxRSS) and start-up time (without the
  * wait between ready and go), then exit.
  *
- *   node bench/queue/child.ts <system> <serverUrl> <schema> <applicationName> <concurrency>
+ *   node bench/queue/child.ts <variant> <serverUrl> <schema> <applicationName> <concurrency>
+ *
+ * <variant>: a system and its settings, as run.ts's --systems take them (types.ts, parseVariant).
  */
 import { loadAdapter } from './systems.ts';
-import { type RunningWorker, type SchemaContext, type SystemName, nowAbs } from './types.ts';
+import { parseVariant, type RunningWorker, type SchemaContext, nowAbs } from './types.ts';
 
 export interface ChildResult {
   type: 'result';
@@ -27,12 +29,12 @@ export type ChildMessage = { type: 'ready' } | { type: 'progress'; runs: number 
 
 const [system, serverUrl, schema, applicationName, concurrencyText] = process.argv.slice(2);
 if (!system || !serverUrl || !schema || !applicationName || !concurrencyText) {
-  console.error('usage: child.ts <system> <serverUrl> <schema> <applicationName> <concurrency>');
+  console.error('usage: child.ts <variant> <serverUrl> <schema> <applicationName> <concurrency>');
   process.exit(2);
 }
 const send = (message: ChildMessage) => process.send?.(message);
 const ctx: SchemaContext = { serverUrl, schema, applicationName };
-const adapter = await loadAdapter(system as SystemName);
+const adapter = await loadAdapter(parseVariant(system));
 // Milliseconds since the process started (performance's time origin): Node itself and the imports.
 const loadedMs = performance.now();
 

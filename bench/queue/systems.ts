@@ -1,13 +1,13 @@
-import type { Adapter, SystemName } from './types.ts';
+import type { Adapter, Variant } from './types.ts';
 
-/** Loads one system's adapter only, so a child process holds just the library it measures. */
-export async function loadAdapter(name: SystemName): Promise<Adapter> {
-  switch (name) {
+/** Loads one system's adapter at one variant's settings, so a child process holds just the library it measures. */
+export async function loadAdapter(variant: Variant): Promise<Adapter> {
+  switch (variant.system) {
     case 'facteur':
-      return (await import('./facteur.ts')).adapter;
+      return (await import('./facteur.ts')).facteurAdapter(variant);
     case 'graphile-worker':
-      return (await import('./graphile-worker.ts')).adapter;
+      return (await import('./graphile-worker.ts')).graphileWorkerAdapter(variant);
     case 'pg-boss':
-      return (await import('./pg-boss.ts')).adapter;
+      return (await import('./pg-boss.ts')).pgBossAdapter(variant);
   }
 }

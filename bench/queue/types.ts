@@ -7,6 +7,28 @@ export type SystemName = 'facteur' | 'graphile-worker' | 'pg-boss';
 
 export const SYSTEMS: readonly SystemName[] = ['facteur', 'graphile-worker', 'pg-boss'];
 
+/**
+ * One system at one setting: `system` or `system:key=value,key=value` (e.g. `facteur:prefetch=1000`,
+ * `graphile-worker:localQueue=1000`, `pg-boss:batchSize=5`), the label its numbers go under.
+ */
+export interface Variant {
+  label: string;
+  system: SystemName;
+  options: Record<string, string>;
+}
+
+export function parseVariant(label: string): Variant {
+  const [system, rest = ''] = label.split(':', 2) as [string, string | undefined];
+  if (!SYSTEMS.includes(system as SystemName)) throw new Error(`unknown system ${system} in ${label}`);
+  const options: Record<string, string> = {};
+  for (const pair of rest.split(',').filter(Boolean)) {
+    const [key, value] = pair.split('=', 2);
+    if (!key || value === undefined) throw new Error(`bad option ${pair} in ${label} (key=value)`);
+    options[key] = value;
+  }
+  return { label, system: system as SystemName, options };
+}
+
 /** Where a system's tables live: a schema of its own on the shared server, made for this run. */
 export interface SchemaContext {
   /** The server's URL, without any search_path. */
@@ -32,10 +54,10 @@ export interface WorkerSpec {
 
 /** Adds jobs and counts them; one pool of its own, apart from any worker's. */
 export interface QueueClient {
-  /** Adds one no-op job whose payload is `{ seq }`. */
-  add(seq: number): Promise<void>;
+  /** Adds one no-op job whose payload is `{ seq }`; `owner` where the system keeps one (W5: Facteur). */
+  add(seq: number, owner?: string): Promise<void>;
   /** Adds many in one call. */
-  addMany(seqs: readonly number[]): Promise<void>;
+  addMany(seqs: readonly number[], owner?: string): Promise<void>;
   /**
    * Jobs not settled yet: waiting, running, or waiting for a retry (a job failed for good is
    * settled). Polled every few ms at the end of a drain, so it must stay cheap on a large table.
@@ -53,6 +75,8 @@ export interface RunningWorker {
 
 export interface Adapter {
   name: SystemName;
+  /** The variant's label (the system's name at its default settings). */
+  label: string;
   /** The settings used, as written beside the numbers. */
   settings: Record<string, string | number | boolean>;
   /** Creates the schema and the system's tables (and the queue, where the system has named queues). */

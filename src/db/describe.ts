@@ -32,7 +32,7 @@ export async function describeSchema(sql: Sql): Promise<string> {
       using: string | null;
       check: string | null;
     }>(POLICIES),
-    sql.query<{ name: string; definition: string }>(VIEWS),
+    sql.query<{ name: string; definition: string; options: string[] | null }>(VIEWS),
     sql.query<{ name: string }>(SEQUENCES),
     sql.query<{ name: string; arguments: string; result: string; language: string; volatility: string; parallel: string; body: string }>(
       FUNCTIONS,
@@ -73,7 +73,10 @@ export async function describeSchema(sql: Sql): Promise<string> {
     }
     out.push('');
   }
-  for (const view of views.rows) out.push(`CREATE VIEW ${view.name} AS\n${view.definition.trim()}\n`);
+  for (const view of views.rows) {
+    const options = view.options ? ` WITH (${[...view.options].sort().join(', ')})` : '';
+    out.push(`CREATE VIEW ${view.name}${options} AS\n${view.definition.trim()}\n`);
+  }
   for (const sequence of sequences.rows) out.push(`CREATE SEQUENCE ${sequence.name};\n`);
   for (const fn of functions.rows) {
     out.push(
@@ -143,7 +146,7 @@ const POLICIES = `
    ORDER BY c.relname, p.polname`;
 
 const VIEWS = `
-  SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition
+  SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition, c.reloptions AS options
     FROM pg_class c
    WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('v', 'm')
    ORDER BY c.relname`;

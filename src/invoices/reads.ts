@@ -52,7 +52,7 @@ const LATEST_JOB = `JOIN LATERAL ${latestJob('i.id', '$1')} q ON true`;
 
 // With the job's place among the owner's jobs in the queue. Reads only; takes no lock.
 const STATUS = `
-  SELECT ${STATUS_COLUMNS}, ${queuePosition('q', '$3')} AS position
+  SELECT ${STATUS_COLUMNS}, ${queuePosition('q')} AS position
     FROM invoices i ${LATEST_JOB}
    WHERE i.id = $2 AND i.owner = $3`;
 

@@ -2,8 +2,9 @@ import type { Sql } from '../db/types.ts';
 
 // Pure reads of processing_queue and job_attempts for the queue dashboard: what happened over a
 // recent window (throughput, failures, processing times) and which workers were seen; and for the
-// review screen, an invoice's attempts. Nothing here locks or writes. The windows are range scans
-// of job_attempts_finished_at.
+// review screen, an invoice's attempts. Nothing here locks or writes. job_attempts is a view: the
+// attempts that completed their job are read from the job's row, the others from job_attempt_rows;
+// the windows are range scans of job_attempt_rows_finished_at and processing_queue_finished_at.
 
 export type HistoryRange = 'hour' | 'day';
 
@@ -132,7 +133,7 @@ export interface AttemptView {
 }
 
 // Every attempt of every job of an invoice, oldest first: through processing_queue_invoice, then
-// job_attempts_job for each job.
+// job_attempt_rows_job for each job (the completing attempt is the job's row itself).
 const INVOICE_ATTEMPTS = `
   SELECT a.attempt, a.worker, a.started_at, a.finished_at, a.outcome, a.error, a.error_code, a.duration_ms
     FROM job_attempts a JOIN processing_queue q ON q.id = a.job_id

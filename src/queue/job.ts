@@ -4,6 +4,8 @@ export type JobStatus = 'pending' | 'processing' | 'completed' | 'failed';
 export interface Job {
   id: string;
   invoiceId: string | null;
+  /** Whose job it is: the invoice's owner, or the one given at enqueue; '' for nobody's. */
+  owner: string;
   task: string;
   payload: unknown;
   status: JobStatus;
@@ -32,6 +34,7 @@ export interface ClaimedJob extends Job {
 export interface JobRow {
   id: string;
   invoice_id: string | null;
+  owner: string;
   task: string;
   payload: unknown;
   status: JobStatus;
@@ -54,6 +57,7 @@ export function jobFromRow(row: JobRow): Job {
   return {
     id: row.id,
     invoiceId: row.invoice_id,
+    owner: row.owner,
     task: row.task,
     payload: row.payload,
     status: row.status,

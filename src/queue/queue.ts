@@ -32,9 +32,14 @@ export interface NewJob {
   task: string;
   /** The invoice the job is about: one live job per task and invoice. */
   invoiceId?: string | null;
+  /**
+   * Whose job it is, for fair claiming: the invoice's owner when there is an invoice (this is then
+   * ignored), else this, else nobody's ('').
+   */
+  owner?: string;
   /** The task's arguments; anything JSON can hold. */
   payload?: unknown;
-  /** Higher runs first, from -1000 to 1000. */
+  /** Higher runs first among its owner's jobs, from -1000 to 1000. */
   priority?: number;
   maxAttempts?: number;
   /** Not before this many milliseconds from now (database clock). */
@@ -108,23 +113,26 @@ export interface QueueStats {
 /** An enqueue this large changes the table's shape enough to refresh the planner's statistics. */
 const BULK_ROWS = 1_000;
 const TASK_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
+const OWNER_MAX_LENGTH = 200;
 
 // Inserts the jobs; a task that already has a live job for the invoice keeps it (the partial unique
 // index decides, so two racing enqueues cannot both insert), and the caller reads that job afterwards.
+// A job about an invoice belongs to the invoice's owner (a lookup by primary key, beside the one the
+// foreign key makes anyway).
 // Only what the database chose comes back: the rest of a new row is what was sent, and reading
 // whole rows back cost a quarter of a bulk enqueue. The notification is an InitPlan: sent once,
 // and only if a row was inserted.
 const ENQUEUE = `
   WITH inserted AS (
-    INSERT INTO processing_queue (invoice_id, task, payload, priority, max_attempts, run_at)
-    SELECT invoice_id, task, coalesce(payload, '{}'::jsonb), priority, max_attempts,
-           now() + delay_ms * interval '1 millisecond'
+    INSERT INTO processing_queue (invoice_id, owner, task, payload, priority, max_attempts, run_at)
+    SELECT invoice_id, coalesce((SELECT i.owner FROM invoices i WHERE i.id = j.invoice_id), j.owner),
+           task, coalesce(payload, '{}'::jsonb), priority, max_attempts, now() + delay_ms * interval '1 millisecond'
       FROM jsonb_to_recordset($1::jsonb)
-        AS j(invoice_id uuid, task text, payload jsonb, priority int, max_attempts int, delay_ms bigint)
+        AS j(invoice_id uuid, owner text, task text, payload jsonb, priority int, max_attempts int, delay_ms bigint)
     ON CONFLICT (task, invoice_id) WHERE status IN ('pending', 'processing') AND invoice_id IS NOT NULL DO NOTHING
-    RETURNING id, task, invoice_id, run_at, created_at
+    RETURNING id, owner, task, invoice_id, run_at, created_at
   )
-  SELECT id, task, invoice_id, run_at, created_at,
+  SELECT id, owner, task, invoice_id, run_at, created_at,
          (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('inserted', '$2')}
     FROM inserted`;
 
@@ -134,16 +142,40 @@ const NEWEST_JOBS = `
   SELECT l.* FROM unnest($1::text[], $2::uuid[]) AS k(task, invoice_id)
    CROSS JOIN LATERAL ${latestJob('k.invoice_id', 'k.task')} l`;
 
-// Takes the next runnable jobs in claim order. FOR UPDATE SKIP LOCKED lets concurrent workers
-// take disjoint batches without waiting on each other; the partial index on pending rows gives the
-// order without a sort. The lease is a fresh token plus an expiry on the database clock.
+// Takes the next runnable jobs, fairly between owners: the owners with pending jobs, least recently
+// served first, each giving its jobs in its own claim order (priority, then due time, then id) until
+// the batch is full. One owner's backlog thus delays another owner's job by at most one claim per
+// owner with work (a batch each), and one owner's priorities reorder only its own jobs.
+//
+// The owners come from the claim index by a loose index scan (one descent per owner with pending
+// jobs, however many jobs each has), their turns from queue_owners. The nested loop follows the
+// turns in order and stops as soon as the batch is full, so an owner's range is walked (and its rows
+// locked) only when its turn comes; FOR UPDATE SKIP LOCKED lets concurrent workers take disjoint
+// batches. The owners served are stamped, unless another claim is stamping them right now (SKIP
+// LOCKED: that one's stamp will do, and claims never queue behind each other on an owner's row).
+// The lease is a fresh token plus an expiry on the database clock. The jobs come back in the order
+// they were taken, the order the worker starts them in.
 const CLAIM = `
-  WITH next AS (
-    SELECT id FROM processing_queue
-     WHERE status = 'pending' AND run_at <= now() AND task = ANY($1::text[])
-     ORDER BY ${CLAIM_ORDER}
+  WITH RECURSIVE owners AS (
+    (SELECT owner FROM processing_queue WHERE status = 'pending' ORDER BY owner LIMIT 1)
+    UNION ALL
+    SELECT (SELECT p.owner FROM processing_queue p WHERE p.status = 'pending' AND p.owner > o.owner ORDER BY p.owner LIMIT 1)
+      FROM owners o WHERE o.owner IS NOT NULL
+  ), turns AS MATERIALIZED (
+    SELECT o.owner, s.owner IS NOT NULL AS known
+      FROM owners o LEFT JOIN queue_owners s ON s.owner = o.owner
+     WHERE o.owner IS NOT NULL
+     ORDER BY coalesce(s.last_claimed_at, '-infinity'), o.owner
+  ), next AS (
+    SELECT j.id, j.owner, t.known, row_number() OVER () AS place
+      FROM turns t CROSS JOIN LATERAL (
+        SELECT p.id, p.owner FROM processing_queue p
+         WHERE p.owner = t.owner AND p.status = 'pending' AND p.run_at <= now() AND p.task = ANY($1::text[])
+         ORDER BY ${CLAIM_ORDER}
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+      ) j
      LIMIT $2
-     FOR UPDATE SKIP LOCKED
   ), claimed AS (
     -- By primary key from an array: a join on the CTE lets the planner pick a hash join over a
     -- sequential scan of the whole table once it holds a few thousand rows.
@@ -153,28 +185,31 @@ const CLAIM = `
            started_at = now(), updated_at = now()
      WHERE q.id = ANY (ARRAY(SELECT id FROM next))
     RETURNING q.*
+  ), stamped AS (
+    UPDATE queue_owners s SET last_claimed_at = now()
+     WHERE s.owner IN (SELECT l.owner FROM queue_owners l WHERE l.owner IN (SELECT owner FROM next WHERE known) FOR UPDATE SKIP LOCKED)
+  ), added AS (
+    INSERT INTO queue_owners (owner, last_claimed_at) SELECT DISTINCT owner, now() FROM next WHERE NOT known
+    ON CONFLICT (owner) DO NOTHING
   )
-  SELECT claimed.*, ${statusNotice('claimed', '$5')} FROM claimed`;
+  SELECT claimed.*, ${statusNotice('claimed', '$5')} FROM claimed JOIN next USING (id) ORDER BY next.place`;
 
 // Every transition below is guarded by status = 'processing' AND the caller's lock_token: a worker
 // whose lease expired (and whose job another worker may now hold) changes nothing. Each locks only
-// the rows it names, and records the attempt in the same statement.
+// the rows it names, and records the attempt in the same statement: the completing attempt in the
+// job's own row (its worker, start, end and duration stay there: the job_attempts view reads them),
+// every other one in job_attempt_rows.
 
 const COMPLETE = `
-  WITH outcome AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, lock_token uuid, duration_ms int)
-  ), completed AS (
+  WITH completed AS (
     UPDATE processing_queue q
-       SET status = 'completed', completed_at = now(), updated_at = now(),
+       SET status = 'completed', completed_at = now(), updated_at = now(), duration_ms = o.duration_ms,
            lock_token = NULL, locked_until = NULL, last_error = NULL, error_code = NULL
-      FROM outcome o
+      FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS o(id, lock_token, duration_ms)
      WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
-    RETURNING q.id, q.invoice_id, q.attempts, q.locked_by, q.started_at, o.duration_ms
-  ), recorded AS (
-    INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, duration_ms)
-    SELECT id, attempts, locked_by, started_at, 'completed', duration_ms FROM completed
+    RETURNING q.id, q.invoice_id
   )
-  SELECT id, ${statusNotice('completed', '$2')} FROM completed`;
+  SELECT id, ${statusNotice('completed', '$4')} FROM completed`;
 
 // A failed attempt goes back to pending after an exponential backoff with ±25 % jitter (computed
 // on the database clock), or to failed when it was the last attempt or the error is permanent.
@@ -195,7 +230,7 @@ const FAIL = `
      WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
     RETURNING q.id, q.invoice_id, q.status, q.run_at, q.attempts, q.locked_by, q.started_at, o.duration_ms, o.error, o.error_code
   ), recorded AS (
-    INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, error, error_code, duration_ms)
+    INSERT INTO job_attempt_rows (job_id, attempt, worker, started_at, outcome, error, error_code, duration_ms)
     SELECT id, attempts, locked_by, started_at, CASE status WHEN 'failed' THEN 'failed' ELSE 'retried' END,
            error, error_code, duration_ms
       FROM failed
@@ -215,7 +250,7 @@ const RELEASE = `
      WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
     RETURNING q.id, q.invoice_id, q.attempts + 1 AS attempt, q.locked_by, q.started_at, o.duration_ms
   ), recorded AS (
-    INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, duration_ms)
+    INSERT INTO job_attempt_rows (job_id, attempt, worker, started_at, outcome, duration_ms)
     SELECT id, attempt, locked_by, started_at, 'released', duration_ms FROM released
   )
   SELECT id, (SELECT pg_notify('${WAKE_UP_CHANNEL}', '') WHERE $2::boolean) AS notified, ${statusNotice('released', '$2')}
@@ -251,7 +286,7 @@ const REAP = `
      WHERE q.id = expired.id
     RETURNING q.id, q.invoice_id, q.status, q.attempts, q.locked_by, q.started_at, q.last_error
   ), recorded AS (
-    INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome, error, error_code)
+    INSERT INTO job_attempt_rows (job_id, attempt, worker, started_at, outcome, error, error_code)
     SELECT id, attempts, locked_by, started_at, 'reaped', last_error, 'LEASE_EXPIRED' FROM reaped
   )
   SELECT count(*) FILTER (WHERE status = 'pending')::int AS retried,
@@ -323,7 +358,7 @@ const PURGE = `
   ), purged AS (
     DELETE FROM processing_queue q USING old WHERE q.id = old.id RETURNING q.id
   ), attempts AS (
-    DELETE FROM job_attempts a USING purged WHERE a.job_id = purged.id
+    DELETE FROM job_attempt_rows a USING purged WHERE a.job_id = purged.id
   )
   SELECT count(*)::int AS purged FROM purged`;
 
@@ -331,7 +366,7 @@ const PURGE = `
 // its jobs along, and job_attempts has no foreign key to follow them). Run once the old jobs are
 // purged, so that the walk of job_attempts_finished_at meets few others.
 const PURGE_ORPHANED_ATTEMPTS = `
-  DELETE FROM job_attempts a
+  DELETE FROM job_attempt_rows a
    WHERE a.finished_at < now() - $1 * interval '1 millisecond'
      AND NOT EXISTS (SELECT 1 FROM processing_queue q WHERE q.id = a.job_id)`;
 
@@ -406,6 +441,7 @@ class AfterCommitNotices {
 /** A validated job as the enqueue statement reads it. */
 interface JobInput {
   invoice_id: string | null;
+  owner: string;
   task: string;
   payload: unknown;
   priority: number;
@@ -416,6 +452,7 @@ interface JobInput {
 /** What the database chose for a new row. */
 interface InsertedRow {
   id: string;
+  owner: string;
   task: string;
   invoice_id: string | null;
   run_at: Date;
@@ -427,6 +464,7 @@ function newJob(input: JobInput, inserted: InsertedRow): EnqueuedJob {
   return {
     id: inserted.id,
     invoiceId: input.invoice_id,
+    owner: inserted.owner,
     task: input.task,
     payload: input.payload ?? {},
     status: 'pending',
@@ -588,6 +626,10 @@ export class Queue {
       throw invalid('UNKNOWN_TASK', `No worker handles the task "${task}". Known tasks: ${[...this.#tasks].join(', ')}.`);
     }
     const invoiceId = job.invoiceId == null ? null : checkedInvoiceId(job.invoiceId);
+    const owner = job.owner ?? '';
+    if (typeof owner !== 'string' || owner.length > OWNER_MAX_LENGTH) {
+      throw invalid('INVALID_OWNER', `The owner must be a text of at most ${OWNER_MAX_LENGTH} characters (got ${JSON.stringify(owner)}).`);
+    }
     const priority = checkedPriority(job.priority ?? QUEUE_DEFAULTS.priority);
     const maxAttempts = job.maxAttempts ?? this.#maxAttempts;
     if (!isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
@@ -608,7 +650,7 @@ export class Queue {
       if (text === undefined) throw invalid('PAYLOAD_NOT_JSON', 'The payload cannot be stored as JSON.');
       payload = JSON.parse(text);
     }
-    return { invoice_id: invoiceId, task, payload, priority, max_attempts: maxAttempts, delay_ms: delayMs };
+    return { invoice_id: invoiceId, owner, task, payload, priority, max_attempts: maxAttempts, delay_ms: delayMs };
   }
 
   /** Takes up to `limit` runnable jobs of the given tasks and leases them to `workerId`. */
@@ -627,9 +669,13 @@ export class Queue {
   async complete(outcomes: readonly Outcome[], options: { tx?: Sql } = {}): Promise<Set<string>> {
     if (outcomes.length === 0) return new Set();
     const sql = options.tx ?? this.db;
-    const result = await traced('facteur.complete', { 'facteur.jobs': outcomes.length }, () =>
-      sql.query<{ id: string }>(COMPLETE, [toRecordset(outcomes), this.#notify]),
-    );
+    const params = [
+      outcomes.map((o) => o.id),
+      outcomes.map((o) => o.lockToken),
+      outcomes.map((o) => Math.round(o.durationMs)),
+      this.#notify,
+    ];
+    const result = await traced('facteur.complete', { 'facteur.jobs': outcomes.length }, () => sql.query<{ id: string }>(COMPLETE, params));
     return new Set(result.rows.map((row) => row.id));
   }
 

@@ -8,8 +8,10 @@
 export const QUEUE_TABLES = { jobs: 'processing_queue', attempts: 'job_attempts' } as const;
 
 /**
- * The order in which pending jobs are claimed: higher priority first, then the earliest due, then
- * the oldest id. The claim index (processing_queue_claim_order) holds pending rows in this order.
+ * The order in which an owner's pending jobs are claimed: higher priority first, then the earliest
+ * due, then the oldest id. Between owners the claim takes turns (Queue's CLAIM): a priority orders
+ * only its owner's jobs. The claim index (processing_queue_claim_order) holds pending rows by owner
+ * in this order.
  */
 export const CLAIM_ORDER = 'priority DESC, run_at, id';
 
@@ -32,22 +34,23 @@ export function latestJob(invoice: string, task: string): string {
 export const POSITION_COUNTED_UP_TO = 1_000;
 
 /**
- * A pending job's position among its owner's jobs (an int, null unless the job `job` — an alias of
- * a processing_queue row — is pending): the pending jobs of invoices of `owner` (an SQL expression)
- * that CLAIM_ORDER puts ahead of it, in two ranges of the claim index that its bounds can seek to —
- * higher priorities that are due by the time this job is, then the same priority before it — and
- * no further than POSITION_COUNTED_UP_TO. Other owners' jobs are not counted, so the number tells
- * nobody how busy anyone else is; each row walked is checked against invoices' primary key.
+ * A pending job's position (an int, null unless the job `job` — an alias of a processing_queue row
+ * — is pending): the pending jobs of its owner that CLAIM_ORDER puts ahead of it, in two ranges of
+ * the claim index that its bounds can seek to — higher priorities that are due by the time this
+ * job is, then the same priority before it — and no further than POSITION_COUNTED_UP_TO. Other
+ * owners' jobs are not counted: claims take turns between owners, so their backlogs delay this job
+ * by a few batches at most, however long they are.
  */
-export function queuePosition(job: string, owner: string): string {
-  const owned = `EXISTS (SELECT 1 FROM invoices o WHERE o.id = p.invoice_id AND o.owner = ${owner})`;
+export function queuePosition(job: string): string {
   return `CASE WHEN ${job}.status = 'pending' THEN (
            SELECT count(*)::int FROM (
              (SELECT 1 FROM processing_queue p
-               WHERE p.status = 'pending' AND p.priority > ${job}.priority AND p.run_at <= greatest(now(), ${job}.run_at) AND ${owned})
+               WHERE p.status = 'pending' AND p.owner = ${job}.owner AND p.priority > ${job}.priority
+                 AND p.run_at <= greatest(now(), ${job}.run_at))
              UNION ALL
              (SELECT 1 FROM processing_queue p
-               WHERE p.status = 'pending' AND p.priority = ${job}.priority AND (p.run_at, p.id) < (${job}.run_at, ${job}.id) AND ${owned})
+               WHERE p.status = 'pending' AND p.owner = ${job}.owner AND p.priority = ${job}.priority
+                 AND (p.run_at, p.id) < (${job}.run_at, ${job}.id))
              LIMIT ${POSITION_COUNTED_UP_TO}
            ) ahead
          ) END`;

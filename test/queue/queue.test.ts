@@ -309,7 +309,7 @@ describe.each(testDatabases())('queue on $name', (database) => {
     await db.query(`UPDATE processing_queue SET completed_at = now() - interval '8 days' WHERE id = $1`, [done.id]);
     // Attempts whose job was deleted some other way: the old one goes with the purge, the recent one stays.
     await db.query(`
-      INSERT INTO job_attempts (job_id, attempt, outcome, finished_at)
+      INSERT INTO job_attempt_rows (job_id, attempt, outcome, finished_at)
       VALUES (gen_random_uuid(), 1, 'completed', now() - interval '8 days'), (gen_random_uuid(), 1, 'completed', now())`);
     expect(await queue.purge(7 * 86_400_000, 1)).toBe(1);
     expect(await queue.getJob(done.id)).toBeNull();

@@ -87,7 +87,7 @@ export function requireServerUrl(): string {
 /** Empties every table between tests, faster than a new database. */
 export async function resetTables(db: Db): Promise<void> {
   await db.query(
-    'TRUNCATE job_attempts, processing_queue, invoice_reviews, invoice_corrections, invoice_audit, invoice_files, invoices, queue_maintenance',
+    'TRUNCATE job_attempt_rows, processing_queue, queue_owners, invoice_reviews, invoice_corrections, invoice_audit, invoice_files, invoices, queue_maintenance',
   );
 }
 
