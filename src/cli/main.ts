@@ -7,6 +7,7 @@ import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
+import { registerMailboxCommands } from './mailbox.ts';
 import { registerReviewCommands } from './review.ts';
 import { registerTokenCommands } from './tokens.ts';
 import { registerWatch } from './watch.ts';
@@ -56,7 +57,9 @@ export function buildProgram(): Command {
 
   program
     .command('worker')
-    .description('claim and run jobs until SIGTERM or SIGINT, and watch FACTEUR_WATCH_DIR if set')
+    .description(
+      'claim and run jobs until SIGTERM or SIGINT, watch FACTEUR_WATCH_DIR if set, read the mailboxes if FACTEUR_SECRET_KEY is set',
+    )
     .addOption(new Option('-c, --concurrency <n>', 'jobs run at the same time (FACTEUR_CONCURRENCY)').argParser(positiveInteger))
     .addOption(
       new Option('--prefetch <n>', 'jobs claimed ahead of free slots, for many short jobs (FACTEUR_PREFETCH)').argParser(
@@ -77,6 +80,10 @@ export function buildProgram(): Command {
           await worker.stop({ graceMs: 0 });
           throw error;
         });
+        const mail = await facteur.startMailboxWatch().catch(async (error: unknown) => {
+          await Promise.all([folder?.stop(), worker.stop({ graceMs: 0 })]);
+          throw error;
+        });
         await new Promise<void>((resolve) => {
           let stopping = false;
           const onSignal = (signal: NodeJS.Signals) => {
@@ -86,7 +93,7 @@ export function buildProgram(): Command {
             }
             stopping = true;
             facteur.logger.info({ signal, graceMs: options.grace }, 'stopping: no new jobs, running jobs may finish');
-            void Promise.all([folder?.stop(), worker.stop({ graceMs: options.grace })]).then(() => resolve());
+            void Promise.all([folder?.stop(), mail?.stop(), worker.stop({ graceMs: options.grace })]).then(() => resolve());
           };
           process.on('SIGTERM', onSignal);
           process.on('SIGINT', onSignal);
@@ -157,6 +164,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerTokenCommands(program);
   registerWatch(program);
+  registerMailboxCommands(program);
 
   return program;
 }
