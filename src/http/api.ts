@@ -1,6 +1,7 @@
 import type { Facteur } from '../app.ts';
 import { statusEvents } from './events.ts';
 import { createGuard, type Caller } from './guard.ts';
+import { inboundHandler } from './inbound.ts';
 import { invoiceHandlers } from './invoices.ts';
 import { jsonBody } from './json-body.ts';
 import { metricsHandler } from './metrics.ts';
@@ -53,6 +54,8 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     retryAllFailed: guard.caller(queue.retryFailed),
     queueWorker: guard.scheduler(queue.worker, { refuseWithoutSecret: options.production }),
     metrics: guard.scheduler(metricsHandler(facteur.metrics), { refuseWithoutSecret: false }),
+    // Machine routes: each request is authenticated by its provider's signature, not by a caller.
+    inbound: inboundHandler(facteur),
 
     // The URLs of the app Facteur descends from (README), served by the same handlers: the
     // invoice is named in the query or the body instead of the path.

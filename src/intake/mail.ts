@@ -306,6 +306,11 @@ async function insertMessage(
   return rows[0]?.id ?? null;
 }
 
+/** Runs first in the message's transaction (a webhook's nonce, so that a replay and its message commit or fail together). */
+export type WithinTransaction = (tx: Sql) => Promise<void>;
+
+const nothing: WithinTransaction = async () => {};
+
 /** Records a message refused whole (too big, unreadable…), once per key. */
 export async function recordRefusal(
   db: Db,
@@ -313,11 +318,14 @@ export async function recordRefusal(
   key: string,
   facts: MessageFacts,
   refusal: FacteurError,
+  within: WithinTransaction = nothing,
+  skipped: Skipped[] = [],
 ): Promise<MessageOutcome> {
-  const id = await db.transaction((tx) =>
-    insertMessage(tx, origin, key, facts, { status: 'refused', reasonCode: refusal.code, reason: refusal.message, skipped: [] }),
-  );
-  return { status: 'refused', first: id !== null, invoiceIds: [], reasonCode: refusal.code, skipped: [] };
+  const id = await db.transaction(async (tx) => {
+    await within(tx);
+    return insertMessage(tx, origin, key, facts, { status: 'refused', reasonCode: refusal.code, reason: refusal.message, skipped });
+  });
+  return { status: 'refused', first: id !== null, invoiceIds: [], reasonCode: refusal.code, skipped };
 }
 
 /**
@@ -330,6 +338,7 @@ export async function takeMessage(
   origin: MessageOrigin,
   identity: string,
   message: ReadMessage,
+  within: WithinTransaction = nothing,
 ): Promise<MessageOutcome> {
   const { facts, files, skipped } = message;
   const key = messageKey(identity, files);
@@ -341,16 +350,14 @@ export async function takeMessage(
           `No attachment could be read: ${first.file} (${first.code})${skipped.length > 1 ? ` and ${skipped.length - 1} more` : ''}.`,
         )
       : new MessageRefused('NO_ATTACHMENT', 'The message has no attachment Facteur can read (PDF, XML, image, or a zip of them).');
-    const id = await db.transaction((tx) =>
-      insertMessage(tx, origin, key, facts, { status: 'refused', reasonCode: refusal.code, reason: refusal.message, skipped }),
-    );
-    return { status: 'refused', first: id !== null, invoiceIds: [], reasonCode: refusal.code, skipped };
+    return recordRefusal(db, origin, key, facts, refusal, within, skipped);
   }
   const details: Record<string, string> = { [origin.channel === 'mailbox' ? 'mailbox' : 'provider']: origin.label };
   if (facts.sender) details.from = facts.sender.slice(0, 300);
   if (facts.subject) details.subject = facts.subject.slice(0, 300);
   if (facts.date) details.date = facts.date.slice(0, 40);
   return db.transaction(async (tx) => {
+    await within(tx);
     const id = await insertMessage(tx, origin, key, facts, { status: 'taken', skipped });
     if (id === null) return { status: 'taken', first: false, invoiceIds: [], skipped };
     const stored = await storeInvoicesIn(tx, queue, origin.owner, files, {
