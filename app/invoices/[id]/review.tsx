@@ -8,6 +8,7 @@ import { useLiveStatus } from '../../live-status.ts';
 import { StatusBadge } from '../../status-badge.tsx';
 import { AttemptHistory } from './attempt-history.tsx';
 import { DocumentViewer } from './document-viewer.tsx';
+import { InvoiceOrigin } from './origin.tsx';
 import { TermGroup } from './terms.tsx';
 
 const PRIORITIES = ['-10', '0', '10', '100'];
@@ -53,6 +54,7 @@ export function InvoiceReview({ locale, invoiceId }: { locale: Locale; invoiceId
         <DocumentViewer t={t} invoiceId={invoiceId} mediaType={invoice.mediaType} fileName={invoice.fileName} />
         <div className="fields">
           <ReviewActions t={t} detail={detail} onChange={(status) => setDetail({ ...detail, ...status })} />
+          <InvoiceOrigin t={t} source={invoice.source} />
           {detail.status === 'failed' ? (
             <p className="panel meta reason" role="alert">
               {reasonOf(t, detail.errorCode, detail.lastError)}
