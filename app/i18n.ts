@@ -69,6 +69,15 @@ const fr = {
     live: 'Mise à jour en direct',
     slow: 'Mise à jour toutes les 30 s',
   },
+  origin: {
+    title: 'Provenance',
+    mailbox: 'boîte',
+    provider: 'service',
+    folder: 'dossier',
+    from: 'de',
+    subject: 'objet',
+    date: 'envoyé le',
+  },
   review: {
     back: 'Retour aux factures',
     title: (number: string | undefined, file: string) => (number ? `Facture ${number}` : file),
@@ -333,6 +342,15 @@ const en: Messages = {
     retryLabel: (name: string) => `Retry processing ${name}`,
     live: 'Live updates',
     slow: 'Updating every 30 s',
+  },
+  origin: {
+    title: 'Source',
+    mailbox: 'mailbox',
+    provider: 'provider',
+    folder: 'folder',
+    from: 'from',
+    subject: 'subject',
+    date: 'sent',
   },
   review: {
     back: 'Back to invoices',

@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { FolderWatch } from './intake/folder.ts';
+import type { MailboxWatch } from './intake/mailbox.ts';
 import { connect, migrate, type Db } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { Queue } from './queue/queue.ts';
@@ -19,6 +20,8 @@ export interface Facteur {
   createWorker(overrides?: { concurrency?: number; prefetch?: number; pollOnly?: boolean }): Worker;
   /** Starts watching the configured folder (FACTEUR_WATCH_DIR) beside a worker; null when none is. */
   startFolderWatch(): Promise<FolderWatch | null>;
+  /** Starts reading the stored mailboxes beside a worker (when FACTEUR_SECRET_KEY is set); null otherwise. */
+  startMailboxWatch(): Promise<MailboxWatch | null>;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,19 @@ export async function openFacteur(config: Config, logger: Logger, options: { mig
       if (!config.watch) return null;
       const { startFolderWatch } = await import('./intake/folder.ts');
       return startFolderWatch({ db, queue, logger }, config.watch, config.maxUploadBytes);
+    },
+    startMailboxWatch: async () => {
+      if (!config.mail) return null;
+      const [{ startMailboxWatch }, { defaultMailLimits }, { requireSecretKey }] = await Promise.all([
+        import('./intake/mailbox.ts'),
+        import('./intake/mail.ts'),
+        import('./intake/secret.ts'),
+      ]);
+      return startMailboxWatch({ db, queue, logger }, requireSecretKey(), {
+        limits: defaultMailLimits(config.maxUploadBytes),
+        batch: 100,
+        intervalMs: config.mail.intervalMs,
+      });
     },
     close: () => db.close(),
   };

@@ -110,6 +110,7 @@ const schema = z.object({
     .transform((value) => value ?? 'local'),
   FACTEUR_WATCH_INTERVAL: duration('2s'),
   FACTEUR_WATCH_SETTLE: duration('2s'),
+  FACTEUR_MAIL_INTERVAL: duration('60s'),
   VERCEL: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -176,6 +177,12 @@ export interface Config {
    * web app runs, since `facteur watch` cannot open the same data folder.
    */
   watch: WatchConfig | undefined;
+  /**
+   * The stored mailboxes are read beside a worker when FACTEUR_SECRET_KEY is set (their passwords
+   * are sealed with it), one round every intervalMs. The key itself is read by src/intake/secret.ts
+   * only where a password is sealed or opened, so that it never sits in this object or a log.
+   */
+  mail: { intervalMs: number } | undefined;
   /** Budget of one drain tick (the worker endpoint), under the platform's function limit. */
   tickBudgetMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -275,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           settleMs: value.FACTEUR_WATCH_SETTLE,
         }
       : undefined,
+    mail: env.FACTEUR_SECRET_KEY?.trim() ? { intervalMs: value.FACTEUR_MAIL_INTERVAL } : undefined,
     logLevel: value.LOG_LEVEL,
   };
 }

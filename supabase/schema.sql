@@ -20,6 +20,14 @@ CREATE TABLE facteur_migrations (
   CONSTRAINT facteur_migrations_pkey PRIMARY KEY (name)
 );
 
+CREATE TABLE inbound_nonces (
+  provider text NOT NULL,
+  nonce text NOT NULL,
+  seen_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT inbound_nonces_nonce_check CHECK ((length(nonce) <= 200)),
+  CONSTRAINT inbound_nonces_pkey PRIMARY KEY (provider, nonce)
+);
+
 CREATE TABLE invoice_files (
   invoice_id uuid NOT NULL,
   content bytea NOT NULL,
@@ -94,6 +102,62 @@ CREATE TABLE job_attempt_rows (
 );
 CREATE INDEX job_attempt_rows_finished_at ON job_attempt_rows USING btree (finished_at);
 CREATE INDEX job_attempt_rows_job ON job_attempt_rows USING btree (job_id, attempt);
+
+CREATE TABLE mail_messages (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  owner text NOT NULL,
+  message_key text NOT NULL,
+  channel text NOT NULL,
+  mailbox_id uuid,
+  message_id text,
+  sender text,
+  subject text,
+  sent_at text,
+  size_bytes bigint,
+  status text NOT NULL,
+  reason_code text,
+  reason text,
+  invoice_ids uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+  skipped jsonb DEFAULT '[]'::jsonb NOT NULL,
+  received_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT mail_messages_channel_check CHECK ((channel ~ '^(mailbox|webhook:[a-z]+)$'::text)),
+  CONSTRAINT mail_messages_mailbox_id_fkey FOREIGN KEY (mailbox_id) REFERENCES mailboxes(id) ON DELETE SET NULL,
+  CONSTRAINT mail_messages_message_id_check CHECK ((length(message_id) <= 1000)),
+  CONSTRAINT mail_messages_message_key_check CHECK ((message_key ~ '^[0-9a-f]{64}$'::text)),
+  CONSTRAINT mail_messages_owner_check CHECK ((owner <> ''::text)),
+  CONSTRAINT mail_messages_owner_message_key_key UNIQUE (owner, message_key),
+  CONSTRAINT mail_messages_pkey PRIMARY KEY (id),
+  CONSTRAINT mail_messages_reason_check CHECK ((length(reason) <= 2000)),
+  CONSTRAINT mail_messages_sender_check CHECK ((length(sender) <= 500)),
+  CONSTRAINT mail_messages_sent_at_check CHECK ((length(sent_at) <= 100)),
+  CONSTRAINT mail_messages_skipped_check CHECK (((jsonb_typeof(skipped) = 'array'::text) AND (octet_length((skipped)::text) <= 16384))),
+  CONSTRAINT mail_messages_status_check CHECK ((status = ANY (ARRAY['taken'::text, 'refused'::text]))),
+  CONSTRAINT mail_messages_subject_check CHECK ((length(subject) <= 500))
+);
+CREATE INDEX mail_messages_owner_received ON mail_messages USING btree (owner, received_at DESC);
+
+CREATE TABLE mailboxes (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  owner text NOT NULL,
+  name text NOT NULL,
+  host text NOT NULL,
+  port integer NOT NULL,
+  tls boolean NOT NULL,
+  username text NOT NULL,
+  sealed_password text NOT NULL,
+  folder text DEFAULT 'INBOX'::text NOT NULL,
+  processed_folder text,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT mailboxes_folder_check CHECK ((folder <> ''::text)),
+  CONSTRAINT mailboxes_host_check CHECK (((host <> ''::text) AND (length(host) <= 255))),
+  CONSTRAINT mailboxes_name_check CHECK ((name ~ '^[A-Za-z0-9._-]{1,64}$'::text)),
+  CONSTRAINT mailboxes_owner_check CHECK ((owner <> ''::text)),
+  CONSTRAINT mailboxes_owner_name_key UNIQUE (owner, name),
+  CONSTRAINT mailboxes_pkey PRIMARY KEY (id),
+  CONSTRAINT mailboxes_port_check CHECK (((port >= 1) AND (port <= 65535))),
+  CONSTRAINT mailboxes_processed_folder_check CHECK ((processed_folder <> ''::text)),
+  CONSTRAINT mailboxes_username_check CHECK (((username <> ''::text) AND (length(username) <= 255)))
+);
 
 CREATE TABLE processing_queue (
   id uuid DEFAULT facteur_uuid_v7() NOT NULL,

@@ -9,6 +9,7 @@ import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger
 import { registerDeletedCommands } from './deleted.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerInvoiceCommands } from './invoices.ts';
+import { registerMailboxCommands } from './mailbox.ts';
 import { registerReviewCommands } from './review.ts';
 import { registerTokenCommands } from './tokens.ts';
 import { registerUserCommands } from './users.ts';
@@ -59,7 +60,9 @@ export function buildProgram(): Command {
 
   program
     .command('worker')
-    .description('claim and run jobs until SIGTERM or SIGINT, and watch FACTEUR_WATCH_DIR if set')
+    .description(
+      'claim and run jobs until SIGTERM or SIGINT, watch FACTEUR_WATCH_DIR if set, read the mailboxes if FACTEUR_SECRET_KEY is set',
+    )
     .addOption(new Option('-c, --concurrency <n>', 'jobs run at the same time (FACTEUR_CONCURRENCY)').argParser(positiveInteger))
     .addOption(
       new Option('--prefetch <n>', 'jobs claimed ahead of free slots, for many short jobs (FACTEUR_PREFETCH)').argParser(
@@ -80,6 +83,10 @@ export function buildProgram(): Command {
           await worker.stop({ graceMs: 0 });
           throw error;
         });
+        const mail = await facteur.startMailboxWatch().catch(async (error: unknown) => {
+          await Promise.all([folder?.stop(), worker.stop({ graceMs: 0 })]);
+          throw error;
+        });
         await new Promise<void>((resolve) => {
           let stopping = false;
           const onSignal = (signal: NodeJS.Signals) => {
@@ -89,7 +96,7 @@ export function buildProgram(): Command {
             }
             stopping = true;
             facteur.logger.info({ signal, graceMs: options.grace }, 'stopping: no new jobs, running jobs may finish');
-            void Promise.all([folder?.stop(), worker.stop({ graceMs: options.grace })]).then(() => resolve());
+            void Promise.all([folder?.stop(), mail?.stop(), worker.stop({ graceMs: options.grace })]).then(() => resolve());
           };
           process.on('SIGTERM', onSignal);
           process.on('SIGINT', onSignal);
@@ -162,6 +169,7 @@ export function buildProgram(): Command {
   registerTokenCommands(program);
   registerUserCommands(program);
   registerWatch(program);
+  registerMailboxCommands(program);
 
   return program;
 }

@@ -1,6 +1,7 @@
 import type { Facteur } from '../app.ts';
 import { statusEvents } from './events.ts';
 import { createGuard, type Caller } from './guard.ts';
+import { inboundHandler } from './inbound.ts';
 import { invoiceHandlers } from './invoices.ts';
 import { jsonBody } from './json-body.ts';
 import { metricsHandler } from './metrics.ts';
@@ -63,6 +64,8 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     signIn: guard.anyone(session.signIn),
     signOut: guard.anyone(session.signOut),
     signInOptions: session.options,
+    // Machine routes: each request is authenticated by its provider's signature, not by a caller.
+    inbound: inboundHandler(facteur),
 
     // The URLs of the app Facteur descends from (README), served by the same handlers: the
     // invoice is named in the query or the body instead of the path.

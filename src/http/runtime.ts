@@ -63,7 +63,7 @@ export function runtime(): Promise<Runtime> {
   return registry[KEY];
 }
 
-/** Starts the in-process worker when configured (self-hosting), with its watched folder if any, and stops both on SIGTERM/SIGINT. */
+/** Starts the in-process worker when configured (self-hosting), with its watched folder and mailboxes if any, and stops both on SIGTERM/SIGINT. */
 export async function startInProcessWorker(): Promise<void> {
   const current = await runtime();
   if (current.facteur.config.worker !== 'inprocess' || current.worker) return;
@@ -71,15 +71,17 @@ export async function startInProcessWorker(): Promise<void> {
   current.worker = worker;
   await worker.start();
   let folder;
+  let mail;
   try {
     folder = await current.facteur.startFolderWatch();
+    mail = await current.facteur.startMailboxWatch();
   } catch (error) {
     // The watched folder is part of the worker: a bad one stops both, and the start is tried again.
     current.worker = null;
-    await worker.stop({ graceMs: 0 });
+    await Promise.all([folder?.stop(), worker.stop({ graceMs: 0 })]);
     throw error;
   }
-  const stop = () => void Promise.all([folder?.stop(), worker.stop({ graceMs: 10_000 })]);
+  const stop = () => void Promise.all([folder?.stop(), mail?.stop(), worker.stop({ graceMs: 10_000 })]);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

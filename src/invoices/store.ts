@@ -123,29 +123,41 @@ export async function storeInvoices(
   files: readonly ArrivingFile[],
   options: { source: InvoiceSource; priority?: number },
 ): Promise<StoredInvoice[]> {
-  return db.transaction(async (tx) => {
-    const stored: { invoiceId: string; duplicateOf?: string }[] = [];
-    for (const file of files) {
-      const { rows } = await tx.query<{ id: string; duplicate_of: string | null }>(INSERT_INVOICE, [
-        owner,
-        file.fileName,
-        file.mediaType,
-        file.bytes.byteLength,
-        file.sha256,
-        options.source.kind,
-        JSON.stringify(options.source.details),
-        file.arrivalKey ?? null,
-      ]);
-      const { id: invoiceId, duplicate_of: duplicateOf } = rows[0]!;
-      await tx.query(INSERT_FILE, [invoiceId, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength)]);
-      stored.push({ invoiceId, ...(duplicateOf ? { duplicateOf } : {}) });
-    }
-    const jobs = await queue.enqueueMany(
-      stored.map(({ invoiceId }) => ({ task: PROCESS_INVOICE, invoiceId, priority: options.priority })),
-      { tx },
-    );
-    return stored.map((invoice, i) => ({ ...invoice, jobId: jobs[i]!.id, status: jobs[i]!.status }));
-  });
+  return db.transaction((tx) => storeInvoicesIn(tx, queue, owner, files, options));
+}
+
+/**
+ * `storeInvoices` inside the caller's transaction, for a way in that writes its own record of the
+ * arrival in the same transaction (a mail message taken once).
+ */
+export async function storeInvoicesIn(
+  tx: Sql,
+  queue: Queue,
+  owner: string,
+  files: readonly ArrivingFile[],
+  options: { source: InvoiceSource; priority?: number },
+): Promise<StoredInvoice[]> {
+  const stored: { invoiceId: string; duplicateOf?: string }[] = [];
+  for (const file of files) {
+    const { rows } = await tx.query<{ id: string; duplicate_of: string | null }>(INSERT_INVOICE, [
+      owner,
+      file.fileName,
+      file.mediaType,
+      file.bytes.byteLength,
+      file.sha256,
+      options.source.kind,
+      JSON.stringify(options.source.details),
+      file.arrivalKey ?? null,
+    ]);
+    const { id: invoiceId, duplicate_of: duplicateOf } = rows[0]!;
+    await tx.query(INSERT_FILE, [invoiceId, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength)]);
+    stored.push({ invoiceId, ...(duplicateOf ? { duplicateOf } : {}) });
+  }
+  const jobs = await queue.enqueueMany(
+    stored.map(({ invoiceId }) => ({ task: PROCESS_INVOICE, invoiceId, priority: options.priority })),
+    { tx },
+  );
+  return stored.map((invoice, i) => ({ ...invoice, jobId: jobs[i]!.id, status: jobs[i]!.status }));
 }
 
 export async function readInvoiceFile(

@@ -11,6 +11,7 @@ import { AttemptHistory } from './attempt-history.tsx';
 import { DocumentViewer } from './document-viewer.tsx';
 import { CorrectableFields } from './fields-editor.tsx';
 import { Findings } from './findings.tsx';
+import { InvoiceOrigin } from './origin.tsx';
 import { ReviewBadges } from './review-badges.tsx';
 import { ReviewBar } from './review-bar.tsx';
 import { TermGroup } from './terms.tsx';
@@ -59,6 +60,7 @@ export function InvoiceReview({ locale, invoiceId }: { locale: Locale; invoiceId
         <div className="fields">
           <ReviewBar locale={locale} detail={detail} onChange={setDetail} />
           <ReviewActions t={t} detail={detail} onChange={(status) => setDetail({ ...detail, ...status })} />
+          <InvoiceOrigin t={t} source={invoice.source} />
           {detail.status === 'failed' ? (
             <p className="panel meta reason" role="alert">
               {reasonOf(t, detail.errorCode, detail.lastError)}
