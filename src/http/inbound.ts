@@ -36,7 +36,13 @@ export function inboundHandler(facteur: Facteur, config: InboundConfig = inbound
   const maxBody = Math.ceil(limits.maxMessageBytes * 1.4) + 1024 * 1024;
   return async (request: Request, provider: string): Promise<Response> => {
     try {
-      if (!(PROVIDERS as readonly string[]).includes(provider)) throw new HttpError(404, 'NOT_FOUND', 'No such inbound provider.');
+      if (!(PROVIDERS as readonly string[]).includes(provider)) {
+        throw new HttpError(
+          401,
+          'UNAUTHORIZED',
+          `No inbound provider is called ${provider.slice(0, 40)}: no request here can be authenticated.`,
+        );
+      }
       const body = await readBody(request, maxBody);
       const inbound = await verifyInbound(provider as Provider, config, request.headers, body, limits);
       if (!inbound) return json({ status: 'ignored' });

@@ -28,7 +28,7 @@ export class InboundRefused extends FacteurError {
   }
 }
 
-/** Each provider's secret, and the owner its messages go to. A provider without a secret is off (404). */
+/** Each provider's secret, and the owner its messages go to. A provider without a secret is off (401, as any route without credentials). */
 export interface InboundConfig {
   owner: string;
   /** How far a signed timestamp may be from the server's clock. */
@@ -321,7 +321,8 @@ export async function verifyInbound(
   limits: MailLimits,
   now = Date.now(),
 ): Promise<Inbound | null> {
-  if (!config[provider]) throw new InboundRefused(404, 'INBOUND_NOT_CONFIGURED', `Inbound e-mail from ${provider} is not configured here.`);
+  // Closed by default, like every route: without a secret no request can be authenticated.
+  if (!config[provider]) throw new InboundRefused(401, 'UNAUTHORIZED', `Inbound e-mail from ${provider} is not configured here.`);
   const delivery: Delivery = { config, headers, body, limits, now };
   switch (provider) {
     case 'postmark':

@@ -242,7 +242,16 @@ describe('inbound e-mail webhooks', () => {
     });
   });
 
-  it('answers 404 for an unknown provider', async () => {
-    expect((await post('smtp2go', '{}')).status).toBe(404);
+  it('answers 401 for an unknown or unconfigured provider, as every route does without credentials', async () => {
+    expect(await code(await post('smtp2go', '{}'))).toBe('UNAUTHORIZED');
+    const bare = inboundHandler(
+      { db: test.db, config: { maxUploadBytes: 1024 }, logger: pino({ level: 'silent' }) } as unknown as Facteur,
+      {
+        owner: 'acme',
+        windowMs: 60_000,
+      },
+    );
+    const response = await bare(new Request('http://localhost/api/inbound/postmark', { method: 'POST', body: '{}' }), 'postmark');
+    expect([response.status, await code(response)]).toEqual([401, 'UNAUTHORIZED']);
   });
 });
