@@ -26,8 +26,3 @@ export const currentSession = cache(async (): Promise<Session | null | undefined
 export async function requireSignIn(path: string): Promise<void> {
   if ((await currentSession()) === null) redirect(`/signin?next=${encodeURIComponent(path)}`);
 }
-
-/** Where to go after signing in: a path of this site only, never another origin (`//host`, `/\host`). */
-export function localPath(next: string | string[] | undefined): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
-}
