@@ -1,5 +1,6 @@
 import { headers } from 'next/headers.js';
 import { redirect } from 'next/navigation.js';
+import { cache } from 'react';
 import { withApi } from '../src/http/runtime.ts';
 import type { SignInOptions } from '../src/http/session.ts';
 
@@ -10,20 +11,18 @@ export interface Session {
   mode: SignInOptions['mode'];
 }
 
-/** The signed-in caller; null when nobody is, undefined when the server cannot tell (database down: the page's own reads say so). */
-export async function currentSession(): Promise<Session | null | undefined> {
+/**
+ * The signed-in caller; null when nobody is, undefined when the server cannot tell (database down:
+ * the page's own reads say so). Asked once per page render, however many components want it.
+ */
+export const currentSession = cache(async (): Promise<Session | null | undefined> => {
   const request = new Request('http://facteur.invalid/api/session', { headers: await headers() });
   const response = await withApi((api) => api.session(request));
   if (response.status === 401) return null;
   return response.ok ? ((await response.json()) as Session) : undefined;
-}
+});
 
 /** For a page that shows invoices: a visitor who is not signed in goes to the sign-in page, and comes back to `path` after. */
 export async function requireSignIn(path: string): Promise<void> {
   if ((await currentSession()) === null) redirect(`/signin?next=${encodeURIComponent(path)}`);
-}
-
-/** Where to go after signing in: a path of this site only, never another origin (`//host`, `/\host`). */
-export function localPath(next: string | string[] | undefined): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }

@@ -14,6 +14,15 @@ export interface SignInOptions {
   supabase?: { url: string; anonKey: string };
 }
 
+/**
+ * Where to go after signing in (`/signin?next=`): a path of this site only, never another origin
+ * (`//host`, `/\\host`), and no control character (a header is made of it).
+ */
+export function returnPath(next: string | string[] | undefined): string {
+  if (typeof next !== 'string' || [...next].some((character) => character < ' ' || character === '\x7f')) return '/';
+  return /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**

@@ -240,7 +240,7 @@ describe('FACTEUR_AUTH=accounts', () => {
     const signedIn = await fetch(`${app.url}/signin?next=%2Fqueue`, withSession(session, { redirect: 'manual' }));
     expect(signedIn.headers.get('location')).toBe('/queue');
     // Only a path of this site: never another origin.
-    for (const next of ['//evil.example/', '/\\evil.example', 'https://evil.example/']) {
+    for (const next of ['//evil.example/', '/\\evil.example', 'https://evil.example/', '/\r\nSet-Cookie: x=1', '/\t/evil.example']) {
       const away = await fetch(`${app.url}/signin?next=${encodeURIComponent(next)}`, withSession(session, { redirect: 'manual' }));
       expect(away.headers.get('location')).toBe('/');
     }
