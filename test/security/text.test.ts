@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,12 +51,12 @@ describe('control and bidi characters in stored and printed text', () => {
     invoice.fields['BT-27'] = 'ACME \u009b2J\u202Eevil\u2066';
     const file = join(dir, 'facture.xml');
     writeFileSync(file, writeCii(invoice));
-    const env = { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', FACTEUR_DATA_DIR: join(dir, 'cli') };
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', FACTEUR_DATA_DIR: join(dir, 'cli') };
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+        const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
         let stdout = '';
-        child.stdout.on('data', (chunk: Buffer) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
           stdout += chunk.toString();
         });
         child.on('close', (code) => resolve({ code, stdout }));
