@@ -288,6 +288,35 @@ describe('facteur CLI', () => {
       ]);
     });
 
+    it('delete, restore and purge-deleted: soft, as the owner, in the audit trail; the purge after the retention', async () => {
+      const [stored] = await storeInvoices(
+        test.db,
+        queue,
+        'local',
+        [acceptFile('d.xml', new TextEncoder().encode(writeCii(sampleInvoice())), 2 ** 20)],
+        {
+          source: { kind: 'cli', details: {} },
+        },
+      );
+      const id = stored!.invoiceId;
+      expect(await facteur(['delete', id], env)).toMatchObject({ code: 0, stdout: `Facture ${id} supprimée.\n` });
+      expect(await facteur(['delete', id], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('already deleted') });
+      expect(await facteur(['restore', id, '--owner', 'someone-else'], env)).toMatchObject({ code: 2 });
+      expect(await facteur(['restore', id], env)).toMatchObject({ code: 0, stdout: `Facture ${id} restaurée.\n` });
+      expect(await facteur(['delete', id], env)).toMatchObject({ code: 0 });
+      expect(await facteur(['purge-deleted'], env)).toMatchObject({
+        code: 0,
+        stdout: 'Purged 0 invoices deleted more than 30 days ago.\n',
+      });
+      await test.db.query("UPDATE invoices SET deleted_at = now() - interval '3 days' WHERE id = $1", [id]);
+      expect(await facteur(['purge-deleted', '--days', '2'], env)).toMatchObject({
+        code: 0,
+        stdout: 'Purged 1 invoice deleted more than 2 days ago.\n',
+      });
+      const { rows } = await test.db.query<{ action: string }>('SELECT action FROM invoice_audit WHERE invoice_id = $1 ORDER BY id', [id]);
+      expect(rows.map((r) => r.action)).toEqual(['delete', 'restore', 'delete', 'purge']);
+    });
+
     it('runs a worker that finishes its jobs on SIGTERM and exits 0', async () => {
       const worker = start(['worker', '--concurrency', '3'], env);
       await queue.enqueueMany(Array.from({ length: 3 }, () => ({ task: 'sleep', payload: { ms: 1_500 } })));

@@ -118,7 +118,17 @@ function FieldsEditor({
     for (const c of detail.corrections) byPath.set(c.term, { from: byPath.get(c.term)?.from ?? c.from ?? '', by: c.by });
     return byPath;
   }, [detail.corrections]);
-  const changed = Object.keys(inputs).filter((path) => inputs[path] !== base.values[path] || confirmed.has(path));
+  // A change is a different value, not a different spelling of it (« 1 481,47 » for 1\u202f481,47).
+  const differs = (path: string) => {
+    if (inputs[path] === base.values[path]) return false;
+    const term = termOf.get(path) ?? path;
+    try {
+      return parseFieldValue(term, inputs[path] ?? '') !== parseFieldValue(term, base.values[path] ?? '');
+    } catch {
+      return true;
+    }
+  };
+  const changed = Object.keys(inputs).filter((path) => differs(path) || confirmed.has(path));
 
   const check = (path: string, text: string): string | null => {
     try {
@@ -208,7 +218,7 @@ function FieldsEditor({
       theirs={theirs[path]}
       corrected={corrected.get(path)}
       uncertain={!path.startsWith('BG-') && (invoice.confidence[path as TermId] ?? 1) < REVIEW_BELOW}
-      changed={inputs[path] !== base.values[path]}
+      changed={differs(path)}
       confirmed={confirmed.has(path)}
       onConfirm={() => setConfirmed((current) => new Set([...current, path]))}
       t={t}
