@@ -65,8 +65,8 @@ describe('the review screen, in Chromium', () => {
         .locator(`${selector} tbody tr`)
         .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)));
     expect(await cells('table.vat')).toEqual([
-      ['S', '20\u202f%', euros('1160.00'), euros('232.00')],
-      ['S', '5,5\u202f%', euros('60.00'), euros('3.30')],
+      ['taux normal (S)', '20\u202f%', euros('1160.00'), euros('232.00')],
+      ['taux normal (S)', '5,5\u202f%', euros('60.00'), euros('3.30')],
     ]);
     expect(await cells('table.lines')).toEqual([
       ['1', 'Conseil (jour)', '2', euros('450.00'), euros('900.00')],
