@@ -201,15 +201,17 @@ const CLAIM = `
 // every other one in job_attempt_rows.
 
 const COMPLETE = `
-  WITH completed AS (
+  WITH outcome AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, lock_token uuid, duration_ms int)
+  ), completed AS (
     UPDATE processing_queue q
        SET status = 'completed', completed_at = now(), updated_at = now(), duration_ms = o.duration_ms,
            lock_token = NULL, locked_until = NULL, last_error = NULL, error_code = NULL
-      FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS o(id, lock_token, duration_ms)
+      FROM outcome o
      WHERE q.id = o.id AND q.status = 'processing' AND q.lock_token = o.lock_token
     RETURNING q.id, q.invoice_id
   )
-  SELECT id, ${statusNotice('completed', '$4')} FROM completed`;
+  SELECT id, ${statusNotice('completed', '$2')} FROM completed`;
 
 // A failed attempt goes back to pending after an exponential backoff with ±25 % jitter (computed
 // on the database clock), or to failed when it was the last attempt or the error is permanent.
@@ -669,13 +671,9 @@ export class Queue {
   async complete(outcomes: readonly Outcome[], options: { tx?: Sql } = {}): Promise<Set<string>> {
     if (outcomes.length === 0) return new Set();
     const sql = options.tx ?? this.db;
-    const params = [
-      outcomes.map((o) => o.id),
-      outcomes.map((o) => o.lockToken),
-      outcomes.map((o) => Math.round(o.durationMs)),
-      this.#notify,
-    ];
-    const result = await traced('facteur.complete', { 'facteur.jobs': outcomes.length }, () => sql.query<{ id: string }>(COMPLETE, params));
+    const result = await traced('facteur.complete', { 'facteur.jobs': outcomes.length }, () =>
+      sql.query<{ id: string }>(COMPLETE, [toRecordset(outcomes), this.#notify]),
+    );
     return new Set(result.rows.map((row) => row.id));
   }
 

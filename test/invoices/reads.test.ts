@@ -56,12 +56,9 @@ describe.each(testDatabases())('invoice status on $name', (database) => {
   });
 
   it(`stops counting at ${POSITION_COUNTED_UP_TO} jobs ahead`, async () => {
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO invoices (owner, file_name, media_type, size_bytes, sha256)
-       SELECT 'local', 'test.xml', 'application/xml', 0, repeat('0', 64) FROM generate_series(1, $1) RETURNING id`,
-      [POSITION_COUNTED_UP_TO + 5],
-    );
-    await queue.enqueueMany(rows.map((row) => ({ task: PROCESS_INVOICE, invoiceId: row.id })));
+    // The owner's own jobs: a position counts only those (claims take turns between owners).
+    await queue.enqueueMany(Array.from({ length: POSITION_COUNTED_UP_TO + 5 }, () => ({ task: 'process_invoice', owner: 'local' })));
+    await queue.enqueueMany(Array.from({ length: 10 }, () => ({ task: 'process_invoice', owner: 'someone-else' })));
     const last = await pendingInvoice();
     expect(await positionOf(last)).toBe(POSITION_COUNTED_UP_TO);
   });
