@@ -9,8 +9,10 @@ CREATE TABLE api_tokens (
   owner text NOT NULL,
   label text,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
+  role text DEFAULT 'member'::text NOT NULL,
   CONSTRAINT api_tokens_owner_check CHECK ((owner <> ''::text)),
   CONSTRAINT api_tokens_pkey PRIMARY KEY (token_sha256),
+  CONSTRAINT api_tokens_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'member'::text]))),
   CONSTRAINT api_tokens_token_sha256_check CHECK ((token_sha256 ~ '^[0-9a-f]{64}$'::text))
 );
 
@@ -27,6 +29,34 @@ CREATE TABLE inbound_nonces (
   CONSTRAINT inbound_nonces_nonce_check CHECK ((length(nonce) <= 200)),
   CONSTRAINT inbound_nonces_pkey PRIMARY KEY (provider, nonce)
 );
+
+CREATE TABLE invoice_audit (
+  id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  invoice_id uuid NOT NULL,
+  owner text NOT NULL,
+  action text NOT NULL,
+  actor text NOT NULL,
+  at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT invoice_audit_action_check CHECK ((action = ANY (ARRAY['delete'::text, 'restore'::text, 'purge'::text]))),
+  CONSTRAINT invoice_audit_pkey PRIMARY KEY (id)
+);
+CREATE INDEX invoice_audit_invoice ON invoice_audit USING btree (invoice_id, id);
+
+CREATE TABLE invoice_corrections (
+  id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  invoice_id uuid NOT NULL,
+  owner text NOT NULL,
+  term text NOT NULL,
+  from_value text,
+  to_value text,
+  corrected_by text NOT NULL,
+  corrected_at timestamp with time zone DEFAULT now() NOT NULL,
+  version integer NOT NULL,
+  CONSTRAINT invoice_corrections_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id) ON DELETE CASCADE,
+  CONSTRAINT invoice_corrections_pkey PRIMARY KEY (id),
+  CONSTRAINT invoice_corrections_term_check CHECK ((term ~ '^(BG-(23|25)\[[0-9]+\]\.)?BT-[0-9]+$'::text))
+);
+CREATE INDEX invoice_corrections_invoice ON invoice_corrections USING btree (invoice_id, id);
 
 CREATE TABLE invoice_files (
   invoice_id uuid NOT NULL,
@@ -70,6 +100,9 @@ CREATE TABLE invoices (
   reviewed_by text,
   reviewed_at timestamp with time zone,
   review_reason text,
+  corrected jsonb,
+  deleted_at timestamp with time zone,
+  deleted_by text,
   duplicate_of uuid,
   CONSTRAINT invoices_duplicate_of_fkey FOREIGN KEY (duplicate_of) REFERENCES invoices(id) ON DELETE SET NULL,
   CONSTRAINT invoices_pkey PRIMARY KEY (id),
@@ -80,6 +113,7 @@ CREATE TABLE invoices (
   CONSTRAINT invoices_source_check CHECK ((source = ANY (ARRAY['upload'::text, 'api'::text, 'cli'::text, 'folder'::text, 'mailbox'::text, 'webhook'::text]))),
   CONSTRAINT invoices_source_details_check CHECK (((jsonb_typeof(source_details) = 'object'::text) AND (octet_length((source_details)::text) <= 4096)))
 );
+CREATE INDEX invoices_deleted_at ON invoices USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
 CREATE UNIQUE INDEX invoices_owner_arrival_key ON invoices USING btree (owner, arrival_key) WHERE (arrival_key IS NOT NULL);
 CREATE INDEX invoices_owner_created ON invoices USING btree (owner, created_at DESC);
 CREATE INDEX invoices_owner_review_created ON invoices USING btree (owner, review_state, created_at DESC);
@@ -159,6 +193,13 @@ CREATE TABLE mailboxes (
   CONSTRAINT mailboxes_username_check CHECK (((username <> ''::text) AND (length(username) <= 255)))
 );
 
+CREATE TABLE organisations (
+  name text NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT organisations_name_check CHECK ((name ~ '^[A-Za-z0-9._@-]{1,100}$'::text)),
+  CONSTRAINT organisations_pkey PRIMARY KEY (name)
+);
+
 CREATE TABLE processing_queue (
   id uuid DEFAULT facteur_uuid_v7() NOT NULL,
   invoice_id uuid,
@@ -208,12 +249,49 @@ CREATE TABLE queue_owners (
 );
 ALTER TABLE queue_owners SET (fillfactor=50);
 
+CREATE TABLE sessions (
+  token_sha256 text NOT NULL,
+  user_id uuid NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  expires_at timestamp with time zone NOT NULL,
+  CONSTRAINT sessions_pkey PRIMARY KEY (token_sha256),
+  CONSTRAINT sessions_token_sha256_check CHECK ((token_sha256 ~ '^[0-9a-f]{64}$'::text)),
+  CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+);
+CREATE INDEX sessions_expires_at ON sessions USING btree (expires_at);
+CREATE INDEX sessions_user ON sessions USING btree (user_id);
+
+CREATE TABLE sign_in_attempts (
+  subject text NOT NULL,
+  window_start timestamp with time zone NOT NULL,
+  attempts integer NOT NULL,
+  CONSTRAINT sign_in_attempts_pkey PRIMARY KEY (subject, window_start)
+);
+CREATE INDEX sign_in_attempts_window_start ON sign_in_attempts USING btree (window_start);
+
 CREATE TABLE upload_rate_limits (
   owner text NOT NULL,
   window_start timestamp with time zone NOT NULL,
   files integer NOT NULL,
   CONSTRAINT upload_rate_limits_pkey PRIMARY KEY (owner, window_start)
 );
+
+CREATE TABLE users (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  email text NOT NULL,
+  organisation text NOT NULL,
+  role text NOT NULL,
+  password_hash text NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT users_email_check CHECK (((email = lower(email)) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))),
+  CONSTRAINT users_email_key UNIQUE (email),
+  CONSTRAINT users_organisation_fkey FOREIGN KEY (organisation) REFERENCES organisations(name),
+  CONSTRAINT users_password_hash_check CHECK ((password_hash ~~ 'scrypt$%'::text)),
+  CONSTRAINT users_pkey PRIMARY KEY (id),
+  CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'member'::text])))
+);
+CREATE INDEX users_organisation ON users USING btree (organisation);
 
 CREATE VIEW job_attempts WITH (security_invoker=true) AS
 SELECT a.id,
