@@ -14,6 +14,7 @@ const config: NextConfig = {
     '@napi-rs/canvas',
     'piscina',
     'libxml2-wasm',
+    'exceljs',
   ],
   // The migrations and the XML schemas are read from disk; make sure serverless bundles carry them.
   outputFileTracingIncludes: { '/**': ['./supabase/migrations/**', './data/xsd/**'] },

@@ -6,6 +6,7 @@ import { QUEUE_DEFAULTS } from '../queue/defaults.ts';
 import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerExportCommands } from './export.ts';
 import { registerInvoiceCommands } from './invoices.ts';
 import { registerReviewCommands } from './review.ts';
 import { registerTokenCommands } from './tokens.ts';
@@ -153,6 +154,7 @@ export function buildProgram(): Command {
     });
 
   registerInvoiceCommands(program);
+  registerExportCommands(program);
   registerReviewCommands(program);
   registerDoctor(program);
   registerTokenCommands(program);

@@ -232,7 +232,7 @@ export async function extractInvoiceFile(path: string, options: ExtractOptions =
 }
 
 export type { Detection, InvoiceKind } from './detect.ts';
-export { EN16931_RULES } from './validate/en16931.ts';
+export { CREDIT_NOTE_TYPES, EN16931_RULES } from './validate/en16931.ts';
 export { stopVisualWorkers } from './visual/contained.ts';
 export { REVIEW_BELOW } from './visual/fields.ts';
 export { INVOICE_ERROR_CODES, InvoiceError, isInvoiceError, type InvoiceErrorCode } from './errors.ts';

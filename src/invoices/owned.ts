@@ -1,5 +1,7 @@
 import type { Sql } from '../db/types.ts';
 import { InvalidInputError } from '../errors.ts';
+import type { ExportRequest } from './export.ts';
+import { openExport, type ExportFile } from './export-file.ts';
 import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices, type InvoiceListOptions } from './reads.ts';
 import { transitionReview, type Transition } from './review.ts';
 import { readInvoiceFile } from './store.ts';
@@ -56,6 +58,11 @@ export class OwnedInvoices {
    */
   async review(invoiceId: string, transition: Transition, options: { by: string; version?: number; reason?: string }): Promise<void> {
     if (!(await transitionReview(this.#sql, this.owner, invoiceId, transition, options))) throw notFound(invoiceId);
+  }
+
+  /** The invoices of a period as a file to download, read page by page as its bytes are pulled. */
+  export(request: ExportRequest): Promise<ExportFile> {
+    return openExport(this.#sql, this.owner, request);
   }
 
   /** The invoices whose latest job failed, oldest first. */

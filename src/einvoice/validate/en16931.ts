@@ -99,7 +99,7 @@ const PRESENT_GROUP_MANDATORY: ReadonlyArray<{ rule: string; group: string; what
 ];
 
 /** Document type codes (UNTDID 1001) of credit notes, on which nothing is due to the seller. */
-const CREDIT_NOTE_TYPES = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
+export const CREDIT_NOTE_TYPES: ReadonlySet<string> = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
 
 /** Payment means codes for credit transfers (UNTDID 4461), which need an account to pay into (BR-61). */
 const CREDIT_TRANSFER = new Set(['30', '58']);
