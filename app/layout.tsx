@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import './styles.css';
 import { messages } from './i18n.ts';
 import { requestLocale } from './locale.ts';
+import { exportWords } from './exports/words.ts';
 
 export const metadata = { title: 'Facteur', description: 'Réception et traitement des factures · Invoice inbox' };
 export const viewport = { width: 'device-width', initialScale: 1 };
@@ -19,6 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <nav aria-label={t.nav.label}>
             <a href="/">{t.nav.inbox}</a>
             <a href="/queue">{t.nav.queue}</a>
+            <a href="/exports">{exportWords(locale).nav}</a>
           </nav>
         </header>
         <main>{children}</main>

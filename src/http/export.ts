@@ -1,4 +1,5 @@
 import { TERMS, type NormalisedInvoice, type TermId, type TermRecord } from '../einvoice/model.ts';
+import { writeCii, writeFacturX, writeUbl } from '../einvoice/write.ts';
 import { csvRow, BOM, type CsvCell } from '../invoices/csv.ts';
 import { exportRequestFrom } from '../invoices/export.ts';
 import type { ExportFile } from '../invoices/export-file.ts';
@@ -45,6 +46,33 @@ export function invoiceCsv(invoice: NormalisedInvoice): string {
   );
 }
 
+export const INVOICE_FILE_FORMATS = ['json', 'csv', 'ubl', 'cii', 'facturx'] as const;
+export type InvoiceFileFormat = (typeof INVOICE_FILE_FORMATS)[number];
+
+/**
+ * One invoice as a file: its normalised model (JSON), its CSV, or re-issued as UBL 2.1, CII D16B
+ * or a Factur-X PDF by the e-invoice writer, from the model whatever the invoice was read from.
+ */
+export async function invoiceFile(
+  invoice: NormalisedInvoice,
+  format: InvoiceFileFormat,
+  invoiceId: string,
+): Promise<{ body: string | Uint8Array<ArrayBuffer>; contentType: string; fileName: string }> {
+  const base = (invoice.fields['BT-1'] ?? invoiceId).replace(/[^\w.-]+/g, '_');
+  switch (format) {
+    case 'csv':
+      return { body: invoiceCsv(invoice), contentType: 'text/csv; charset=utf-8', fileName: `${base}.csv` };
+    case 'json':
+      return { body: `${JSON.stringify(invoice, null, 2)}\n`, contentType: 'application/json; charset=utf-8', fileName: `${base}.json` };
+    case 'ubl':
+      return { body: writeUbl(invoice), contentType: 'application/xml; charset=utf-8', fileName: `${base}-ubl.xml` };
+    case 'cii':
+      return { body: writeCii(invoice), contentType: 'application/xml; charset=utf-8', fileName: `${base}-cii.xml` };
+    case 'facturx':
+      return { body: new Uint8Array(await writeFacturX(invoice)), contentType: 'application/pdf', fileName: `${base}-facturx.pdf` };
+  }
+}
+
 /** A file's chunks as a web stream that reads the next only when its reader asks (backpressure). */
 export function streamOf(file: ExportFile): ReadableStream<Uint8Array> {
   const iterator = file.chunks[Symbol.asyncIterator]();
@@ -75,8 +103,9 @@ export async function exportsHandler(request: Request, caller: Caller): Promise<
       from: params.get('from'),
       to: params.get('to'),
       date: params.get('date'),
-      review: params.get('review'),
-      supplier: params.get('supplier'),
+      // A form's checkboxes repeat the name (review=approved&review=ready); a link joins with commas.
+      review: params.has('review') ? params.getAll('review').join(',') : null,
+      supplier: params.getAll('supplier').join(','),
       format: params.get('format'),
       lang: params.get('lang'),
     },

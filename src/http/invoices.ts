@@ -13,7 +13,7 @@ import {
 } from '../validators.ts';
 import { PROCESS_INVOICE } from '../invoices/jobs.ts';
 import type { Transition } from '../invoices/review.ts';
-import { invoiceCsv } from './export.ts';
+import { INVOICE_FILE_FORMATS, invoiceFile } from './export.ts';
 import type { Caller } from './guard.ts';
 import { jsonBody } from './json-body.ts';
 import { HttpError, json, jsonWithETag } from './respond.ts';
@@ -118,21 +118,24 @@ export function invoiceHandlers({ db, queue }: Pick<Facteur, 'db' | 'queue'>) {
       return json(await caller.invoices.status(invoiceId));
     },
 
-    /** GET /api/invoices/{id}/export?format=json|csv: the normalised invoice as a download. */
+    /**
+     * GET /api/invoices/{id}/export?format=json|csv|ubl|cii|facturx: the normalised invoice as a
+     * download, or re-issued as an e-invoice (whatever it was read from: XML, a PDF, a scan).
+     */
     export: async (request: Request, caller: Caller, id: string) => {
       const invoiceId = invoiceIdFrom(id);
-      const format = choiceFrom(new URL(request.url).searchParams.get('format'), ['json', 'csv'], 'INVALID_FORMAT', 'format');
+      const format = choiceFrom(new URL(request.url).searchParams.get('format'), INVOICE_FILE_FORMATS, 'INVALID_FORMAT', 'format');
       const detail = await caller.invoices.detail(invoiceId);
       if (!detail.extracted) {
         throw new HttpError(409, 'NOT_EXTRACTED', `Invoice ${invoiceId} has no extracted data yet (it is ${detail.status}).`);
       }
-      const base = (detail.extracted.fields['BT-1'] ?? invoiceId).replace(/[^\w.-]+/g, '_');
-      const [body, type] =
-        format === 'csv'
-          ? [invoiceCsv(detail.extracted), 'text/csv; charset=utf-8']
-          : [`${JSON.stringify(detail.extracted, null, 2)}\n`, 'application/json; charset=utf-8'];
-      return new Response(body, {
-        headers: { 'content-type': type, 'content-disposition': `attachment; filename="${base}.${format}"`, 'cache-control': 'no-store' },
+      const file = await invoiceFile(detail.extracted, format, invoiceId);
+      return new Response(file.body, {
+        headers: {
+          'content-type': file.contentType,
+          'content-disposition': `attachment; filename="${file.fileName}"`,
+          'cache-control': 'no-store',
+        },
       });
     },
   };

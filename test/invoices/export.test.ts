@@ -218,7 +218,9 @@ describe.each(testDatabases())('the period exports on $name', (database) => {
     expect(fileName).toBe('FEC-achats-2026-11-01_2026-11-30.txt');
     const [header, ...lines] = cells(bytes.toString('utf8'), '\t') as [string[], ...string[][]];
     expect(header).toEqual([...FEC_COLUMNS]);
-    const rows = lines.map((cells) => Object.fromEntries(FEC_COLUMNS.map((name, i) => [name, cells[i]!])));
+    const rows = lines.map(
+      (cells) => Object.fromEntries(FEC_COLUMNS.map((name, i) => [name, cells[i]!])) as Record<(typeof FEC_COLUMNS)[number], string>,
+    );
     const amount = (text: string) => {
       expect(text).toMatch(/^\d+,\d{2}$/);
       return Math.round(Number(text.replace(',', '.')) * 100);
@@ -228,7 +230,8 @@ describe.each(testDatabases())('the period exports on $name', (database) => {
       expect(row.JournalCode).toBe('ACH');
       for (const date of [row.EcritureDate, row.PieceDate, row.ValidDate]) expect(date).toMatch(/^2026(0[1-9]|1[0-2])\d{2}$/);
     }
-    const entries = Map.groupBy(rows, (row) => row.EcritureNum);
+    const entries = new Map<string, typeof rows>();
+    for (const row of rows) entries.set(row.EcritureNum!, [...(entries.get(row.EcritureNum!) ?? []), row]);
     expect([...entries.keys()]).toEqual(['1', '2', '3', '4']);
     const dates = [...entries.values()].map((entry) => entry[0]!.EcritureDate);
     expect(dates).toEqual([...dates].sort());
