@@ -1,7 +1,7 @@
 /**
  * A period export of many invoices, in each format: time and peak memory.
  *
- *   node bench/exports.ts [--invoices 100000] [--formats csv-fr,csv-en,xlsx,fec,json]
+ *   node bench/exports.ts [--invoices 100000] [--formats csv-fr,csv-en,xlsx,fec,json] [--url postgres://…]
  *
  * Seeds `--invoices` approved invoices of one month into a database of its own on the server
  * (INSERT … SELECT generate_series from a template: two VAT rates, one in ten a credit note, one in
@@ -67,10 +67,12 @@ if (values.child) {
 
 const count = Number(values.invoices);
 const formats = values.formats.split(',') as ExportFormat[];
-const database = await createDatabase('facteur_bench_exports');
+// A database of its own, dropped at the end; or --url, whose invoices of the owner `bench` are replaced.
+const database = values.url ? { url: values.url, drop: async () => {} } : await createDatabase('facteur_bench_exports');
 try {
   const db = await connect({ url: database.url });
   await migrate(db);
+  await db.query(`DELETE FROM invoices WHERE owner = 'bench'`);
   const template = {
     format: 'cii',
     source: { container: 'xml', syntax: 'cii' },
