@@ -82,7 +82,16 @@ describe('the exports endpoint', () => {
     const page = await (await fetch(`${app.url}/exports`, { headers: { 'accept-language': 'fr' } })).text();
     expect(page).toContain('Exporter les factures');
     expect(page).toMatch(/<form[^>]*action="\/api\/exports"/);
-    expect(page).toMatch(/<input type="checkbox" name="review" value="approved" checked=""/);
+    const boxes = [...page.matchAll(/<input[^>]*name="review"[^>]*>/g)].map(([tag]) => [
+      /value="(\w+)"/.exec(tag)![1],
+      tag.includes('checked'),
+    ]);
+    expect(boxes).toEqual([
+      ['approved', true],
+      ['ready', false],
+      ['to_review', false],
+      ['rejected', false],
+    ]);
     const english = await (await fetch(`${app.url}/exports`, { headers: { 'accept-language': 'en' } })).text();
     expect(english).toContain('Export invoices');
   });
