@@ -16,6 +16,7 @@ const config: NextConfig = {
     'piscina',
     'libxml2-wasm',
     'imapflow',
+    'exceljs',
   ],
   // The migrations and the XML schemas are read from disk; make sure serverless bundles carry them.
   outputFileTracingIncludes: { '/**': ['./supabase/migrations/**', './data/xsd/**'] },

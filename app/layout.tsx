@@ -3,6 +3,7 @@ import './styles.css';
 import { Account } from './account.tsx';
 import { messages } from './i18n.ts';
 import { requestLocale } from './locale.ts';
+import { exportWords } from './exports/words.ts';
 
 export const metadata = { title: 'Facteur', description: 'Réception et traitement des factures · Invoice inbox' };
 export const viewport = { width: 'device-width', initialScale: 1 };
@@ -20,6 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <nav aria-label={t.nav.label}>
             <a href="/">{t.nav.inbox}</a>
             <a href="/queue">{t.nav.queue}</a>
+            <a href="/exports">{exportWords(locale).nav}</a>
           </nav>
           <Account locale={locale} />
         </header>

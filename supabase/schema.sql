@@ -16,6 +16,26 @@ CREATE TABLE api_tokens (
   CONSTRAINT api_tokens_token_sha256_check CHECK ((token_sha256 ~ '^[0-9a-f]{64}$'::text))
 );
 
+CREATE TABLE export_settings (
+  owner text NOT NULL,
+  journal_code text DEFAULT 'HA'::text NOT NULL,
+  journal_label text DEFAULT 'Achats'::text NOT NULL,
+  supplier_account text DEFAULT '401'::text NOT NULL,
+  expense_account text DEFAULT '607'::text NOT NULL,
+  deductible_vat_account text DEFAULT '44566'::text NOT NULL,
+  reverse_charge_vat_account text DEFAULT '4452'::text NOT NULL,
+  reverse_charge_rate numeric(5,2) DEFAULT 20 NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT export_settings_deductible_vat_account_check CHECK ((deductible_vat_account ~ '^[0-9A-Za-z]{1,20}$'::text)),
+  CONSTRAINT export_settings_expense_account_check CHECK ((expense_account ~ '^[0-9A-Za-z]{1,20}$'::text)),
+  CONSTRAINT export_settings_journal_code_check CHECK ((journal_code ~ '^[A-Za-z0-9]{1,10}$'::text)),
+  CONSTRAINT export_settings_journal_label_check CHECK (((length(journal_label) >= 1) AND (length(journal_label) <= 100))),
+  CONSTRAINT export_settings_pkey PRIMARY KEY (owner),
+  CONSTRAINT export_settings_reverse_charge_rate_check CHECK (((reverse_charge_rate >= (0)::numeric) AND (reverse_charge_rate < (100)::numeric))),
+  CONSTRAINT export_settings_reverse_charge_vat_account_check CHECK ((reverse_charge_vat_account ~ '^[0-9A-Za-z]{1,20}$'::text)),
+  CONSTRAINT export_settings_supplier_account_check CHECK ((supplier_account ~ '^[0-9A-Za-z]{1,20}$'::text))
+);
+
 CREATE TABLE facteur_migrations (
   name text NOT NULL,
   applied_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -116,6 +136,7 @@ CREATE TABLE invoices (
 CREATE INDEX invoices_deleted_at ON invoices USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
 CREATE UNIQUE INDEX invoices_owner_arrival_key ON invoices USING btree (owner, arrival_key) WHERE (arrival_key IS NOT NULL);
 CREATE INDEX invoices_owner_created ON invoices USING btree (owner, created_at DESC);
+CREATE INDEX invoices_owner_invoice_date ON invoices USING btree (owner, ((COALESCE(corrected, extracted) #>> '{fields,BT-2}'::text[])), id);
 CREATE INDEX invoices_owner_review_created ON invoices USING btree (owner, review_state, created_at DESC);
 CREATE INDEX invoices_owner_seller ON invoices USING btree (owner, COALESCE(upper(((extracted -> 'fields'::text) ->> 'BT-31'::text)), lower(btrim(((extracted -> 'fields'::text) ->> 'BT-27'::text)))));
 CREATE INDEX invoices_owner_sha256 ON invoices USING btree (owner, sha256);

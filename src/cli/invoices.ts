@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { InvalidInputError, errorMessage } from '../errors.ts';
 import { extractInvoiceFile, isInvoiceError, TERMS, type NormalisedInvoice, type TermId } from '../einvoice/index.ts';
-import { exportRows, toCsv } from '../invoices/export.ts';
 import { OwnedInvoices } from '../invoices/owned.ts';
 import { acceptFile, storeInvoices, type StoredInvoice } from '../invoices/store.ts';
 import { invoiceIdFrom } from '../validators.ts';
@@ -109,23 +108,6 @@ export function registerInvoiceCommands(program: Command): void {
           'FILES_REFUSED',
           `${refused.length} file${refused.length === 1 ? ' was' : 's were'} refused; the others are queued.`,
         );
-    });
-
-  program
-    .command('export')
-    .description('the extracted invoices received since a date, one row per invoice, as CSV or JSON')
-    .requiredOption('--since <date>', 'YYYY-MM-DD')
-    .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
-    .addOption(new Option('--lang <lang>', 'CSV column names and number format').choices(['fr', 'en']).default('fr'))
-    .addOption(ownerOption())
-    .action(async (options: { since: string; format: 'csv' | 'json'; lang: 'fr' | 'en'; owner: string }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.since) || Number.isNaN(Date.parse(`${options.since}T00:00:00Z`))) {
-        throw new InvalidInputError('INVALID_DATE', `--since must be a date such as 2026-01-01 (got ${JSON.stringify(options.since)}).`);
-      }
-      await withFacteur(async ({ db }) => {
-        const rows = await exportRows(db, options.owner, new Date(`${options.since}T00:00:00Z`));
-        process.stdout.write(options.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, options.lang));
-      });
     });
 
   program

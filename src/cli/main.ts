@@ -8,6 +8,7 @@ import type { QueueStats } from '../queue/queue.ts';
 import { EXIT_FAILURE, EXIT_USAGE, duration, nonNegativeInteger, positiveInteger, withFacteur } from './context.ts';
 import { registerDeletedCommands } from './deleted.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerExportCommands } from './export.ts';
 import { registerInvoiceCommands } from './invoices.ts';
 import { registerMailboxCommands } from './mailbox.ts';
 import { registerReviewCommands } from './review.ts';
@@ -163,6 +164,7 @@ export function buildProgram(): Command {
     });
 
   registerInvoiceCommands(program);
+  registerExportCommands(program);
   registerReviewCommands(program);
   registerDeletedCommands(program);
   registerDoctor(program);

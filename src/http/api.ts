@@ -1,5 +1,6 @@
 import type { Facteur } from '../app.ts';
 import { statusEvents } from './events.ts';
+import { exportsHandler } from './export.ts';
 import { createGuard, type Caller } from './guard.ts';
 import { inboundHandler } from './inbound.ts';
 import { invoiceHandlers } from './invoices.ts';
@@ -44,6 +45,7 @@ export function createApi(facteur: Facteur, options: ApiOptions) {
     invoiceEvents: guard.caller(events),
     invoiceFile: guard.caller(invoices.file),
     exportInvoice: guard.caller(invoices.export),
+    exports: guard.caller(exportsHandler),
     enqueueInvoice: guard.caller(invoices.enqueue),
     retryInvoice: guard.caller(invoices.retry),
     setPriority: guard.caller(invoices.priority),

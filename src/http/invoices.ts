@@ -18,7 +18,7 @@ import { fieldChangesFrom } from '../invoices/correct.ts';
 import { PROCESS_INVOICE } from '../invoices/jobs.ts';
 import { INVOICE_DELETED } from '../invoices/handler.ts';
 import type { Transition } from '../invoices/review.ts';
-import { invoiceCsv } from './export.ts';
+import { INVOICE_FILE_FORMATS, invoiceFile } from './export.ts';
 import type { Caller } from './guard.ts';
 import { jsonBody } from './json-body.ts';
 import { extractionLimit } from './uploads.ts';
@@ -174,23 +174,22 @@ export function invoiceHandlers(facteur: Pick<Facteur, 'db' | 'queue' | 'config'
       return json(await caller.invoices.status(invoiceId));
     },
 
-    /** GET /api/invoices/{id}/export?format=json|csv: the normalised invoice as a download. */
+    /**
+     * GET /api/invoices/{id}/export?format=json|csv|ubl|cii|facturx: the normalised invoice as a
+     * download, or re-issued as an e-invoice (whatever it was read from: XML, a PDF, a scan).
+     */
     export: async (request: Request, caller: Caller, id: string) => {
       const invoiceId = invoiceIdFrom(id);
-      const format = choiceFrom(new URL(request.url).searchParams.get('format'), ['json', 'csv'], 'INVALID_FORMAT', 'format');
+      const format = choiceFrom(new URL(request.url).searchParams.get('format'), INVOICE_FILE_FORMATS, 'INVALID_FORMAT', 'format');
       const detail = await caller.invoices.detail(invoiceId);
       if (!detail.extracted) {
         throw new HttpError(409, 'NOT_EXTRACTED', `Invoice ${invoiceId} has no extracted data yet (it is ${detail.status}).`);
       }
-      const base = (detail.extracted.fields['BT-1'] ?? invoiceId).replace(/[^\w.-]+/g, '_');
-      const [body, type] =
-        format === 'csv'
-          ? [invoiceCsv(detail.extracted), 'text/csv; charset=utf-8']
-          : [`${JSON.stringify(detail.extracted, null, 2)}\n`, 'application/json; charset=utf-8'];
-      return new Response(body, {
+      const file = await invoiceFile(detail.extracted, format, invoiceId);
+      return new Response(file.body, {
         headers: {
-          'content-type': type,
-          'content-disposition': contentDisposition('attachment', `${base}.${format}`),
+          'content-type': file.contentType,
+          'content-disposition': contentDisposition('attachment', file.fileName),
           'cache-control': 'no-store',
         },
       });

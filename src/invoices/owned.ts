@@ -1,5 +1,7 @@
 import type { Db } from '../db/types.ts';
 import { InvalidInputError } from '../errors.ts';
+import type { ExportRequest } from './export.ts';
+import { openExport, type ExportFile } from './export-file.ts';
 import { failedInvoiceIds, invoiceDetail, invoiceStatus, listInvoices, type InvoiceListOptions } from './reads.ts';
 import { correctInvoice, type fieldChangesFrom } from './correct.ts';
 import { setDeleted } from './deletion.ts';
@@ -71,6 +73,11 @@ export class OwnedInvoices {
   /** Deletes (softly) or restores the invoice as `by`; throws ALREADY_DELETED, NOT_DELETED or VERSION_CONFLICT. */
   async setDeleted(invoiceId: string, deleted: boolean, options: { by: string; version?: number }): Promise<void> {
     if (!(await setDeleted(this.#sql, this.owner, invoiceId, deleted, options))) throw notFound(invoiceId);
+  }
+
+  /** The invoices of a period as a file to download, read page by page as its bytes are pulled. */
+  export(request: ExportRequest): Promise<ExportFile> {
+    return openExport(this.#sql, this.owner, request);
   }
 
   /** The invoices whose latest job failed, oldest first. */

@@ -204,27 +204,37 @@ describe('facteur CLI', () => {
         const statusJson = await facteur(['status', lines[1]!.invoiceId!, '--json'], env);
         expect((JSON.parse(statusJson.stdout) as { invoice: { source: unknown } }).invoice.source).toEqual({ kind: 'cli', details: {} });
         expect(status.stdout).toContain(`n° OTHER-1 · ${invoice.fields['BT-2']} · ${invoice.fields['BT-112']} EUR`);
-        const csv = await facteur(['export', '--since', '2020-01-01'], env);
+        const period = ['--from', '2026-09-01', '--to', '2026-09-30', '--review', 'ready,to_review'];
+        const csv = await facteur(['export', ...period], env);
         expect(csv.code).toBe(0);
-        const [header, ...rows] = csv.stdout.trimEnd().split('\r\n');
-        expect(header).toBe(
-          'Identifiant;Fichier;Statut;Format;Numéro de facture;Date de facture;Échéance;Fournisseur;N° TVA fournisseur;Client;Devise;Total HT;Total TVA;Total TTC;Net à payer;Reçue le',
-        );
-        const other = rows.find((row) => row.includes(';OTHER-1;'))!.split(';');
-        expect(other.slice(2, 5)).toEqual(['completed', 'ubl', 'OTHER-1']);
-        expect(other[7]).toBe(invoice.fields['BT-27']);
-        expect(other[13]).toBe(invoice.fields['BT-112']!.replace('.', ','));
-        const json = await facteur(['export', '--since', '2020-01-01', '--format', 'json'], env);
-        const exported = JSON.parse(json.stdout) as Record<string, string>[];
-        expect(exported.find((row) => row['BT-1'] === 'OTHER-1')).toMatchObject({
-          status: 'completed',
-          'BT-112': invoice.fields['BT-112'],
+        const [header, ...rows] = csv.stdout
+          .replace(/^\uFEFF/, '')
+          .trimEnd()
+          .split('\r\n')
+          .map((row) => row.split(';'));
+        expect(header!.slice(0, 5)).toEqual(['Type', 'Numéro', 'Date de facture', 'Échéance', 'Fournisseur']);
+        const other = rows.find((row) => row[1] === 'OTHER-1')!;
+        expect(other.slice(0, 3)).toEqual(['Facture', 'OTHER-1', '15/09/2026']);
+        expect(other[4]).toBe(invoice.fields['BT-27']);
+        expect(other[header!.indexOf('Total TTC')]).toBe(invoice.fields['BT-112']!.replace('.', ','));
+        expect(other[header!.indexOf('Statut')]).toBe('Prête');
+        const json = await facteur(['export', ...period, '--format', 'json'], env);
+        const exported = JSON.parse(json.stdout) as { fileName: string; invoice: { fields: Record<string, string> } }[];
+        expect(exported.find((entry) => entry.invoice.fields['BT-1'] === 'OTHER-1')).toMatchObject({
           fileName: 'b.xml',
+          invoice: { fields: { 'BT-112': invoice.fields['BT-112'] } },
         });
-        expect(await facteur(['export', '--since', 'yesterday'], env)).toMatchObject({
+        // The defaults: this month, approved only.
+        expect((await facteur(['export'], env)).stdout.trimEnd().split('\r\n')).toHaveLength(1);
+        expect(await facteur(['export', '--from', 'yesterday'], env)).toMatchObject({
           code: 2,
-          stderr: expect.stringMatching(/--since must be a date/),
+          stderr: expect.stringMatching(/from must be a date/),
         });
+        const settings = await facteur(['export-settings', '--journal-code', 'ACH', '--json'], env);
+        expect(JSON.parse(settings.stdout)).toMatchObject({ journalCode: 'ACH', expenseAccount: '607' });
+        expect(await facteur(['export-settings', '--expense-account', '6 07'], env)).toMatchObject({ code: 2 });
+        const fec = await facteur(['export', ...period, '--format', 'fec'], env);
+        expect(fec.stdout.split('\r\n')[1]!.split('\t').slice(0, 3)).toEqual(['ACH', 'Achats', '1']);
 
         const missing = await facteur(['status', '00000000-0000-4000-8000-000000000000'], env);
         expect(missing).toMatchObject({ code: 2, stderr: 'facteur: No invoice 00000000-0000-4000-8000-000000000000.\n' });

@@ -22,11 +22,13 @@ const rows = (csv: string) =>
     .split('\r\n');
 
 describe('the CSV export of one invoice', () => {
-  it('writes one row per line under a header of term ids, amounts as decimal strings', () => {
+  it('writes one row per line under a header of term ids, numbers and dates as a French spreadsheet reads them', () => {
     const [header, first, ...rest] = rows(invoiceCsv(normalised(() => {})));
     expect(header!.split(';').slice(0, 3)).toEqual(['BT-1', 'BT-2', 'BT-3']);
     expect(rest).toHaveLength(2);
-    expect(first).toContain(';1455.30;');
+    expect(first).toContain(';1455,30;');
+    expect(first).toContain(';15/09/2026;');
+    expect(first).toContain(';450,00;');
     expect(first).toContain(';Conseil (jour);');
   });
 
@@ -42,7 +44,7 @@ describe('the CSV export of one invoice', () => {
     const [, line] = rows(csv);
     expect(line).toContain(`;"'=HYPERLINK(""http://x"";""clic"")";`);
     expect(line).toContain(';"Client; ""le grand""";');
-    expect(line).toContain(';-120.50;');
+    expect(line).toContain(';-120,50;');
     expect(line).toContain(";'@SUM(A1);");
     expect(line).toContain(";'-1+2;");
   });

@@ -113,9 +113,9 @@ describe('the interface endpoints', () => {
     expect([cell('BT-1'), cell('BT-27'), cell('BT-112'), cell('BT-153'), cell('BT-131')]).toEqual([
       number,
       'ATELIER DU FACTEUR SAS',
-      '1455.30',
+      '1455,30',
       'Conseil (jour)',
-      '900.00',
+      '900,00',
     ]);
     expect((await fetch(`${app.url}/api/invoices/${invoiceId}/export?format=xls`)).status).toBe(400);
   });
