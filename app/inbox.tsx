@@ -363,7 +363,7 @@ export function Inbox({ locale, initial, initialFilters }: { locale: Locale; ini
               {t.worklist.reject}
             </button>
           )}
-          <a className="button" href={exportPath([...selected], filters)} download>
+          <a className="button" href={exportPath([...selected])} download>
             {t.worklist.export}
           </a>
           <button type="button" className="button" onClick={() => void remove(chosenRows)}>

@@ -58,15 +58,11 @@ export function invoiceListPath(filters: InboxFilters = NO_FILTERS, cursor: stri
 
 /**
  * Where « Exporter » sends the selection: one invoice's own export, or the exports API (issue 15)
- * with the inbox's date range and the ids chosen.
+ * with the ids chosen (exported whatever their period or review state), as French CSV.
  */
-export function exportPath(ids: readonly string[], filters: InboxFilters): string {
+export function exportPath(ids: readonly string[]): string {
   if (ids.length === 1) return `/api/invoices/${ids[0]}/export?format=csv`;
-  const params = new URLSearchParams({ format: 'csv-fr', date: 'invoice' });
-  if (filters.from) params.set('from', filters.from);
-  if (filters.to) params.set('to', filters.to);
-  params.set('ids', ids.join(','));
-  return `/api/exports?${params}`;
+  return `/api/exports?${new URLSearchParams({ format: 'csv-fr', ids: ids.join(',') })}`;
 }
 
 /** The invoices the inbox listed, in order, for j / k on the review screen (kept for the browser tab). */

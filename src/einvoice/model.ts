@@ -2,6 +2,11 @@
 // EN 16931 business-term ids so that a CII file and its UBL twin give the same object.
 import { z } from 'zod';
 
+// The pages import this model (the review screen, the inbox's amounts), under a Content-Security-
+// Policy without 'unsafe-eval': zod's compiled parsers probe `new Function` when a schema is built,
+// which the browser reports as a violation. Parsing without them is fast enough for one invoice.
+z.config({ jitless: true });
+
 /** How a business term's text is normalised and checked. */
 export type TermType =
   | 'text' // trimmed, kept as written (document numbers too: "018304 / 28865" is printed so)

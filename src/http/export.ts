@@ -107,6 +107,7 @@ export async function exportsHandler(request: Request, caller: Caller): Promise<
       // A form's checkboxes repeat the name (review=approved&review=ready); a link joins with commas.
       review: params.has('review') ? params.getAll('review').join(',') : null,
       supplier: params.getAll('supplier').join(','),
+      ids: params.get('ids'),
       format: params.get('format'),
       lang: params.get('lang'),
     },

@@ -6,7 +6,7 @@ import { Decimal } from 'decimal.js';
 import type { NormalisedInvoice, TermRecord } from '../einvoice/index.ts';
 import type { Sql } from '../db/types.ts';
 import { InvalidInputError } from '../errors.ts';
-import { choiceFrom } from '../validators.ts';
+import { choiceFrom, isUuid } from '../validators.ts';
 import { documentKind, type DocumentKind } from './amounts.ts';
 import { BOM, csvRow, type CsvCell, type CsvDialect } from './csv.ts';
 import type { ReviewState } from './views.ts';
@@ -27,6 +27,11 @@ export interface ExportQuery {
   review: ReviewState[];
   /** VAT numbers, SIRENs or names; empty for every supplier. */
   suppliers: string[];
+  /**
+   * The invoices a person chose (the inbox's selection): when given, exactly these are exported,
+   * whatever their period, review state or supplier.
+   */
+  ids?: string[];
 }
 
 export interface ExportRequest extends ExportQuery {
@@ -40,6 +45,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A year and a day: a fiscal year may be up to 23 months in France, but an export is a month or a quarter. */
 const PERIOD_DAYS_MAX = 731;
 const SUPPLIERS_MAX = 50;
+/** The inbox's pages hold 50 rows: a selection of 500 is ten pages ticked. */
+const IDS_MAX = 500;
 
 function dateFrom(value: string, name: string): string {
   const parsed = new Date(`${value}T00:00:00Z`);
@@ -71,6 +78,7 @@ export function exportRequestFrom(
     date?: string | null;
     review?: string | null;
     supplier?: string | null;
+    ids?: string | null;
     format?: string | null;
     lang?: string | null;
   },
@@ -94,12 +102,17 @@ export function exportRequestFrom(
   if (suppliers.length > SUPPLIERS_MAX || suppliers.some((s) => s.length > 200)) {
     throw new InvalidInputError('INVALID_SUPPLIER', `supplier names at most ${SUPPLIERS_MAX} suppliers, each at most 200 characters.`);
   }
+  const ids = (params.ids ?? '').split(',').filter(Boolean);
+  if (ids.length > IDS_MAX || !ids.every(isUuid)) {
+    throw new InvalidInputError('INVALID_IDS', `ids names at most ${IDS_MAX} invoices, by their ids (UUIDs), comma-separated.`);
+  }
   return {
     from,
     to,
     date: choiceFrom(params.date ?? null, ['invoice', 'received'], 'INVALID_DATE_KIND', 'date'),
     review: [...new Set(review)] as ReviewState[],
     suppliers,
+    ...(ids.length > 0 ? { ids } : {}),
     format: choiceFrom(params.format ?? null, EXPORT_FORMATS, 'INVALID_FORMAT', 'format'),
     lang: choiceFrom(params.lang ?? null, ['fr', 'en'], 'INVALID_LANGUAGE', 'lang'),
   };
@@ -174,11 +187,13 @@ const ORDER = {
   received: { key: 'i.created_at', type: 'timestamptz' },
 } as const;
 const FILTER = (date: PeriodDate) => `
-   WHERE i.owner = $1 AND i.extracted IS NOT NULL AND i.deleted_at IS NULL AND i.review_state = ANY($2::text[]) AND ${PERIOD[date]}
-     AND (cardinality($5::text[]) = 0
-          OR upper(replace(${BOOKED} #>> '{fields,BT-31}', ' ', '')) = ANY($5::text[])
-          OR upper(replace(${BOOKED} #>> '{fields,BT-30}', ' ', '')) = ANY($5::text[])
-          OR upper(replace(${BOOKED} #>> '{fields,BT-27}', ' ', '')) = ANY($5::text[]))`;
+   WHERE i.owner = $1 AND i.extracted IS NOT NULL AND i.deleted_at IS NULL
+     AND (i.id = ANY($6::uuid[])
+          OR (cardinality($6::uuid[]) = 0 AND i.review_state = ANY($2::text[]) AND ${PERIOD[date]}
+              AND (cardinality($5::text[]) = 0
+                   OR upper(replace(${BOOKED} #>> '{fields,BT-31}', ' ', '')) = ANY($5::text[])
+                   OR upper(replace(${BOOKED} #>> '{fields,BT-30}', ' ', '')) = ANY($5::text[])
+                   OR upper(replace(${BOOKED} #>> '{fields,BT-27}', ' ', '')) = ANY($5::text[]))))`;
 
 // One page of the owner's invoices in the period, after the previous page's last row. Reads only,
 // locks nothing, and holds no transaction between pages: a slow download pins no snapshot (the
@@ -195,9 +210,9 @@ const pageQuery = (date: PeriodDate, after: boolean) => {
          NULL::text AS supplier_expense_account,
          ${key}::text AS sort_key
     FROM invoices i ${FILTER(date)}
-     ${after ? `AND (${key}, i.id) > ($6::${type}, $7::uuid)` : ''}
+     ${after ? `AND (${key}, i.id) > ($7::${type}, $8::uuid)` : ''}
    ORDER BY ${key}, i.id
-   LIMIT ${after ? '$8' : '$6'}`;
+   LIMIT ${after ? '$9' : '$7'}`;
 };
 const PAGES = {
   invoice: [pageQuery('invoice', false), pageQuery('invoice', true)],
@@ -212,7 +227,7 @@ const RATES = (date: PeriodDate) => `
     ${FILTER(date)}`;
 const RATE_QUERIES = { invoice: RATES('invoice'), received: RATES('received') } as const;
 
-const filterParams = (owner: string, query: ExportQuery) => [owner, query.review, query.from, query.to, query.suppliers];
+const filterParams = (owner: string, query: ExportQuery) => [owner, query.review, query.from, query.to, query.suppliers, query.ids ?? []];
 
 /** The owner's invoices of the period, page by page, in the period's date order. */
 export async function* exportPages(sql: Sql, owner: string, query: ExportQuery, pageSize = EXPORT_PAGE): AsyncGenerator<BookedInvoice[]> {

@@ -37,7 +37,12 @@ BEGIN
   FOR facteur_table IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
     EXECUTE format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', current_schema(), facteur_table);
   END LOOP;
-  -- The reads those policies filter.
-  GRANT SELECT ON invoices, invoice_files, processing_queue, job_attempts TO authenticated;
+  -- The reads those policies filter. The attempts are a table here, and later a table
+  -- (job_attempt_rows) behind a view (job_attempts, 20261206160100): whichever of the two exist.
+  GRANT SELECT ON invoices, invoice_files, processing_queue TO authenticated;
+  FOR facteur_table IN SELECT unnest(ARRAY['job_attempts', 'job_attempt_rows']) LOOP
+    CONTINUE WHEN to_regclass(facteur_table) IS NULL;
+    EXECUTE format('GRANT SELECT ON %I TO authenticated', facteur_table);
+  END LOOP;
 END
 $$;

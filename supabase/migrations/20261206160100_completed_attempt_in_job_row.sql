@@ -33,3 +33,13 @@ CREATE OR REPLACE VIEW job_attempts WITH (security_invoker = true) AS
   SELECT NULL::bigint, q.id, q.attempts, q.locked_by, q.started_at, q.completed_at, 'completed', NULL::text, NULL::text, q.duration_ms
     FROM processing_queue q
    WHERE q.status = 'completed';
+
+-- On Supabase, a signed-in user reads its attempts through the view, as it read the table (the
+-- grant moved with the table to job_attempt_rows; see 20261206110000_client_roles_read_only).
+DO $$
+BEGIN
+  IF to_regprocedure('auth.uid()') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
+    GRANT SELECT ON job_attempts TO authenticated;
+  END IF;
+END
+$$;

@@ -6,7 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMailbox } from '../../src/intake/mailbox.ts';
 import { openServerDb, requireServerUrl, type TestDb } from '../support/databases.ts';
 import { buildMessage, type Dovecot, startDovecot } from '../support/dovecot.ts';
-import { ciiFile, newPage, numberedInvoice, openPage, rowOf, screenshot, startBrowserApp, type BrowserApp } from './support.ts';
+import {
+  ciiFile,
+  newPage,
+  numberedInvoice,
+  openPage,
+  PAGES_OWNER,
+  rowOf,
+  screenshot,
+  startBrowserApp,
+  type BrowserApp,
+} from './support.ts';
 
 describe('an invoice received by e-mail, in the inbox and on its review page', () => {
   let dovecot: Dovecot;
@@ -18,7 +28,7 @@ describe('an invoice received by e-mail, in the inbox and on its review page', (
     dovecot = await startDovecot();
     test = await openServerDb(requireServerUrl());
     await addMailbox(test.db, key, {
-      owner: 'local',
+      owner: PAGES_OWNER,
       name: 'factures',
       host: dovecot.host,
       port: dovecot.port,

@@ -57,7 +57,7 @@ describe('signing in with FACTEUR_AUTH=accounts', () => {
       return button !== null && Object.keys(button).some((key) => key.startsWith('__reactProps'));
     });
     await dropFiles(page, [ciiFile(numberedInvoice('SIGNIN'), 'connectee.xml')]);
-    await expect.poll(() => rowOf(page, 'connectee.xml').locator('.badge').textContent()).toBe('terminée');
+    await expect.poll(() => rowOf(page, 'connectee.xml').locator('.badge').textContent()).toBe('prête');
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await expect.poll(() => page.url()).toBe(`${app.server.url}/signin`);
@@ -73,7 +73,7 @@ describe('signing in with FACTEUR_AUTH=accounts', () => {
     await page.goto('/');
     await fillSignIn(page, 'tom@acme.test', PASSWORD);
     await expect.poll(() => page.url()).toBe(`${app.server.url}/`);
-    await expect.poll(() => rowOf(page, 'connectee.xml').locator('.badge').textContent()).toBe('terminée');
+    await expect.poll(() => rowOf(page, 'connectee.xml').locator('.badge').textContent()).toBe('prête');
     await browser.close();
   });
 

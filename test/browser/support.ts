@@ -44,6 +44,9 @@ const TEST_ACCOUNT = {
   password: 'un mot de passe assez long',
 } as const;
 
+/** Whose invoices the suites' pages show: the test organisation when signed in, else the local owner. */
+export const PAGES_OWNER: string = SIGNED_IN ? TEST_ACCOUNT.organisation : 'local';
+
 /** Adds the test account to the app's database before the app opens it (the embedded one has room for one process only). */
 async function addTestAccount(env: Record<string, string>): Promise<void> {
   const config = loadConfig(env);

@@ -181,7 +181,9 @@ describe('facteur CLI', () => {
       try {
         const invoice = sampleInvoice();
         writeFileSync(join(folder, 'a.xml'), writeCii(invoice));
-        writeFileSync(join(folder, 'b.xml'), writeUbl({ ...invoice, fields: { ...invoice.fields, 'BT-1': 'OTHER-1' } }));
+        // Another invoice of the same supplier: another number and day, so not a probable duplicate of a.xml.
+        const other = { ...invoice, fields: { ...invoice.fields, 'BT-1': 'OTHER-1', 'BT-2': '2026-09-16' } };
+        writeFileSync(join(folder, 'b.xml'), writeUbl(other));
         writeFileSync(join(folder, 'notes.txt'), Buffer.from([0, 1, 2, 3]));
         writeFileSync(join(folder, '.hidden.xml'), writeCii(invoice));
         const run = await facteur(['enqueue', folder, '--json'], env);
@@ -203,7 +205,7 @@ describe('facteur CLI', () => {
         expect(status.stdout).toContain('b.xml: completed, attempt 1 of 3');
         const statusJson = await facteur(['status', lines[1]!.invoiceId!, '--json'], env);
         expect((JSON.parse(statusJson.stdout) as { invoice: { source: unknown } }).invoice.source).toEqual({ kind: 'cli', details: {} });
-        expect(status.stdout).toContain(`n° OTHER-1 · ${invoice.fields['BT-2']} · ${invoice.fields['BT-112']} EUR`);
+        expect(status.stdout).toContain(`n° OTHER-1 · 2026-09-16 · ${invoice.fields['BT-112']} EUR`);
         const period = ['--from', '2026-09-01', '--to', '2026-09-30', '--review', 'ready,to_review'];
         const csv = await facteur(['export', ...period], env);
         expect(csv.code).toBe(0);
@@ -213,11 +215,11 @@ describe('facteur CLI', () => {
           .split('\r\n')
           .map((row) => row.split(';'));
         expect(header!.slice(0, 5)).toEqual(['Type', 'Numéro', 'Date de facture', 'Échéance', 'Fournisseur']);
-        const other = rows.find((row) => row[1] === 'OTHER-1')!;
-        expect(other.slice(0, 3)).toEqual(['Facture', 'OTHER-1', '15/09/2026']);
-        expect(other[4]).toBe(invoice.fields['BT-27']);
-        expect(other[header!.indexOf('Total TTC')]).toBe(invoice.fields['BT-112']!.replace('.', ','));
-        expect(other[header!.indexOf('Statut')]).toBe('Prête');
+        const row = rows.find((cells) => cells[1] === 'OTHER-1')!;
+        expect(row.slice(0, 3)).toEqual(['Facture', 'OTHER-1', '16/09/2026']);
+        expect(row[4]).toBe(invoice.fields['BT-27']);
+        expect(row[header!.indexOf('Total TTC')]).toBe(invoice.fields['BT-112']!.replace('.', ','));
+        expect(row[header!.indexOf('Statut')]).toBe('Prête');
         const json = await facteur(['export', ...period, '--format', 'json'], env);
         const exported = JSON.parse(json.stdout) as { fileName: string; invoice: { fields: Record<string, string> } }[];
         expect(exported.find((entry) => entry.invoice.fields['BT-1'] === 'OTHER-1')).toMatchObject({

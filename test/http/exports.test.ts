@@ -34,7 +34,9 @@ describe('the exports endpoint', () => {
     const response = await fetch(`${app.url}/api/exports?${NOVEMBER}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('content-disposition')).toBe('attachment; filename="factures-2026-11-01_2026-11-30.csv"');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="factures-2026-11-01_2026-11-30.csv"; filename*=UTF-8\'\'factures-2026-11-01_2026-11-30.csv',
+    );
     expect(numbers(await response.text())).toEqual(['F-TWO-RATES', 'AV-1', 'RC-7', 'US-99']);
     // A form's checkboxes repeat the parameter.
     const form = await fetch(`${app.url}/api/exports?${NOVEMBER}&review=approved&review=ready&supplier=FR11123456782`);
@@ -60,7 +62,9 @@ describe('the exports endpoint', () => {
 
   it('downloads the workbook', async () => {
     const response = await fetch(`${app.url}/api/exports?${NOVEMBER}&format=xlsx&lang=en`);
-    expect(response.headers.get('content-disposition')).toBe('attachment; filename="invoices-2026-11-01_2026-11-30.xlsx"');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="invoices-2026-11-01_2026-11-30.xlsx"; filename*=UTF-8\'\'invoices-2026-11-01_2026-11-30.xlsx',
+    );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await response.arrayBuffer());
     expect(workbook.getWorksheet('Invoices')!.getRow(2).getCell(2).value).toBe('F-TWO-RATES');

@@ -303,6 +303,17 @@ describe.each(testDatabases())('the period exports on $name', (database) => {
     expect(await readAccountingSettings(db, 'local')).toMatchObject({ journalCode: 'HA', expenseAccount: '607' });
   });
 
+  it('exports exactly the invoices chosen by id, whatever their period and review state', async () => {
+    const { rows } = await db.query<{ id: string; number: string }>(
+      `SELECT id, extracted->'fields'->>'BT-1' AS number FROM invoices WHERE extracted->'fields'->>'BT-1' IN ('READY-1', 'OCT-1', 'AV-1', 'BOBS-1')`,
+    );
+    const ids = rows.map((row) => row.id).join(',');
+    const [header, ...csv] = cells((await read(invoices, { ids })).bytes.toString('utf8'), ';') as [string[], ...string[][]];
+    // Bob's invoice is not the caller's: an id does not open another owner's invoice.
+    expect(csv.map((row) => row[header.indexOf('Numéro')]).sort()).toEqual(['AV-1', 'OCT-1', 'READY-1']);
+    expect(() => request({ ids: 'not-an-id' })).toThrow(expect.objectContaining({ code: 'INVALID_IDS' }));
+  });
+
   it('books a reviewer’s correction in the CSV, the XLSX, the FEC and the JSON, and leaves a deleted invoice out', async () => {
     const { rows } = await db.query<{ id: string; version: number }>(
       `SELECT id, version FROM invoices WHERE owner = 'local' AND extracted->'fields'->>'BT-1' = 'READY-1'`,

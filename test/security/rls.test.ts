@@ -76,8 +76,9 @@ describe('the client roles after the migrations (Supabase’s default grants)', 
   it('lets a signed-in user read its own invoices and jobs, and nothing else: no write, no TRUNCATE, no bookkeeping table', async () => {
     expect(await as('authenticated', 'SELECT owner FROM invoices')).toEqual([{ owner: ana }]);
     expect(await as('authenticated', 'SELECT count(*)::int AS n FROM processing_queue')).toEqual([{ n: 1 }]);
+    expect(await as('authenticated', 'SELECT count(*)::int AS n FROM job_attempts')).toEqual([{ n: 0 }]);
     for (const statement of [
-      'TRUNCATE job_attempts',
+      'TRUNCATE job_attempt_rows',
       'TRUNCATE invoices CASCADE',
       `INSERT INTO invoices (owner, file_name) VALUES ('${ana}', 'x.pdf')`,
       'UPDATE processing_queue SET priority = 1000',
@@ -113,7 +114,7 @@ describe('the client roles after the migrations (Supabase’s default grants)', 
     );
     expect((await grants()).rows).toEqual(before);
     expect(before).toEqual(
-      ['invoice_files', 'invoices', 'job_attempts', 'processing_queue'].map((table_name) => ({
+      ['invoice_files', 'invoices', 'job_attempt_rows', 'job_attempts', 'processing_queue'].map((table_name) => ({
         table_name,
         grantee: 'authenticated',
         privilege_type: 'SELECT',

@@ -1,7 +1,7 @@
 'use client';
 
-// The decision on an invoice in the review screen: its review state, approve, reject (with a
-// reason), reopen; delete with « Annuler » right after, and restore while it is deleted. Each call
+// The decisions on an invoice in the review screen (its state is the header's badge): approve,
+// reject (with a reason), reopen; delete with « Annuler » right after, and restore while it is deleted. Each call
 // names the version shown, so a decision on a stale screen is refused rather than applied blindly.
 import { useId, useState } from 'react';
 import type { InvoiceDetail } from '../../../src/invoices/views.ts';
@@ -63,13 +63,6 @@ export function ReviewBar({
   }
   return (
     <section className="group panel review-bar" aria-label={t.review.actions}>
-      <p>
-        <span className={`badge review-${review.state ?? 'unread'}`} data-review={review.state ?? 'unread'}>
-          {review.state ? w.state[review.state] : w.unread}
-        </span>{' '}
-        {review.by && review.at ? <span className="hint">{w.decidedBy(review.by, formatDateTime(t, review.at))}</span> : null}
-        {review.reason ? <span className="hint"> · {review.reason}</span> : null}
-      </p>
       <div className="actions">
         {open ? (
           <>
