@@ -184,6 +184,9 @@ export async function pollMailbox(
       // The sizes and envelopes first, in one command: imapflow runs no other command while a fetch streams.
       const heads: { uid: number; size: number; messageId?: string; subject?: string; sender?: string; date?: string }[] = [];
       for await (const message of client.fetch(uids, { uid: true, size: true, envelope: true }, { uid: true })) {
+        // Another reader's flag changes reach this session as FETCH responses of their own, without
+        // the UID or envelope asked for: they are not messages to take.
+        if (typeof message.uid !== 'number' || !uids.includes(message.uid)) continue;
         const from = message.envelope?.from?.[0];
         heads.push({
           uid: message.uid,
