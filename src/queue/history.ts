@@ -42,11 +42,11 @@ export interface QueueHistory {
   workers: WorkerSeen[];
 }
 
-// With an owner, an attempt counts only when its job is about one of the owner's invoices: what an
-// organisation sees of a machine it shares. $3 (SERIES) and $2 (DURATIONS) are that owner, or null
+// With an owner, an attempt counts only when its job is the owner's (the owner a job carries): what
+// an organisation sees of a machine it shares. $3 (SERIES) and $2 (DURATIONS) are that owner, or null
 // for every attempt.
 const OWNED_ATTEMPT = (owner: string) =>
-  `(${owner}::text IS NULL OR a.job_id IN (SELECT q.id FROM processing_queue q JOIN invoices i ON i.id = q.invoice_id WHERE i.owner = ${owner}))`;
+  `(${owner}::text IS NULL OR a.job_id IN (SELECT q.id FROM processing_queue q WHERE q.owner = ${owner}))`;
 
 // Attempts finished within the window, counted per bucket (bucket numbers are epoch seconds
 // divided by the bucket length, so the buckets line up from one call to the next), with the

@@ -381,7 +381,7 @@ const TAKE_TURN = `
   RETURNING task`;
 
 // One pass over the table for every figure of the dashboard and of the original monitoring queries;
-// with an owner ($1), over that owner's jobs only (its invoices, through invoices_owner_created).
+// with an owner ($1), over that owner's jobs only (the owner each job carries since it was queued).
 // Reads only; takes no lock.
 const STATS = `
   SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
@@ -398,7 +398,7 @@ const STATS = `
          count(*) FILTER (WHERE status = 'failed' AND completed_at > now() - interval '1 hour')::int
            AS failed_last_hour
     FROM processing_queue
-   WHERE $1::text IS NULL OR invoice_id IN (SELECT id FROM invoices WHERE owner = $1)`;
+   WHERE $1::text IS NULL OR owner = $1`;
 
 /**
  * Notifications sent after the enqueue has committed, in a statement of their own. A NOTIFY inside
@@ -775,7 +775,7 @@ export class Queue {
   }
 
   /**
-   * The queue's counts: every job, or with `owner` only the jobs of that owner's invoices (what an
+   * The queue's counts: every job, or with `owner` only that owner's jobs (what an
    * organisation may see of a machine it shares).
    */
   async stats(options: { owner?: string } = {}): Promise<QueueStats> {
